@@ -1,0 +1,2 @@
+import Kernels
+print("kernel-bench")

@@ -1,0 +1,35 @@
+/// The Q8_0 block: 32 weights as an fp16 scale and 32 signed bytes (34 bytes).
+///
+/// ```
+/// d = amax / 127,  id = (d != 0) ? 1 / d : 0      (f32)
+/// q[j] = roundf(x[j] * id)                         (round half away from zero)
+/// w[j] = fp16(d) * q[j]
+/// ```
+/// Layout: `[d: fp16][q0 … q31: int8]`, identical to ggml's `block_q8_0`.
+public enum BlockQ8_0 {
+    /// Weights per block.
+    public static let count = 32
+    /// Bytes per block.
+    public static let bytes = 34
+
+    /// Reference quantizer for one block, producing ggml's exact bytes.
+    public static func quantizeRef(_ x: UnsafePointer<Float>, _ out: UnsafeMutableRawPointer) {
+        var amax: Float = 0
+        for j in 0..<count { amax = max(amax, abs(x[j])) }
+        let d = amax / 127
+        let id: Float = d != 0 ? 1 / d : 0
+        storeU16(out, 0, HalfConversion.f16Bits(d))
+        for j in 0..<count {
+            let q = Int8((x[j] * id).rounded(.toNearestOrAwayFromZero))
+            out.storeBytes(of: q, toByteOffset: 2 + j, as: Int8.self)
+        }
+    }
+
+    /// Reference dequantizer for one block.
+    public static func dequantizeRef(_ b: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+        let d = loadF16(b, 0)
+        for j in 0..<count {
+            y[j] = d * Float(b.load(fromByteOffset: 2 + j, as: Int8.self))
+        }
+    }
+}

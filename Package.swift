@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Release builds on x86_64 must emit AVX2/FMA/F16C: without a target CPU, Swift targets
+// SSE2 only, `addProduct` becomes calls to `fmaf` and every Float16 conversion is a library
+// call (REFERENCE §5). We pick `haswell`, the portable AVX2+FMA+F16C baseline, rather than
+// `native`, so binaries run on any AVX2 machine. arm64 (NEON) needs no flag.
+#if arch(x86_64)
+let cpuFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+#else
+let cpuFlags: [SwiftSetting] = []
+#endif
+
+let kernelFlags: [SwiftSetting] = cpuFlags + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+
+let package = Package(
+    name: "LowBit",
+    products: [
+        .library(name: "Kernels", targets: ["Kernels"]),
+        .library(name: "LowBit", targets: ["LowBit"]),
+        .library(name: "Probe", targets: ["Probe"]),
+        .library(name: "Training", targets: ["Training"]),
+        .executable(name: "lowbit", targets: ["LowBitCLI"]),
+        .executable(name: "kernel-bench", targets: ["KernelBench"]),
+    ],
+    targets: [
+        // Pure compute: block types, quantize/dequantize, dot products, GEMV/GEMM, thread pool.
+        .target(name: "Kernels", path: "Kernels", swiftSettings: kernelFlags),
+        // Formats, tensors, the Llama model, tokenizers, sampling, generation, quantizers.
+        .target(name: "LowBit", dependencies: ["Kernels"], swiftSettings: cpuFlags),
+        // Data sets, prompts, metrics, recovery attacks, reports.
+        .target(name: "Probe", dependencies: ["LowBit", "Kernels"], swiftSettings: cpuFlags),
+        // Gradients, optimizers, unlearning objectives, fact corpora.
+        .target(name: "Training", dependencies: ["LowBit", "Kernels"], swiftSettings: cpuFlags),
+        // The CLI: argument parsing and printing only. The product is named `lowbit`; the
+        // module is `LowBitCLI` so it never collides with `LowBit` on case-insensitive disks.
+        .executableTarget(
+            name: "LowBitCLI", dependencies: ["LowBit", "Probe", "Training", "Kernels"],
+            path: "Sources/lowbit", swiftSettings: cpuFlags),
+        .executableTarget(
+            name: "KernelBench", dependencies: ["Kernels"],
+            path: "Benchmarks/KernelBench", swiftSettings: kernelFlags),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels"], swiftSettings: cpuFlags),
+        .testTarget(name: "LowBitTests", dependencies: ["LowBit", "Kernels"], swiftSettings: cpuFlags),
+        .testTarget(name: "ProbeTests", dependencies: ["Probe", "LowBit"], swiftSettings: cpuFlags),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "LowBit"], swiftSettings: cpuFlags),
+        .testTarget(name: "CLITests", dependencies: ["LowBitCLI", "LowBit"], swiftSettings: cpuFlags),
+    ]
+)

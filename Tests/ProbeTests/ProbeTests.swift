@@ -1,0 +1,6 @@
+import Probe
+import XCTest
+
+final class ProbeNamespaceTests: XCTestCase {
+    func testModuleLinks() { XCTAssertNotNil(Probe.self) }
+}
