@@ -11,6 +11,10 @@ public final class LinearWeights: @unchecked Sendable {
     /// Input features (columns of `W`).
     public let cols: Int
 
+    /// Whether activations are quantized to Q8_0 before the dot product. The reference path
+    /// computes in f32, so this is `false`.
+    public var quantizesActivations: Bool { false }
+
     // [rows, cols] f32, row-major. Dequantized at load time by this reference path.
     private let dense: [Float]
 

@@ -1,3 +1,5 @@
+@_exported import Kernels
+
 /// LowBit: GGUF model files, Llama-family inference on the `Kernels` SIMD kernels,
 /// tokenizers, sampling and generation.
 public enum LowBit {

@@ -1,0 +1,42 @@
+/// A bounds-checked little-endian reader over a byte buffer. Every read checks the remaining
+/// length first and throws ``GGUFError/truncated(file:offset:needed:)`` instead of reading past
+/// the end.
+struct ByteCursor {
+    let bytes: UnsafeRawBufferPointer
+    let file: String
+    private(set) var offset = 0
+
+    init(bytes: UnsafeRawBufferPointer, file: String) {
+        self.bytes = bytes
+        self.file = file
+    }
+
+    var remaining: Int { bytes.count - offset }
+
+    mutating func require(_ n: Int) throws(GGUFError) {
+        guard n >= 0, n <= remaining else { throw .truncated(file: file, offset: offset, needed: n - remaining) }
+    }
+
+    mutating func read<T: FixedWidthInteger>(_: T.Type) throws(GGUFError) -> T {
+        try require(MemoryLayout<T>.size)
+        let v = T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
+        offset += MemoryLayout<T>.size
+        return v
+    }
+
+    mutating func readBytes(_ n: Int) throws(GGUFError) -> UnsafeRawBufferPointer {
+        try require(n)
+        defer { offset += n }
+        return UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + n)])
+    }
+
+    /// A GGUF string: u64 length, then UTF-8 bytes.
+    mutating func readString() throws(GGUFError) -> String {
+        let start = offset
+        let n = try read(UInt64.self)
+        guard n <= UInt64(remaining) else { throw .truncated(file: file, offset: offset, needed: Int(clamping: n) - remaining) }
+        let raw = try readBytes(Int(n))
+        guard let s = String(validating: raw, as: UTF8.self) else { throw .invalidUTF8(file: file, offset: start) }
+        return s
+    }
+}

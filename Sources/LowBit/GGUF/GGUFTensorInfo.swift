@@ -1,0 +1,25 @@
+/// One tensor's entry in a GGUF file's tensor table.
+public struct GGUFTensorInfo: Sendable, Equatable {
+    /// Tensor name, e.g. `blk.0.attn_q.weight`.
+    public var name: String
+    /// Element type.
+    public var type: GGMLType
+    /// Dimensions, innermost first as GGUF stores them: a `[cols, rows]` matrix has rows of
+    /// `cols` elements.
+    public var shape: [Int]
+    /// Byte offset of the data, relative to the start of the data section.
+    public var offset: UInt64
+    /// Bytes of data.
+    public var byteCount: Int
+
+    /// Total number of elements.
+    public var elementCount: Int { shape.reduce(1, *) }
+
+    public init(name: String, type: GGMLType, shape: [Int], offset: UInt64 = 0) {
+        self.name = name
+        self.type = type
+        self.shape = shape
+        self.offset = offset
+        self.byteCount = type.byteCount(elements: shape.reduce(1, *)) ?? 0
+    }
+}

@@ -1,0 +1,70 @@
+/// A small, fast, seedable generator (xoshiro256**, seeded through SplitMix64). Every
+/// random choice in LowBit goes through one of these, so a given seed reproduces a run.
+public struct SeededRandom: RandomNumberGenerator, Sendable {
+    private var s: (UInt64, UInt64, UInt64, UInt64)
+
+    /// Creates a generator whose whole output is determined by `seed`.
+    public init(seed: UInt64) {
+        var z = seed
+        func splitmix() -> UInt64 {
+            z &+= 0x9E37_79B9_7F4A_7C15
+            var x = z
+            x = (x ^ (x >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            x = (x ^ (x >> 27)) &* 0x94D0_49BB_1331_11EB
+            return x ^ (x >> 31)
+        }
+        s = (splitmix(), splitmix(), splitmix(), splitmix())
+    }
+
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
+        let result = ((s.1 &* 5) << 7 | (s.1 &* 5) >> 57) &* 9
+        let t = s.1 << 17
+        s.2 ^= s.0
+        s.3 ^= s.1
+        s.1 ^= s.2
+        s.0 ^= s.3
+        s.2 ^= t
+        s.3 = s.3 << 45 | s.3 >> 19
+        return result
+    }
+
+    /// A uniform float in [0, 1).
+    public mutating func nextFloat() -> Float { Float(next() >> 40) * 0x1p-24 }
+
+    /// A uniform double in [0, 1).
+    public mutating func nextDouble() -> Double { Double(next() >> 11) * 0x1p-53 }
+
+    /// A standard normal sample (Box–Muller).
+    public mutating func nextGaussian() -> Float {
+        let u1 = max(nextDouble(), 1e-300), u2 = nextDouble()
+        return Float((-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2))
+    }
+}
+
+// Foundation-free elementary functions for the generator.
+@inline(__always) private func _log(_ x: Double) -> Double { x.logValue }
+@inline(__always) private func _cos(_ x: Double) -> Double { x.cosValue }
+
+extension Double {
+    fileprivate var logValue: Double {
+        #if canImport(Glibc)
+        return Glibc.log(self)
+        #else
+        return Darwin.log(self)
+        #endif
+    }
+    fileprivate var cosValue: Double {
+        #if canImport(Glibc)
+        return Glibc.cos(self)
+        #else
+        return Darwin.cos(self)
+        #endif
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,32 @@
+/// What is wrong with a model's metadata, tensors or inputs.
+public enum ModelError: Error, Equatable, CustomStringConvertible {
+    case unsupportedArchitecture(file: String, architecture: String)
+    case missingMetadata(file: String, key: String)
+    case invalidMetadata(file: String, key: String, reason: String)
+    case missingTensor(file: String, name: String)
+    case shapeMismatch(file: String, name: String, expected: [Int], found: [Int])
+    case invalidTensor(file: String, name: String, reason: String)
+    case tokenOutOfRange(token: Int32, vocabularySize: Int)
+    case contextOverflow(needed: Int, capacity: Int)
+
+    public var description: String {
+        switch self {
+        case let .unsupportedArchitecture(file, arch):
+            "\(file): architecture '\(arch)' is not supported (LowBit runs 'llama')"
+        case let .missingMetadata(file, key):
+            "\(file): required metadata '\(key)' is missing"
+        case let .invalidMetadata(file, key, reason):
+            "\(file): metadata '\(key)': \(reason)"
+        case let .missingTensor(file, name):
+            "\(file): required tensor '\(name)' is missing"
+        case let .shapeMismatch(file, name, expected, found):
+            "\(file): tensor '\(name)' has shape \(found), expected \(expected)"
+        case let .invalidTensor(file, name, reason):
+            "\(file): tensor '\(name)': \(reason)"
+        case let .tokenOutOfRange(token, n):
+            "token id \(token) is outside the vocabulary of \(n)"
+        case let .contextOverflow(needed, capacity):
+            "\(needed) positions needed but the context holds \(capacity)"
+        }
+    }
+}

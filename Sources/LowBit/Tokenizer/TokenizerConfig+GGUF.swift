@@ -1,0 +1,111 @@
+extension TokenizerConfig {
+    /// Reads the tokenizer from GGUF metadata (`tokenizer.ggml.*`).
+    ///
+    /// - Throws: ``ModelError`` naming the key that is missing or malformed.
+    public init(metadata md: GGUFMetadata, file: String) throws(ModelError) {
+        let modelName = md["tokenizer.ggml.model"]?.stringValue ?? ""
+        guard let model = Model(rawValue: modelName) else {
+            throw .invalidMetadata(file: file, key: "tokenizer.ggml.model",
+                                   reason: modelName.isEmpty ? "missing" : "unsupported tokenizer '\(modelName)' (LowBit reads 'llama' and 'gpt2')")
+        }
+        guard let rawTokens = md["tokenizer.ggml.tokens"]?.arrayValue else {
+            throw .missingMetadata(file: file, key: "tokenizer.ggml.tokens")
+        }
+        var tokens: [String] = []
+        tokens.reserveCapacity(rawTokens.count)
+        for (i, t) in rawTokens.enumerated() {
+            guard let s = t.stringValue else {
+                throw .invalidMetadata(file: file, key: "tokenizer.ggml.tokens", reason: "element \(i) is not a string")
+            }
+            tokens.append(s)
+        }
+        var scores: [Float] = []
+        if let raw = md["tokenizer.ggml.scores"]?.arrayValue {
+            for (i, v) in raw.enumerated() {
+                guard let d = v.doubleValue else {
+                    throw .invalidMetadata(file: file, key: "tokenizer.ggml.scores", reason: "element \(i) is not a number")
+                }
+                scores.append(Float(d))
+            }
+        }
+        var types: [TokenType] = []
+        if let raw = md["tokenizer.ggml.token_type"]?.arrayValue {
+            for (i, v) in raw.enumerated() {
+                guard let n = v.intValue, let t = TokenType(rawValue: Int32(clamping: n)) else {
+                    throw .invalidMetadata(file: file, key: "tokenizer.ggml.token_type", reason: "element \(i) is not a token type")
+                }
+                types.append(t)
+            }
+        }
+        var merges: [String] = []
+        if let raw = md["tokenizer.ggml.merges"]?.arrayValue {
+            for (i, v) in raw.enumerated() {
+                guard let s = v.stringValue else {
+                    throw .invalidMetadata(file: file, key: "tokenizer.ggml.merges", reason: "element \(i) is not a string")
+                }
+                merges.append(s)
+            }
+        }
+        func id(_ key: String) -> Int32? { md["tokenizer.ggml.\(key)"]?.intValue.map { Int32(clamping: $0) } }
+        self.init(
+            model: model, tokens: tokens, scores: scores, tokenTypes: types, merges: merges,
+            bosID: id("bos_token_id"), eosID: id("eos_token_id"), unknownID: id("unknown_token_id"),
+            paddingID: id("padding_token_id"),
+            addBOS: md["tokenizer.ggml.add_bos_token"]?.boolValue ?? (model == .llama),
+            addEOS: md["tokenizer.ggml.add_eos_token"]?.boolValue ?? false)
+    }
+
+    /// Writes this tokenizer into GGUF metadata under `tokenizer.ggml.*`.
+    public func write(into md: inout GGUFMetadata) {
+        md["tokenizer.ggml.model"] = .string(model.rawValue)
+        md["tokenizer.ggml.tokens"] = .array(.string, tokens.map { .string($0) })
+        if !scores.isEmpty { md["tokenizer.ggml.scores"] = .array(.float32, scores.map { .float32($0) }) }
+        if !tokenTypes.isEmpty { md["tokenizer.ggml.token_type"] = .array(.int32, tokenTypes.map { .int32($0.rawValue) }) }
+        if !merges.isEmpty { md["tokenizer.ggml.merges"] = .array(.string, merges.map { .string($0) }) }
+        if let bosID { md["tokenizer.ggml.bos_token_id"] = .uint32(UInt32(bosID)) }
+        if let eosID { md["tokenizer.ggml.eos_token_id"] = .uint32(UInt32(eosID)) }
+        if let unknownID { md["tokenizer.ggml.unknown_token_id"] = .uint32(UInt32(unknownID)) }
+        if let paddingID { md["tokenizer.ggml.padding_token_id"] = .uint32(UInt32(paddingID)) }
+        md["tokenizer.ggml.add_bos_token"] = .bool(addBOS)
+        md["tokenizer.ggml.add_eos_token"] = .bool(addEOS)
+    }
+
+    /// A SentencePiece-style vocabulary of exactly `size` tokens (≥ 259): `<unk>`, `<s>`,
+    /// `</s>`, the 256 `<0xXX>` byte tokens, then letter pieces with decreasing scores. Used
+    /// by synthetic benchmark models so that any text encodes.
+    public static func syntheticLlama(size: Int) -> TokenizerConfig {
+        var tokens = ["<unk>", "<s>", "</s>"]
+        var types: [TokenType] = [.unknown, .control, .control]
+        for b in 0..<256 {
+            tokens.append("<0x" + String(b, radix: 16, uppercase: true).leftPadded(2) + ">")
+            types.append(.byte)
+        }
+        let letters = Array("etaoinshrdlucmfwypvbgkjqxz")
+        var pieces: [String] = ["▁"] + letters.map { String($0) } + letters.map { "▁" + String($0) }
+        var i = 0
+        while tokens.count + pieces.count < size {
+            // Grow pieces by appending letters to earlier pieces: a valid BPE merge path.
+            let base = pieces[i % pieces.count]
+            pieces.append(base + String(letters[(i / pieces.count) % letters.count]))
+            i += 1
+        }
+        var seen = Set(tokens)
+        for p in pieces where tokens.count < size && seen.insert(p).inserted {
+            tokens.append(p)
+            types.append(.normal)
+        }
+        var n = 0
+        while tokens.count < size {
+            tokens.append("<extra_\(n)>")
+            types.append(.unused)
+            n += 1
+        }
+        let scores = tokens.indices.map { -Float($0) }
+        return TokenizerConfig(model: .llama, tokens: tokens, scores: scores, tokenTypes: types,
+                               bosID: 1, eosID: 2, unknownID: 0, addBOS: true)
+    }
+}
+
+extension String {
+    func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
+}
