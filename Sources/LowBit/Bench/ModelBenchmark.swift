@@ -1,0 +1,82 @@
+import Foundation
+
+/// llama-bench-style throughput of a model: prompt processing (prefill of `promptTokens` in
+/// one batch) and text generation (`genTokens` single-token steps), each repeated and reported
+/// as mean ± standard deviation in tokens/s. Tokenization and sampling are excluded: the
+/// tokens are fixed ids and the next token is not sampled.
+public struct ModelBenchmark: Sendable {
+    /// One measured configuration.
+    public struct Result: Sendable, Codable {
+        public var test: String          // "pp64" or "tg32"
+        public var threads: Int
+        public var tokens: Int
+        public var samples: [Double]     // tokens/s per repetition
+        public var mean: Double
+        public var stddev: Double
+    }
+
+    public var promptTokens = 64
+    public var genTokens = 32
+    public var repetitions = 5
+
+    public init(promptTokens: Int = 64, genTokens: Int = 32, repetitions: Int = 5) {
+        self.promptTokens = promptTokens
+        self.genTokens = genTokens
+        self.repetitions = repetitions
+    }
+
+    /// Runs prefill and decode tests on `model` with `threads` threads, after one warm-up.
+    public func run(_ model: LlamaModel, threads: Int) throws(ModelError) -> [Result] {
+        let pool = ThreadPool(threads: threads)
+        let vocab = Int32(model.config.vocabSize)
+        let prompt = (0..<promptTokens).map { Int32(($0 * 7919 + 13) % Int(vocab)) }
+        let capacity = max(promptTokens, genTokens) + 1
+        var results: [Result] = []
+        if promptTokens > 0 {
+            _ = try model.forward(Array(prompt.prefix(8)), cache: model.makeCache(capacity: capacity), pool: pool)
+            var samples: [Double] = []
+            for _ in 0..<repetitions {
+                let cache = model.makeCache(capacity: capacity)
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                _ = try model.forward(prompt, cache: cache, pool: pool)
+                samples.append(Double(promptTokens) / Self.seconds(since: t0))
+            }
+            results.append(Self.summarize("pp\(promptTokens)", threads, promptTokens, samples))
+        }
+        if genTokens > 0 {
+            var samples: [Double] = []
+            for rep in 0...repetitions {
+                let cache = model.makeCache(capacity: capacity)
+                var tok: Int32 = 1
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                for i in 0..<genTokens {
+                    _ = try model.forward([tok], cache: cache, pool: pool)
+                    tok = Int32((Int(tok) * 31 + i) % Int(vocab))
+                }
+                if rep > 0 { samples.append(Double(genTokens) / Self.seconds(since: t0)) }  // rep 0 warms up
+            }
+            results.append(Self.summarize("tg\(genTokens)", threads, genTokens, samples))
+        }
+        return results
+    }
+
+    static func seconds(since t0: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 }
+
+    static func summarize(_ test: String, _ threads: Int, _ tokens: Int, _ s: [Double]) -> Result {
+        let mean = s.reduce(0, +) / Double(max(1, s.count))
+        let varc = s.count > 1 ? s.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(s.count - 1) : 0
+        return Result(test: test, threads: threads, tokens: tokens, samples: s, mean: mean, stddev: varc.squareRoot())
+    }
+
+    /// Peak resident set size of this process, in bytes.
+    public static func peakRSS() -> Int {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss * 1024
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        return usage.ru_maxrss
+        #endif
+    }
+}

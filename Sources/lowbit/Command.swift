@@ -1,0 +1,39 @@
+import Foundation
+
+/// A `lowbit` subcommand.
+protocol Command {
+    /// The subcommand's name, e.g. `run`.
+    static var name: String { get }
+    /// One line for `lowbit --help`.
+    static var summary: String { get }
+    /// Full help text with usage and examples.
+    static var help: String { get }
+    /// Accepted options (`--help` is added automatically).
+    static var options: [OptionSpec] { get }
+    /// Runs with parsed arguments; returns the exit code.
+    static func run(_ args: Arguments) throws -> Int32
+}
+
+/// Output helpers: results to stdout, diagnostics to stderr.
+enum Console {
+    nonisolated(unsafe) static var stderr = FileHandle.standardError
+
+    static func out(_ s: String, terminator: String = "\n") {
+        FileHandle.standardOutput.write(Data((s + terminator).utf8))
+    }
+
+    static func err(_ s: String, terminator: String = "\n") {
+        FileHandle.standardError.write(Data((s + terminator).utf8))
+    }
+
+    /// Whether stderr is a terminal (progress lines update in place only then).
+    static var stderrIsTerminal: Bool { isatty(2) != 0 }
+
+    /// Serializes `object` as JSON text (sorted keys, pretty when asked).
+    static func json(_ object: Any, pretty: Bool = true) throws -> String {
+        var opts: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]
+        if pretty { opts.insert(.prettyPrinted) }
+        let data = try JSONSerialization.data(withJSONObject: object, options: opts)
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import LowBit
+
+/// `lowbit inspect FILE [--json]`: metadata and tensor table of a GGUF file.
+enum InspectCommand: Command {
+    static let name = "inspect"
+    static let summary = "show a GGUF file's metadata and tensors"
+    static let help = """
+    USAGE: lowbit inspect FILE [--json]
+
+    Shows every metadata key and every tensor (name, type, shape innermost-first, data offset,
+    bytes). Long arrays are abbreviated in the text form; --json prints them whole as
+    {"metadata": {key: value}, "tensors": [{"name","type","shape","offset","bytes"}]}.
+
+    EXAMPLES:
+      lowbit inspect Models/target.gguf
+      lowbit inspect model.gguf --json | jq '.tensors[0]'
+    """
+    static let options = [OptionSpec(names: ["--json"], takesValue: false)]
+
+    static func run(_ args: Arguments) throws -> Int32 {
+        guard args.positionals.count == 1 else { throw UsageError("expected exactly one FILE") }
+        let file = try GGUFFile(path: args.positionals[0])
+        if args.flag("--json") {
+            var md: [String: Any] = [:]
+            for (k, v) in file.metadata.entries { md[k] = v.jsonObject }
+            let tensors: [[String: Any]] = file.tensors.map {
+                ["name": $0.name, "type": $0.type.name, "shape": $0.shape, "offset": $0.offset, "bytes": $0.byteCount]
+            }
+            Console.out(try Console.json(["metadata": md, "tensors": tensors]))
+            return 0
+        }
+        Console.out("\(file.path): GGUF v\(file.version), \(file.metadata.entries.count) metadata keys, \(file.tensors.count) tensors, alignment \(file.alignment), data at \(file.dataOffset)")
+        Console.out("\nMETADATA")
+        for (k, v) in file.metadata.entries { Console.out("  \(k) = \(summarize(v))") }
+        Console.out("\nTENSORS")
+        let w = max(4, file.tensors.map(\.name.count).max() ?? 4)
+        Console.out("  " + "name".padding(toLength: w, withPad: " ", startingAt: 0) + "  type   shape                 offset         bytes")
+        var total = 0
+        for t in file.tensors {
+            total += t.byteCount
+            let shape = "[" + t.shape.map(String.init).joined(separator: ", ") + "]"
+            Console.out("  " + t.name.padding(toLength: w, withPad: " ", startingAt: 0) + "  "
+                + t.type.name.padding(toLength: 5, withPad: " ", startingAt: 0) + "  "
+                + shape.padding(toLength: 20, withPad: " ", startingAt: 0) + "  "
+                + String(t.offset).leftAligned(12) + "  " + String(t.byteCount))
+        }
+        Console.out("\n  total tensor data: \(total) bytes (\(String(format: "%.2f", Double(total) / 1_048_576)) MiB)")
+        return 0
+    }
+
+    static func summarize(_ v: GGUFValue) -> String {
+        switch v {
+        case let .string(s): return "\"\(s.count > 120 ? String(s.prefix(120)) + "…" : s)\""
+        case let .array(t, xs):
+            let head = xs.prefix(8).map(summarize).joined(separator: ", ")
+            return "[\(t)] × \(xs.count): [\(head)\(xs.count > 8 ? ", …" : "")]"
+        default:
+            if let i = v.intValue { return String(i) }
+            if let b = v.boolValue { return String(b) }
+            return v.doubleValue.map { String($0) } ?? "?"
+        }
+    }
+}
+
+extension String {
+    func leftAligned(_ n: Int) -> String { padding(toLength: max(n, count), withPad: " ", startingAt: 0) }
+}
