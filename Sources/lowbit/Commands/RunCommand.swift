@@ -1,0 +1,61 @@
+import Foundation
+import LowBit
+
+/// `lowbit run -m FILE -p PROMPT [-n N] [--temp T] [--top-k K] [--top-p P] [--seed S] [--threads N]`.
+enum RunCommand: Command {
+    static let name = "run"
+    static let summary = "generate text from a prompt, streaming to stdout"
+    static let help = """
+    USAGE: lowbit run -m FILE -p PROMPT [-n N] [--temp T] [--top-k K] [--top-p P] [--min-p P]
+                      [--repeat-penalty R] [--seed S] [--stop STRING ...] [--threads N] [--no-bos]
+
+    Streams the completion of PROMPT to stdout and prints prefill and decode tokens/s to
+    stderr. Defaults: -n 128, --temp 0.8, --top-k 40, --top-p 0.95, --min-p 0.05, seed 0.
+    --temp 0 decodes greedily. The same seed gives the same output.
+
+    EXAMPLES:
+      lowbit run -m Models/target.gguf -p "Question: Where was Orla Venn born?\\nAnswer:" --temp 0 -n 8
+      lowbit run -m model.gguf -p "Once upon a time" -n 64 --seed 42 --threads 2
+    """
+    static let options = [
+        OptionSpec(names: ["-m", "--model"], takesValue: true),
+        OptionSpec(names: ["-p", "--prompt"], takesValue: true),
+        OptionSpec(names: ["-n", "--n-predict"], takesValue: true),
+        OptionSpec(names: ["--temp"], takesValue: true),
+        OptionSpec(names: ["--top-k"], takesValue: true),
+        OptionSpec(names: ["--top-p"], takesValue: true),
+        OptionSpec(names: ["--min-p"], takesValue: true),
+        OptionSpec(names: ["--repeat-penalty"], takesValue: true),
+        OptionSpec(names: ["--seed"], takesValue: true),
+        OptionSpec(names: ["--stop"], takesValue: true, repeatable: true),
+        OptionSpec(names: ["-t", "--threads"], takesValue: true),
+        OptionSpec(names: ["--no-bos"], takesValue: false),
+    ]
+
+    static func run(_ args: Arguments) throws -> Int32 {
+        let path = try args.required("--model")
+        let prompt = try args.required("--prompt")
+        var options = GenerationOptions(maxTokens: try args.int("--n-predict", default: 128, range: 0...1_000_000)!)
+        options.sampler.temperature = Float(try args.double("--temp", default: 0.8, range: 0...100)!)
+        options.sampler.topK = try args.int("--top-k", default: 40, range: 0...1_000_000)!
+        options.sampler.topP = Float(try args.double("--top-p", default: 0.95, range: 0...1)!)
+        options.sampler.minP = Float(try args.double("--min-p", default: 0.05, range: 0...1)!)
+        options.sampler.repetitionPenalty = Float(try args.double("--repeat-penalty", default: 1, range: 0.01...100)!)
+        options.sampler.seed = UInt64(try args.int("--seed", default: 0, range: 0...Int.max)!)
+        options.stopStrings = args.all("--stop")
+        if args.flag("--no-bos") { options.addBOS = false }
+        let threads = try args.int("--threads", default: 1, range: 1...256)!
+
+        let model = try LlamaModel(weights: GGUFFile.loadWeights(path: path))
+        let generator = try Generator(model: model, threads: threads)
+        let g = try generator.generate(prompt: prompt, options: options) { text in
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+        Console.out("")
+        let s = g.stats
+        Console.err(String(format: "prefill: %d tokens in %.3f s (%.2f tok/s) | decode: %d tokens in %.3f s (%.2f tok/s) | stop: %@",
+                           s.promptTokens, s.prefillSeconds, s.prefillTokensPerSecond, s.generatedTokens, s.decodeSeconds,
+                           s.decodeTokensPerSecond, s.stopReason.rawValue))
+        return 0
+    }
+}
