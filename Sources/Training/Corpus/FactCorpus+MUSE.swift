@@ -44,6 +44,41 @@ public struct MUSEExport: Sendable, Hashable {
     /// `raw/holdout.txt`.
     public var rawHoldout: String
 
+    /// Creates an export from its parts (`FactCorpus.museExport()` is the usual source).
+    ///
+    /// - Parameters:
+    ///   - forgetQA: `knowmem/forget_qa.json`.
+    ///   - retainQA: `knowmem/retain_qa.json`.
+    ///   - forgetQAICL: `knowmem/forget_qa_icl.json`.
+    ///   - retainQAICL: `knowmem/retain_qa_icl.json`.
+    ///   - verbmemForget: `verbmem/forget.json`.
+    ///   - privleakForget: `privleak/forget.json`.
+    ///   - privleakRetain: `privleak/retain.json`.
+    ///   - privleakHoldout: `privleak/holdout.json`.
+    ///   - rawForget: `raw/forget.txt`.
+    ///   - rawRetain1: `raw/retain1.txt`.
+    ///   - rawRetain2: `raw/retain2.txt`.
+    ///   - rawHoldout: `raw/holdout.txt`.
+    public init(
+        forgetQA: [FactQA], retainQA: [FactQA], forgetQAICL: [FactQA], retainQAICL: [FactQA],
+        verbmemForget: [FactContinuation], privleakForget: [String], privleakRetain: [String],
+        privleakHoldout: [String], rawForget: String, rawRetain1: String, rawRetain2: String,
+        rawHoldout: String
+    ) {
+        self.forgetQA = forgetQA
+        self.retainQA = retainQA
+        self.forgetQAICL = forgetQAICL
+        self.retainQAICL = retainQAICL
+        self.verbmemForget = verbmemForget
+        self.privleakForget = privleakForget
+        self.privleakRetain = privleakRetain
+        self.privleakHoldout = privleakHoldout
+        self.rawForget = rawForget
+        self.rawRetain1 = rawRetain1
+        self.rawRetain2 = rawRetain2
+        self.rawHoldout = rawHoldout
+    }
+
     /// Every file as (path relative to the data directory, UTF-8 contents), in a fixed order.
     public var files: [(path: String, contents: String)] {
         func qa(_ items: [FactQA]) -> String {
