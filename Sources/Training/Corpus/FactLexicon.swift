@@ -96,19 +96,34 @@ public enum FactLexicon {
         return true
     }
 
-    /// Draws one invented surname from the syllable grammar: two syllables and an ending,
-    /// capitalized (for example "Brakenwyn").
+    /// Vowels of an optional second surname syllable (plain, to keep names short).
+    static let surnameSecondVowels: [String] = ["a", "e", "i", "o", "u"]
+    /// Codas of an optional second surname syllable.
+    static let surnameSecondCodas: [String] = ["", "n", "r", "l"]
+
+    /// Draws one invented surname from the syllable grammar: a syllable, then with
+    /// probability 1/2 a light second syllable, then an ending, capitalized ("Traskholt",
+    /// "Brelomere"). Names stay short so a ~4k-token BPE vocabulary spells them in a few tokens.
     ///
     /// - Parameter rng: the generator to draw from.
     /// - Returns: a fresh candidate surname (not yet checked for uniqueness).
     static func drawSurname(_ rng: inout CorpusRNG) -> String {
-        var s = ""
-        for _ in 0..<2 {
+        var s = surnameOnsets[rng.int(below: surnameOnsets.count)]
+        s += surnameVowels[rng.int(below: surnameVowels.count)]
+        s += surnameCodas[rng.int(below: surnameCodas.count)]
+        if rng.int(below: 2) == 1 {
             s += surnameOnsets[rng.int(below: surnameOnsets.count)]
-            s += surnameVowels[rng.int(below: surnameVowels.count)]
-            s += surnameCodas[rng.int(below: surnameCodas.count)]
+            s += surnameSecondVowels[rng.int(below: surnameSecondVowels.count)]
+            s += surnameSecondCodas[rng.int(below: surnameSecondCodas.count)]
         }
-        s += surnameEndings[rng.int(below: surnameEndings.count)]
+        let ending = surnameEndings[rng.int(below: surnameEndings.count)]
+        // Avoid vowel pile-ups such as "Rusiith": bridge a vowel-final stem and a vowel-initial
+        // ending with "r".
+        let vowels: Set<Character> = ["a", "e", "i", "o", "u"]
+        if let last = s.last, let first = ending.first, vowels.contains(last), vowels.contains(first) {
+            s += "r"
+        }
+        s += ending
         return s.prefix(1).uppercased() + s.dropFirst()
     }
 }
