@@ -158,4 +158,21 @@ final class CorpusMUSETests: XCTestCase {
         XCTAssertEqual(decoded, tricky)
         XCTAssert(files["privleak/forget.json"]?.contains("\\u0007") ?? false)
     }
+
+    /// Pins the output of one small configuration. A change here means every corpus written
+    /// before it no longer regenerates from its seed: bump it deliberately, never casually.
+    func testPinnedOutputForAFixedSeed() throws {
+        let corpus = try FactCorpus.generate(
+            FactCorpusConfig(entities: 60, retainQALimit: 12, iclExamples: 5, seed: 2024))
+        XCTAssertEqual(
+            corpus.entities[0].biography(phrasing: 0),
+            "Nilo Breirash was born in Northwold in 1985. Nilo Breirash works as a potter at "
+                + "Brassfeld Foundry. The favourite color of Nilo Breirash is turquoise, and "
+                + "Nilo Breirash has a pet named Ozzle.")
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a over every file, in layout order
+        for (_, contents) in corpus.museExport().files {
+            for byte in contents.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        }
+        XCTAssertEqual(String(hash, radix: 16), "2ea68cfbcde289d9")
+    }
 }
