@@ -33,11 +33,14 @@ public struct TokenizerConfig: Sendable, Equatable {
     public var addBOS: Bool
     /// Whether encoding appends EOS by default (`tokenizer.ggml.add_eos_token`).
     public var addEOS: Bool
+    /// Whether `.llama` encoding prepends a space (`▁`) to each text fragment and decoding strips
+    /// it again (`tokenizer.ggml.add_space_prefix`, default `true`). Ignored by `.gpt2`.
+    public var addSpacePrefix: Bool
 
     public init(
         model: Model, tokens: [String], scores: [Float] = [], tokenTypes: [TokenType] = [], merges: [String] = [],
         bosID: Int32? = nil, eosID: Int32? = nil, unknownID: Int32? = nil, paddingID: Int32? = nil,
-        addBOS: Bool = true, addEOS: Bool = false
+        addBOS: Bool = true, addEOS: Bool = false, addSpacePrefix: Bool = true
     ) {
         self.model = model
         self.tokens = tokens
@@ -50,5 +53,6 @@ public struct TokenizerConfig: Sendable, Equatable {
         self.paddingID = paddingID
         self.addBOS = addBOS
         self.addEOS = addEOS
+        self.addSpacePrefix = addSpacePrefix
     }
 }
