@@ -3,7 +3,7 @@ import LowBit
 
 /// Every subcommand, in the order `lowbit --help` lists them.
 var commands: [any Command.Type] { [
-    InspectCommand.self, LogitsCommand.self, QuantizeCommand.self,
+    RunCommand.self, InspectCommand.self, TokenizeCommand.self, LogitsCommand.self, QuantizeCommand.self,
     SynthCommand.self, BenchCommand.self,
 ] }
 

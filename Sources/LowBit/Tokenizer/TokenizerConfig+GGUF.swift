@@ -80,14 +80,14 @@ extension TokenizerConfig {
             tokens.append("<0x" + String(b, radix: 16, uppercase: true).leftPadded(2) + ">")
             types.append(.byte)
         }
-        let letters = Array("etaoinshrdlucmfwypvbgkjqxz")
-        var pieces: [String] = ["▁"] + letters.map { String($0) } + letters.map { "▁" + String($0) }
-        var i = 0
-        while tokens.count + pieces.count < size {
-            // Grow pieces by appending letters to earlier pieces: a valid BPE merge path.
-            let base = pieces[i % pieces.count]
-            pieces.append(base + String(letters[(i / pieces.count) % letters.count]))
-            i += 1
+        // Letter pieces in breadth-first order (length 1, 2, 3), bare and with the space
+        // marker, so every piece has a valid merge path from shorter ones.
+        let letters = Array("etaoinshrdlucmfwypvbgkjqxz").map(String.init)
+        var pieces: [String] = ["▁"]
+        var level = letters
+        while tokens.count + pieces.count < size + 3 * 26 {
+            pieces += level.flatMap { [$0, "▁" + $0] }
+            level = level.flatMap { p in letters.map { p + $0 } }
         }
         var seen = Set(tokens)
         for p in pieces where tokens.count < size && seen.insert(p).inserted {
