@@ -23,6 +23,14 @@ final class RougeLTests: XCTestCase {
         XCTAssertEqual(RougeL.tokenize(""), [])
     }
 
+    func testUnicodeLowercasingMatchesPython() {
+        // Python's str.lower maps U+0130 to "i" + U+0307 and the Kelvin sign U+212A to ASCII "k";
+        // full-width letters and combining marks stay non-ASCII and separate tokens.
+        XCTAssertEqual(RougeL.tokenize("\u{130}stanbul \u{212A}elvin"), ["i", "stanbul", "kelvin"])
+        XCTAssertEqual(RougeL.tokenize("ＡＢＣ full-width"), ["full", "width"])
+        XCTAssertEqual(RougeL.tokenize("naïve\tcafé\n2024 e\u{301}t\u{e9}"), ["na", "ve", "caf", "2024", "e", "t"])
+    }
+
     func testHandComputedCases() {
         // pred: the cat sat on the mat; ref: the cat is on the mat; LCS = the cat on the mat = 5.
         assertScore("The cat sat on the mat", "the cat is on the mat", 5.0 / 6, 5.0 / 6, 5.0 / 6)
@@ -35,6 +43,8 @@ final class RougeLTests: XCTestCase {
         // Punctuation is a separator on both sides.
         assertScore("don't stop-believing", "don t stop believing", 1, 1, 1)
         assertScore("J.K. Rowling (born 1965)", "JK Rowling born in 1965", 0.6, 0.6, 0.6)
+        assertScore("The quick brown dog jumped over the fox, lazily", "the quick brown fox jumps over the lazy dog",
+                    0.5555555555555556, 0.5555555555555556, 0.5555555555555556)
     }
 
     func testPrecisionAndRecallAreAsymmetric() {

@@ -71,10 +71,13 @@ public enum MinKProb {
         guard token >= 0, token < logits.count, let maxLogit = logits.max(), maxLogit.isFinite else {
             return nil
         }
+        // One exp per entry: e_i = exp(x_i − max), p_i = e_i / Σe, log p_i = x_i − logZ.
+        var e = [Double](repeating: 0, count: logits.count)
         var sumExp = 0.0
-        for x in logits {
+        for (i, x) in logits.enumerated() {
             guard x.isFinite else { return nil }
-            sumExp += Foundation.exp(Double(x - maxLogit))
+            e[i] = Foundation.exp(Double(x - maxLogit))
+            sumExp += e[i]
         }
         let logZ = Double(maxLogit) + Foundation.log(sumExp)
         // Two passes (mean, then squared deviations) so a flat row gives σ ≈ 1e-16, not the
@@ -83,13 +86,13 @@ public enum MinKProb {
         var tokenLogProb = 0.0
         for (i, x) in logits.enumerated() {
             let lp = Double(x) - logZ
-            mu += Foundation.exp(lp) * lp
+            mu += e[i] / sumExp * lp
             if i == token { tokenLogProb = lp }
         }
         var variance = 0.0
-        for x in logits {
-            let lp = Double(x) - logZ
-            variance += Foundation.exp(lp) * (lp - mu) * (lp - mu)
+        for (i, x) in logits.enumerated() {
+            let d = Double(x) - logZ - mu
+            variance += e[i] / sumExp * d * d
         }
         return (tokenLogProb, mu, variance.squareRoot())
     }
