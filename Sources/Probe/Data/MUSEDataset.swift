@@ -1,0 +1,222 @@
+import Foundation
+
+/// A question with its gold answer (MUSE KnowMem).
+public struct QAPair: Codable, Equatable, Hashable, Sendable {
+    /// The question text.
+    public var question: String
+    /// The short gold answer (2–3 words in MUSE).
+    public var answer: String
+
+    /// Creates a pair.
+    public init(question: String, answer: String) {
+        self.question = question
+        self.answer = answer
+    }
+}
+
+/// A verbatim-memorization item: a prompt and the text that followed it (MUSE VerbMem).
+public struct VerbMemItem: Codable, Equatable, Hashable, Sendable {
+    /// The prefix the model continues.
+    public var prompt: String
+    /// The ground-truth continuation (`gt` in MUSE's JSON).
+    public var groundTruth: String
+
+    /// Creates an item.
+    public init(prompt: String, groundTruth: String) {
+        self.prompt = prompt
+        self.groundTruth = groundTruth
+    }
+}
+
+/// One corpus of MUSE data, loaded from MUSE's directory layout (REFERENCE §2):
+///
+/// ```
+/// knowmem/forget_qa.json, retain_qa.json,            [{"question", "answer"}]
+///         forget_qa_icl.json, retain_qa_icl.json
+/// verbmem/forget.json                                [{"prompt", "gt"}]
+/// privleak/forget.json, retain.json, holdout.json    [string]
+/// raw/*.txt                                          plain text (optional)
+/// ```
+public struct MUSEDataset: Equatable, Sendable {
+    /// The parts of the layout to load; parts not asked for stay empty.
+    public struct Components: OptionSet, Hashable, Sendable {
+        /// The raw bit mask.
+        public let rawValue: Int
+        /// Creates a set from its bit mask.
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        /// `knowmem/*.json`.
+        public static let knowMem = Components(rawValue: 1 << 0)
+        /// `verbmem/forget.json`.
+        public static let verbMem = Components(rawValue: 1 << 1)
+        /// `privleak/*.json`.
+        public static let privLeak = Components(rawValue: 1 << 2)
+        /// `raw/*.txt`, loaded when the folder exists (never required).
+        public static let raw = Components(rawValue: 1 << 3)
+        /// Everything.
+        public static let all: Components = [.knowMem, .verbMem, .privLeak, .raw]
+    }
+
+    /// The directory the data came from.
+    public var directory: String
+    /// KnowMem questions on the forget set (M2).
+    public var knowMemForget: [QAPair] = []
+    /// KnowMem questions on the retain set (M4, utility).
+    public var knowMemRetain: [QAPair] = []
+    /// In-context examples for forget-set KnowMem prompts.
+    public var knowMemForgetICL: [QAPair] = []
+    /// In-context examples for retain-set KnowMem prompts.
+    public var knowMemRetainICL: [QAPair] = []
+    /// VerbMem items (M1).
+    public var verbMemForget: [VerbMemItem] = []
+    /// PrivLeak member texts (label 0).
+    public var privLeakForget: [String] = []
+    /// PrivLeak retain texts (not used by PrivLeak itself; MUSE logs them).
+    public var privLeakRetain: [String] = []
+    /// PrivLeak non-member texts (label 1).
+    public var privLeakHoldout: [String] = []
+    /// `raw/*.txt` by file name without extension (e.g. `"forget"`, `"retain1"`).
+    public var raw: [String: String] = [:]
+
+    /// Creates a data set in memory (for tests and synthetic corpora).
+    public init(directory: String = "") {
+        self.directory = directory
+    }
+
+    /// Loads a MUSE corpus directory.
+    /// - Parameters:
+    ///   - directory: The corpus folder (the one holding `knowmem/`, `verbmem/`, ...).
+    ///   - components: Which parts to load; all by default.
+    /// - Returns: The data set; unrequested parts are empty.
+    /// - Throws: ``ProbeDataError`` naming the file, and for item problems the item index and field.
+    public static func load(from directory: URL, components: Components = .all) throws(ProbeDataError) -> MUSEDataset {
+        var d = MUSEDataset(directory: directory.path)
+        func file(_ parts: String...) -> URL {
+            parts.reduce(directory) { $0.appendingPathComponent($1) }
+        }
+        if components.contains(.knowMem) {
+            d.knowMemForget = try loadQA(file("knowmem", "forget_qa.json"))
+            d.knowMemRetain = try loadQA(file("knowmem", "retain_qa.json"))
+            d.knowMemForgetICL = try loadQA(file("knowmem", "forget_qa_icl.json"))
+            d.knowMemRetainICL = try loadQA(file("knowmem", "retain_qa_icl.json"))
+        }
+        if components.contains(.verbMem) {
+            let url = file("verbmem", "forget.json")
+            d.verbMemForget = try loadObjects(url, fields: ["prompt", "gt"]).map {
+                VerbMemItem(prompt: $0[0], groundTruth: $0[1])
+            }
+        }
+        if components.contains(.privLeak) {
+            d.privLeakForget = try loadStrings(file("privleak", "forget.json"))
+            d.privLeakRetain = try loadStrings(file("privleak", "retain.json"))
+            d.privLeakHoldout = try loadStrings(file("privleak", "holdout.json"))
+        }
+        if components.contains(.raw) {
+            d.raw = try loadRaw(file("raw"))
+        }
+        return d
+    }
+
+    /// Loads a `[{"question", "answer"}]` file.
+    /// - Throws: ``ProbeDataError``.
+    public static func loadQA(_ url: URL) throws(ProbeDataError) -> [QAPair] {
+        try loadObjects(url, fields: ["question", "answer"]).map { QAPair(question: $0[0], answer: $0[1]) }
+    }
+
+    /// Loads a `[string]` file.
+    /// - Throws: ``ProbeDataError``.
+    public static func loadStrings(_ url: URL) throws(ProbeDataError) -> [String] {
+        let items = try loadArray(url)
+        var out: [String] = []
+        out.reserveCapacity(items.count)
+        for (i, item) in items.enumerated() {
+            guard let s = item as? String else {
+                throw .wrongType(path: url.path, index: i, field: "", expected: "string")
+            }
+            out.append(s)
+        }
+        return out
+    }
+
+    /// Loads an array of objects, returning each item's `fields` in order, all strings.
+    private static func loadObjects(_ url: URL, fields: [String]) throws(ProbeDataError) -> [[String]] {
+        let items = try loadArray(url)
+        var out: [[String]] = []
+        out.reserveCapacity(items.count)
+        for (i, item) in items.enumerated() {
+            guard let object = item as? [String: Any] else {
+                throw .missingField(path: url.path, index: i, field: "")
+            }
+            var values: [String] = []
+            for field in fields {
+                guard let value = object[field], !(value is NSNull) else {
+                    throw .missingField(path: url.path, index: i, field: field)
+                }
+                guard let s = value as? String else {
+                    throw .wrongType(path: url.path, index: i, field: field, expected: "string")
+                }
+                values.append(s)
+            }
+            out.append(values)
+        }
+        return out
+    }
+
+    /// Reads a file holding a non-empty JSON array.
+    private static func loadArray(_ url: URL) throws(ProbeDataError) -> [Any] {
+        let data = try readFile(url)
+        let parsed: Any
+        do {
+            parsed = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        } catch {
+            throw .malformedJSON(path: url.path, message: jsonMessage(error))
+        }
+        guard let array = parsed as? [Any] else {
+            throw .wrongTopLevel(path: url.path, expected: "a JSON array")
+        }
+        guard !array.isEmpty else { throw .emptySplit(path: url.path) }
+        return array
+    }
+
+    private static func readFile(_ url: URL) throws(ProbeDataError) -> Data {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw .missingFile(path: url.path)
+        }
+        do {
+            return try Data(contentsOf: url)
+        } catch {
+            throw .unreadable(path: url.path, message: error.localizedDescription)
+        }
+    }
+
+    /// The parser's message, including Foundation's debug description when it has one.
+    private static func jsonMessage(_ error: any Error) -> String {
+        let ns = error as NSError
+        if let detail = ns.userInfo[NSDebugDescriptionErrorKey] as? String { return detail }
+        return ns.localizedDescription
+    }
+
+    /// `raw/*.txt`, when the folder exists; sorted by name for determinism.
+    private static func loadRaw(_ folder: URL) throws(ProbeDataError) -> [String: String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return [:]
+        }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        } catch {
+            throw .unreadable(path: folder.path, message: error.localizedDescription)
+        }
+        var out: [String: String] = [:]
+        for name in names where name.hasSuffix(".txt") {
+            let url = folder.appendingPathComponent(name)
+            let data = try readFile(url)
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw .unreadable(path: url.path, message: "not valid UTF-8")
+            }
+            out[String(name.dropLast(4))] = text
+        }
+        return out
+    }
+}

@@ -1,0 +1,98 @@
+/// Numbers computed across a report's cells.
+public struct ProbeAggregates: Codable, Equatable, Sendable {
+    /// The paper's headline figure at one precision (see ``Recovery/retainedFraction(_:)``).
+    public struct RetainedKnowledge: Codable, Equatable, Sendable {
+        /// The unlearned models' precision label.
+        public var precision: String
+        /// The precision label of the target they are divided by.
+        public var targetPrecision: String
+        /// Σ (VerbMem + KnowMem-forget) of the unlearned cells / the same sum for the target.
+        public var fraction: Double
+        /// How many unlearned cells entered the sum.
+        public var unlearnedCount: Int
+
+        /// Creates an entry.
+        public init(precision: String, targetPrecision: String, fraction: Double, unlearnedCount: Int) {
+            self.precision = precision
+            self.targetPrecision = targetPrecision
+            self.fraction = fraction
+            self.unlearnedCount = unlearnedCount
+        }
+    }
+
+    /// Retained-knowledge fractions, per precision, against the same-precision target and
+    /// (for quantized precisions) against the reference-precision target.
+    public var retainedKnowledge: [RetainedKnowledge]
+
+    /// Creates aggregates.
+    public init(retainedKnowledge: [RetainedKnowledge] = []) {
+        self.retainedKnowledge = retainedKnowledge
+    }
+
+    /// Computes the retained-knowledge fractions from a single corpus's cells.
+    ///
+    /// For each precision label that has unlearned cells (in order of first appearance), the
+    /// unlearned cells with both VerbMem and KnowMem-forget are paired with the target cell at
+    /// the same label, and again with the target at `referencePrecision` when that differs.
+    /// Labels with no matching target are skipped.
+    /// - Parameters:
+    ///   - cells: The report's cells.
+    ///   - referencePrecision: The full-precision label, e.g. `"f32"`.
+    public static func compute(cells: [ProbeCell], referencePrecision: String) -> ProbeAggregates {
+        var labels: [String] = []
+        for cell in cells where cell.role == .unlearned && !labels.contains(cell.precisionLabel) {
+            labels.append(cell.precisionLabel)
+        }
+        func knowledge(_ c: ProbeCell) -> Recovery.ForgetKnowledge? {
+            guard let v = c.verbMem, let k = c.knowMemForget else { return nil }
+            return Recovery.ForgetKnowledge(verbMem: v, knowMemForget: k)
+        }
+        func target(at label: String) -> Recovery.ForgetKnowledge? {
+            cells.first { $0.role == .target && $0.precisionLabel == label }.flatMap(knowledge)
+        }
+        var out: [RetainedKnowledge] = []
+        for label in labels {
+            let unlearned = cells.filter { $0.role == .unlearned && $0.precisionLabel == label }.compactMap(knowledge)
+            var targetLabels = [label]
+            if label != referencePrecision { targetLabels.append(referencePrecision) }
+            for targetLabel in targetLabels {
+                guard let t = target(at: targetLabel),
+                      let f = Recovery.retainedFraction(unlearned.map { ($0, t) }) else { continue }
+                out.append(RetainedKnowledge(precision: label, targetPrecision: targetLabel,
+                                             fraction: f, unlearnedCount: unlearned.count))
+            }
+        }
+        return ProbeAggregates(retainedKnowledge: out)
+    }
+
+    /// Fills each unlearned cell's recovery fields.
+    ///
+    /// ```
+    /// recovery = clip((m_cell − m_unlearned@ref) / (m_target@ref − m_unlearned@ref), 0, 1)
+    /// ```
+    ///
+    /// where `m_unlearned@ref` is the same model at `referencePrecision` (activations not
+    /// quantized) and `m_target@ref` the target there. Cells of other roles, and cells whose
+    /// references are missing, are returned unchanged.
+    /// - Parameters:
+    ///   - cells: The report's cells.
+    ///   - referencePrecision: The full-precision label.
+    /// - Returns: The cells with `recoveryVerbMem` / `recoveryKnowMemForget` set where defined.
+    public static func fillingRecovery(_ cells: [ProbeCell], referencePrecision: String) -> [ProbeCell] {
+        let target = cells.first { $0.role == .target && $0.precisionLabel == referencePrecision }
+        return cells.map { cell in
+            guard cell.role == .unlearned, let target,
+                  let base = cells.first(where: {
+                      $0.modelName == cell.modelName && $0.precisionLabel == referencePrecision
+                  }) else { return cell }
+            var c = cell
+            if let a = cell.verbMem, let u = base.verbMem, let t = target.verbMem {
+                c.recoveryVerbMem = Recovery.fraction(attacked: a, unlearned: u, target: t)
+            }
+            if let a = cell.knowMemForget, let u = base.knowMemForget, let t = target.knowMemForget {
+                c.recoveryKnowMemForget = Recovery.fraction(attacked: a, unlearned: u, target: t)
+            }
+            return c
+        }
+    }
+}

@@ -1,0 +1,76 @@
+/// Renders a report as a fixed-width terminal table laid out like Table 1 of Zhang et al.:
+/// one row per model × precision, MUSE's four metrics first, then the extra probes.
+///
+/// ```
+/// Model    Precision  VerbMem↓  KnowMem-f↓  PrivLeak→0  KnowMem-r↑  MinK-AUC  Gold-p  Top1  Leak@k  Rec-KM
+/// Target   f32           58.4        63.9       -99.8        55.2      0.02    61.0  70.0      —       —
+/// ```
+///
+/// Metrics are 0–100 (MinK-AUC 0–1); Gold-p, Top1, Leak@k and Rec-KM are percentages;
+/// "—" means not measured.
+public enum TableRenderer {
+    /// One column: header, alignment, and how to read a cell.
+    struct Column: Sendable {
+        let header: String
+        let leftAligned: Bool
+        let value: @Sendable (ProbeCell) -> String
+    }
+
+    static let columns: [Column] = [
+        Column(header: "Model", leftAligned: true) { ReportFormat.modelLabel($0) },
+        Column(header: "Role", leftAligned: true) { $0.role.rawValue },
+        Column(header: "Precision", leftAligned: true) { $0.precisionLabel },
+        Column(header: "VerbMem↓", leftAligned: false) { ReportFormat.fixed($0.verbMem) },
+        Column(header: "KnowMem-f↓", leftAligned: false) { ReportFormat.fixed($0.knowMemForget) },
+        Column(header: "PrivLeak→0", leftAligned: false) { ReportFormat.fixed($0.privLeak) },
+        Column(header: "KnowMem-r↑", leftAligned: false) { ReportFormat.fixed($0.knowMemRetain) },
+        Column(header: "MinK-AUC", leftAligned: false) { ReportFormat.fixed($0.minKAUC, digits: 3) },
+        Column(header: "Gold-p%", leftAligned: false) {
+            ReportFormat.percent($0.teacherForcedForget?.meanGoldProbability)
+        },
+        Column(header: "Top1%", leftAligned: false) { ReportFormat.percent($0.teacherForcedForget?.top1HitRate) },
+        Column(header: "Leak@k%", leftAligned: false) { ReportFormat.percent($0.leakAtK?.value) },
+        Column(header: "Rec-VM%", leftAligned: false) { ReportFormat.percent($0.recoveryVerbMem) },
+        Column(header: "Rec-KM%", leftAligned: false) { ReportFormat.percent($0.recoveryKnowMemForget) },
+    ]
+
+    /// Renders the table, followed by the aggregate lines.
+    /// - Parameter report: The report.
+    /// - Returns: Lines joined by `"\n"`, ending in a newline; widths are measured in
+    ///   characters, so the columns line up in a terminal for names in any script of
+    ///   single-width characters.
+    public static func render(_ report: ProbeReport) -> String {
+        let header = columns.map(\.header)
+        let rows = report.cells.map { cell in columns.map { $0.value(cell) } }
+        var widths = header.map(\.count)
+        for row in rows {
+            for (i, v) in row.enumerated() { widths[i] = max(widths[i], v.count) }
+        }
+        func line(_ values: [String]) -> String {
+            var parts: [String] = []
+            for (i, v) in values.enumerated() {
+                let pad = String(repeating: " ", count: widths[i] - v.count)
+                parts.append(columns[i].leftAligned ? v + pad : pad + v)
+            }
+            var s = parts.joined(separator: "  ")
+            while s.last == " " { s.removeLast() }
+            return s
+        }
+        var out: [String] = []
+        var title = "MUSE probe"
+        if let corpus = report.config.corpus { title += " — \(corpus)" }
+        title += " (decoding: \(report.config.decoding); ROUGE: \(report.config.rougeVariant))"
+        out.append(title)
+        out.append(line(header))
+        out.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
+        for row in rows { out.append(line(row)) }
+        if !report.aggregates.retainedKnowledge.isEmpty {
+            out.append("")
+            for r in report.aggregates.retainedKnowledge {
+                out.append("Retained forget knowledge at \(r.precision) vs \(r.targetPrecision) target: "
+                    + "\(ReportFormat.percent(r.fraction))% (\(r.unlearnedCount) unlearned models)")
+            }
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+}
