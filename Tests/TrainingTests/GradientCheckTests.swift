@@ -1,6 +1,6 @@
 import XCTest
 
-@testable import Training
+import Training
 
 /// Analytic gradients against central finite differences on a micro model, for every
 /// parameter tensor and for the CE, KL and NPO losses.
