@@ -64,14 +64,23 @@ extension LlamaGraph {
         let coef = scale / Float(count)
         let losses = perMaskedRow { r in
             let row = lg + r * V, drow = dl + r * V
-            let lse = logSumExp(row)
             let t = Int(targets[r])
-            if coef != 0 {
-                let lsef = Float(lse)
-                for i in 0..<V { drow[i] += coef * expf(row[i] - lsef) }
-                drow[t] -= coef
+            guard coef != 0 else { return logSumExp(row) - Double(row[t]) }
+            // One exp per logit: park exp(x − max) in the gradient row's slack, then scale.
+            var mx = -Float.infinity
+            for i in 0..<V { mx = max(mx, row[i]) }
+            var sum = 0.0
+            let e = UnsafeMutablePointer<Float>.allocate(capacity: V)
+            defer { e.deallocate() }
+            for i in 0..<V {
+                let x = expf(row[i] - mx)
+                e[i] = x
+                sum += Double(x)
             }
-            return lse - Double(row[t])
+            let c = coef / Float(sum)
+            for i in 0..<V { drow[i] = drow[i].addingProduct(c, e[i]) }
+            drow[t] -= coef
+            return Double(mx) + log(sum) - Double(row[t])
         }
         return losses.reduce(0, +) / Double(count)
     }

@@ -47,7 +47,9 @@ public struct Unlearner: Sendable {
     public var seed: UInt64
     /// Threads used by the kernels.
     public var threads: Int
-    /// SURE: update only modules at or above this percentile (0–100) of forget-gradient norm.
+    /// SURE: update only modules (2-D weight tensors) at or above this percentile (0–100) of
+    /// forget-gradient norm at the target's weights; every other tensor, norms included, is
+    /// frozen. The forget gradient is the method's forget term alone (−CE or NPO).
     public var surePercentile: Double?
     /// SURE: learning-rate multiplier of the salient modules (10 in the paper).
     public var sureLearningRateMultiplier: Float
