@@ -1,0 +1,77 @@
+/// How far unlearning moved the weights, measured against round-to-nearest quantization
+/// grids (REFERENCE §1): a change `δ` flips an RTN code with probability about `|δ|/Δ`.
+///
+/// Over every 2-D weight tensor (norm vectors stay f32 in quantized files), in blocks of
+/// 32 along each row (the last block of a row may be shorter):
+/// ```
+/// Δ_N  = max|w_original| / 2^(N−1)            per block, N = 4 or 8
+/// code = clamp(round(w / Δ_N(w's own model)), −2^(N−1), 2^(N−1))
+/// ```
+/// Blocks whose original scale is 0 are left out of the relative means.
+public struct WeightChangeStats: Sendable, Hashable, Codable {
+    /// Weights compared.
+    public var count: Int
+    /// Mean `|δ|`.
+    public var meanAbsDelta: Double
+    /// Largest `|δ|`.
+    public var maxAbsDelta: Double
+    /// Mean `|δ|/Δ₄`, the 4-bit step of the original block.
+    public var meanRelativeDelta4: Double
+    /// Mean `|δ|/Δ₈`, the 8-bit step of the original block.
+    public var meanRelativeDelta8: Double
+    /// Fraction of weights whose 4-bit RTN code differs between the two models.
+    public var changedCodes4: Double
+    /// Fraction of weights whose 8-bit RTN code differs between the two models.
+    public var changedCodes8: Double
+
+    /// Compares `updated` with `original` (same shape).
+    public init(original: LlamaParameters, updated: LlamaParameters) {
+        precondition(original.layout == updated.layout, "WeightChangeStats: shapes differ")
+        var n = 0, nRel = 0
+        var sumAbs = 0.0, maxAbs = 0.0, sumRel4 = 0.0, sumRel8 = 0.0
+        var changed4 = 0, changed8 = 0
+        let a = original.values, b = updated.values
+        for e in original.layout.entries where e.isMatrix {
+            for r in 0..<e.rows {
+                var c0 = 0
+                while c0 < e.cols {
+                    let c1 = min(e.cols, c0 + 32)
+                    let lo = e.offset + r * e.cols + c0, hi = e.offset + r * e.cols + c1
+                    var amaxA: Float = 0, amaxB: Float = 0
+                    for i in lo..<hi {
+                        amaxA = max(amaxA, abs(a[i]))
+                        amaxB = max(amaxB, abs(b[i]))
+                    }
+                    let d4a = amaxA / 8, d8a = amaxA / 128, d4b = amaxB / 8, d8b = amaxB / 128
+                    for i in lo..<hi {
+                        let delta = Double(abs(b[i] - a[i]))
+                        n += 1
+                        sumAbs += delta
+                        maxAbs = max(maxAbs, delta)
+                        if amaxA > 0 {
+                            nRel += 1
+                            sumRel4 += delta / Double(d4a)
+                            sumRel8 += delta / Double(d8a)
+                        }
+                        if Self.code(a[i], d4a, 8) != Self.code(b[i], d4b, 8) { changed4 += 1 }
+                        if Self.code(a[i], d8a, 128) != Self.code(b[i], d8b, 128) { changed8 += 1 }
+                    }
+                    c0 = c1
+                }
+            }
+        }
+        count = n
+        meanAbsDelta = n > 0 ? sumAbs / Double(n) : 0
+        maxAbsDelta = maxAbs
+        meanRelativeDelta4 = nRel > 0 ? sumRel4 / Double(nRel) : 0
+        meanRelativeDelta8 = nRel > 0 ? sumRel8 / Double(nRel) : 0
+        changedCodes4 = n > 0 ? Double(changed4) / Double(n) : 0
+        changedCodes8 = n > 0 ? Double(changed8) / Double(n) : 0
+    }
+
+    @inline(__always)
+    static func code(_ w: Float, _ step: Float, _ limit: Float) -> Int32 {
+        guard step > 0 else { return 0 }
+        return Int32(min(limit, max(-limit, (w / step).rounded())))
+    }
+}

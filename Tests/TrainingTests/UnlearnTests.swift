@@ -1,0 +1,110 @@
+import Training
+import XCTest
+
+final class UnlearnTests: XCTestCase {
+    static let shape = TrainerTests.shape
+    static let forget = [
+        TokenSequence(prompt: [1, 2], answer: [3, 4, 5]),
+        TokenSequence(prompt: [1, 6], answer: [7, 8, 9]),
+    ]
+    static let retain = [
+        TokenSequence(prompt: [2, 2], answer: [10, 0, 3]),
+        TokenSequence(prompt: [6, 6], answer: [5, 5, 1]),
+    ]
+
+    /// A target that has memorized both sets.
+    static let target: LlamaParameters = {
+        let trainer = Trainer(epochs: 150, batchSize: 4, learningRate: 1e-2, seed: 3)
+        return try! trainer.train(shape: shape, on: forget + retain)
+    }()
+
+    func loss(_ p: LlamaParameters, _ data: [TokenSequence]) throws -> Double {
+        let graph = try LlamaGraph(shape: p.shape, threads: 1)
+        try graph.forward(p, sequences: data)
+        return graph.addCrossEntropy(scale: 0)
+    }
+
+    func testEveryMethodRaisesForgetLoss() throws {
+        let before = try loss(Self.target, Self.forget)
+        XCTAssertLessThan(before, 0.1)
+        for method in UnlearningMethod.allCases {
+            let u = Unlearner(method: method, learningRate: 3e-3, epochs: 6, beta: 0.1, batchSize: 2, seed: 1)
+            var logs: [UnlearningEpochLog] = []
+            let result = try u.unlearn(target: Self.target, forget: Self.forget, retain: Self.retain) { logs.append($0) }
+            XCTAssertEqual(logs.count, 6)
+            XCTAssertEqual(result.epochs, logs)
+            let after = try loss(result.parameters, Self.forget)
+            XCTAssertGreaterThan(after, before + 0.5, "\(method): forget CE \(before) → \(after)")
+            XCTAssertGreaterThan(result.weightChange.meanAbsDelta, 0)
+            XCTAssertGreaterThan(result.weightChange.changedCodes8, result.weightChange.changedCodes4)
+            if method.usesRetain { XCTAssertGreaterThanOrEqual(logs[0].loss.retain, 0) }
+        }
+    }
+
+    func testRegularizerProtectsRetainSet() throws {
+        func run(_ m: UnlearningMethod) throws -> Double {
+            let u = Unlearner(method: m, learningRate: 3e-3, epochs: 8, batchSize: 2, seed: 2)
+            return try loss(u.unlearn(target: Self.target, forget: Self.forget, retain: Self.retain).parameters, Self.retain)
+        }
+        XCTAssertLessThan(try run(.gaGDR), try run(.ga))
+    }
+
+    func testNPOStartsAtLog2AndIsDeterministic() throws {
+        let u = Unlearner(method: .npoKLR, learningRate: 1e-3, epochs: 2, batchSize: 1, seed: 9, threads: 2)
+        let a = try u.unlearn(target: Self.target, forget: Self.forget, retain: Self.retain)
+        let b = try u.unlearn(target: Self.target, forget: Self.forget, retain: Self.retain)
+        XCTAssertEqual(a.parameters.values, b.parameters.values)
+        // At θ = ref the NPO loss is −(2/β)·log σ(0) = (2/β)·ln 2 for the first step; the
+        // epoch mean drifts up from there.
+        XCTAssertGreaterThan(a.epochs[0].loss.forget, 2 / 0.1 * log(2.0) - 1e-3)
+    }
+
+    func testSUREUpdatesOnlySalientModules() throws {
+        let u = Unlearner(method: .gaGDR, learningRate: 1e-3, epochs: 1, batchSize: 2, seed: 1, surePercentile: 90)
+        let result = try u.unlearn(target: Self.target, forget: Self.forget, retain: Self.retain)
+        let saliency = try XCTUnwrap(result.saliency)
+        XCTAssertEqual(saliency.names.count, 1 + 7 * Self.shape.layers)
+        let salient = Set(result.updatedModules)
+        XCTAssertEqual(salient, saliency.salientModules(percentile: 90))
+        XCTAssertFalse(salient.isEmpty)
+        XCTAssertLessThan(salient.count, 4)
+        let top = saliency.names[saliency.norms.firstIndex(of: saliency.norms.max()!)!]
+        XCTAssertTrue(salient.contains(top))
+        for e in Self.target.layout.entries {
+            let changed = e.range.contains { result.parameters.values[$0] != Self.target.values[$0] }
+            XCTAssertEqual(changed, salient.contains(e.name), e.name)
+        }
+    }
+
+    func testPercentileInterpolatesLikeNumPy() throws {
+        var g = [Float](repeating: 0, count: ParameterLayout(shape: Self.shape).totalCount)
+        let layout = ParameterLayout(shape: Self.shape)
+        for (n, e) in layout.entries.filter(\.isMatrix).enumerated() { g[e.offset] = Float(n + 1) }
+        let s = Saliency(layout: layout, gradients: g)  // norms 1…15
+        XCTAssertEqual(s.threshold(percentile: 50), 8)
+        XCTAssertEqual(s.threshold(percentile: 90), 13.6, accuracy: 1e-9)
+        XCTAssertEqual(s.salientModules(percentile: 90).count, 2)
+    }
+
+    func testWeightChangeStatsByHand() throws {
+        let layout = ParameterLayout(shape: Self.shape)
+        let zeros = [String: [Float]](uniqueKeysWithValues: layout.entries.map { ($0.name, [Float](repeating: 0, count: $0.count)) })
+        var original = try LlamaParameters(shape: Self.shape, tensors: zeros)
+        let q = layout.entry(named: "blk.0.attn_q.weight")!  // rows of 16: one short block per row
+        original.values[q.offset] = 8  // amax 8: Δ4 = 1, Δ8 = 1/16
+        original.values[q.offset + 1] = 0.2
+        original.values[q.offset + 2] = 0.1
+        var updated = original
+        updated.values[q.offset + 1] = 0.7  // δ 0.5: 4-bit code 0 → 1, 8-bit 3 → 11
+        updated.values[q.offset + 2] = 0.15  // δ 0.05: 4-bit 0 → 0, 8-bit round(1.6) = 2 → round(2.4) = 2
+        let s = WeightChangeStats(original: original, updated: updated)
+        let matrixCount = layout.entries.filter(\.isMatrix).reduce(0) { $0 + $1.count }
+        XCTAssertEqual(s.count, matrixCount)
+        XCTAssertEqual(s.meanAbsDelta, (0.5 + 0.05) / Double(matrixCount), accuracy: 1e-8)
+        XCTAssertEqual(s.maxAbsDelta, 0.5, accuracy: 1e-6)
+        XCTAssertEqual(s.meanRelativeDelta4, (0.5 + 0.05) / 16, accuracy: 1e-6)
+        XCTAssertEqual(s.meanRelativeDelta8, (0.5 + 0.05) * 16 / 16, accuracy: 1e-5)
+        XCTAssertEqual(s.changedCodes4, 1 / Double(matrixCount), accuracy: 1e-12)
+        XCTAssertEqual(s.changedCodes8, 1 / Double(matrixCount), accuracy: 1e-12)
+    }
+}
