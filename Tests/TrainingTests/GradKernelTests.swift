@@ -1,3 +1,4 @@
+import LowBit
 import Kernels
 import XCTest
 

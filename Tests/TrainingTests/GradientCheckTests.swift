@@ -1,3 +1,4 @@
+import LowBit
 import XCTest
 
 import Training

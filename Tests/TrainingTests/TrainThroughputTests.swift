@@ -1,3 +1,4 @@
+import LowBit
 import Foundation
 import Training
 import XCTest

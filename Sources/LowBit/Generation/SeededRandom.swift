@@ -35,6 +35,25 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     /// A uniform double in [0, 1).
     public mutating func nextDouble() -> Double { Double(next() >> 11) * 0x1p-53 }
 
+    /// A uniform double in `[0, 1)` with 53 random bits.
+    public mutating func nextUnit() -> Double { nextDouble() }
+
+    /// A standard normal sample in double precision (Box–Muller).
+    public mutating func nextNormal() -> Double {
+        let u1 = 1 - nextDouble(), u2 = nextDouble()  // u1 in (0, 1]
+        return (-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2)
+    }
+
+    /// A permutation of `0..<n` (Fisher–Yates with this generator).
+    public mutating func permutation(_ n: Int) -> [Int] {
+        var p = Array(0..<n)
+        if n < 2 { return p }
+        for i in stride(from: n - 1, to: 0, by: -1) {
+            p.swapAt(i, Int(next() % UInt64(i + 1)))
+        }
+        return p
+    }
+
     /// A standard normal sample (Box–Muller).
     public mutating func nextGaussian() -> Float {
         let u1 = max(nextDouble(), 1e-300), u2 = nextDouble()

@@ -1,3 +1,4 @@
+import LowBit
 /// All weights of a trainable Llama as one flat f32 vector, addressed by GGUF tensor name.
 ///
 /// The flat layout (`ParameterLayout`) lets optimizers and gradient buffers treat the model

@@ -1,3 +1,4 @@
+import LowBit
 import Foundation
 
 /// One optimizer step's report from `Trainer`.

@@ -1,3 +1,4 @@
+import LowBit
 import Foundation
 
 /// One epoch's record from `Unlearner`.
