@@ -10,7 +10,9 @@ import LowBit
 ///
 /// The result is a `.gpt2` ``TokenizerConfig``: the special tokens first (as control tokens;
 /// BOS is the first, EOS the second, the unknown token `"<unk>"` if listed), then the 256 byte
-/// symbols in byte order, then the merged tokens in merge order.
+/// symbols in the order of their spelling's scalar (`!`, `"`, … `ÿ`, `Ā`, … `Ń`), then the merged
+/// tokens in merge order. With this order and tie-breaking, the merges match Hugging Face's
+/// `BpeTrainer` with a `ByteLevel` pre-tokenizer and the full byte alphabet.
 ///
 /// ```swift
 /// let config = BPETrainer(vocabularySize: 4000).train(corpus: texts)
@@ -43,13 +45,19 @@ public struct BPETrainer: Sendable {
         let wordCounts = BPEWordCounts(corpus: corpus)
         let firstByteID = Int32(specialTokens.count)
 
-        // Raw bytes of every non-special token, indexed by id - firstByteID.
-        var tokenBytes: [[UInt8]] = (0..<256).map { [UInt8($0)] }
+        // Raw bytes of every non-special token, indexed by id - firstByteID. The byte symbols
+        // come in the order of the scalars that spell them, as in Hugging Face's trainer.
+        let byteOrder = (0..<256).sorted { ByteUnicodeMap.scalarValues[$0] < ByteUnicodeMap.scalarValues[$1] }
+        var tokenBytes: [[UInt8]] = byteOrder.map { [UInt8($0)] }
         var idByBytes: [[UInt8]: Int32] = [:]
-        for (offset, bytes) in tokenBytes.enumerated() { idByBytes[bytes] = firstByteID + Int32(offset) }
+        var byteIDs = [Int32](repeating: 0, count: 256)
+        for (offset, byte) in byteOrder.enumerated() {
+            idByBytes[[UInt8(byte)]] = firstByteID + Int32(offset)
+            byteIDs[byte] = firstByteID + Int32(offset)
+        }
 
         // Each distinct word as token ids; `counts[w]` is its frequency.
-        var words: [[Int32]] = wordCounts.words.map { $0.map { firstByteID + Int32($0) } }
+        var words: [[Int32]] = wordCounts.words.map { $0.map { byteIDs[Int($0)] } }
         let counts = wordCounts.counts
 
         var pairCounts: [UInt64: Int] = [:]
