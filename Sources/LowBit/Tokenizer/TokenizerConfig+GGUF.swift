@@ -53,6 +53,7 @@ extension TokenizerConfig {
             paddingID: id("padding_token_id"),
             addBOS: md["tokenizer.ggml.add_bos_token"]?.boolValue ?? (model == .llama),
             addEOS: md["tokenizer.ggml.add_eos_token"]?.boolValue ?? false)
+        addSpacePrefix = md["tokenizer.ggml.add_space_prefix"]?.boolValue ?? true
     }
 
     /// Writes this tokenizer into GGUF metadata under `tokenizer.ggml.*`.
@@ -68,6 +69,7 @@ extension TokenizerConfig {
         if let paddingID { md["tokenizer.ggml.padding_token_id"] = .uint32(UInt32(paddingID)) }
         md["tokenizer.ggml.add_bos_token"] = .bool(addBOS)
         md["tokenizer.ggml.add_eos_token"] = .bool(addEOS)
+        if model == .llama { md["tokenizer.ggml.add_space_prefix"] = .bool(addSpacePrefix) }
     }
 
     /// A SentencePiece-style vocabulary of exactly `size` tokens (≥ 259): `<unk>`, `<s>`,

@@ -1,0 +1,72 @@
+import Foundation
+import LowBit
+
+/// Makes probe subjects: tokenizer, training sequences, GGUF export and import of trainable
+/// parameters. The CLI's `train` and `unlearn` commands are thin wrappers over this.
+public enum SubjectLab {
+    /// Trains the byte-level BPE tokenizer shared by every subject of `corpus`, on the
+    /// target's training text (forget + retain), as MUSE's models share one tokenizer.
+    public static func tokenizer(for corpus: FactCorpus, vocabularySize: Int) -> TokenizerConfig {
+        BPETrainer(vocabularySize: vocabularySize).train(corpus: corpus.trainingDocuments(includeForget: true))
+    }
+
+    /// One sequence per document: BOS, the document's tokens, EOS; every prediction counts.
+    /// Documents longer than `contextLength` are cut into consecutive windows.
+    public static func sequences(_ documents: [String], tokenizer: Tokenizer, contextLength: Int) -> [TokenSequence] {
+        var out: [TokenSequence] = []
+        for doc in documents {
+            var ids = tokenizer.encode(doc, addBOS: true, addEOS: false)
+            if let eos = tokenizer.eosID { ids.append(eos) }
+            var start = 0
+            while start < ids.count - 1 {
+                let window = Array(ids[start..<min(ids.count, start + contextLength)])
+                out.append(TokenSequence(tokens: window))
+                start += contextLength - 1
+            }
+        }
+        return out
+    }
+
+    /// Packs trained parameters and their tokenizer into GGUF-ready weights (tied output
+    /// head, all tensors f32), with the recipe recorded under `lowbit.recipe`.
+    public static func modelWeights(
+        _ params: LlamaParameters, tokenizer: TokenizerConfig, name: String, recipe: SubjectRecipe, role: String
+    ) throws -> ModelWeights {
+        let s = params.shape
+        let config = LlamaConfig(vocabSize: s.vocabSize, dim: s.dim, layers: s.layers, heads: s.heads, kvHeads: s.kvHeads,
+                                 ffnDim: s.ffnDim, contextLength: s.contextLength, ropeBase: s.ropeBase, normEps: s.normEps)
+        var md = GGUFMetadata()
+        md["general.architecture"] = .string("llama")
+        md["general.name"] = .string(name)
+        config.write(into: &md)
+        md["general.file_type"] = .uint32(0)
+        tokenizer.write(into: &md)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        md["lowbit.recipe"] = .string(String(decoding: try encoder.encode(recipe), as: UTF8.self))
+        md["lowbit.role"] = .string(role)
+        let tensors = try params.tensors().map { t in
+            try WeightTensor(name: t.name, type: .f32, shape: t.shape, values: t.values)
+        }
+        return ModelWeights(metadata: md, tensors: tensors, source: name)
+    }
+
+    /// Reads trainable f32 parameters back from `weights` (any supported types; dequantized).
+    ///
+    /// - Throws: ``TrainingError`` or ``ModelError`` when the model does not fit the
+    ///   trainable architecture (tied head, llama).
+    public static func parameters(from weights: ModelWeights) throws -> LlamaParameters {
+        let c = try LlamaConfig(weights: weights)
+        let shape = LlamaShape(vocabSize: c.vocabSize, dim: c.dim, layers: c.layers, heads: c.heads, kvHeads: c.kvHeads,
+                               ffnDim: c.ffnDim, contextLength: c.contextLength, ropeBase: c.ropeBase, normEps: c.normEps)
+        var tensors: [String: [Float]] = [:]
+        for t in weights.tensors where t.name != "output.weight" { tensors[t.name] = t.floats() }
+        return try LlamaParameters(shape: shape, tensors: tensors)
+    }
+
+    /// The recipe recorded in a subject's metadata, if any.
+    public static func recipe(of weights: ModelWeights) -> SubjectRecipe? {
+        guard let s = weights.metadata["lowbit.recipe"]?.stringValue else { return nil }
+        return try? JSONDecoder().decode(SubjectRecipe.self, from: Data(s.utf8))
+    }
+}
