@@ -70,3 +70,21 @@ public enum SubjectLab {
         return try? JSONDecoder().decode(SubjectRecipe.self, from: Data(s.utf8))
     }
 }
+
+extension SubjectLab {
+    /// Trains one subject from scratch: the target (`includeForget`) or the retrain model.
+    /// Deterministic for a given recipe and thread count.
+    public static func train(
+        recipe: SubjectRecipe, corpus: FactCorpus, tokenizer config: TokenizerConfig, includeForget: Bool, threads: Int,
+        progress: (TrainingProgress) -> Void = { _ in }
+    ) throws -> LlamaParameters {
+        let tokenizer = try Tokenizer(config: config)
+        let docs = corpus.trainingDocuments(includeForget: includeForget)
+        let seqs = sequences(docs, tokenizer: tokenizer, contextLength: recipe.contextLength)
+        let trainer = Trainer(
+            epochs: recipe.epochs, batchSize: recipe.batchSize, learningRate: recipe.learningRate,
+            warmupSteps: recipe.warmupSteps, cosineDecay: true, weightDecay: 0, gradientClip: 1, seed: recipe.seed,
+            threads: threads)
+        return try trainer.train(shape: recipe.shape(vocabularySize: config.tokens.count), on: seqs, progress: progress)
+    }
+}
