@@ -88,3 +88,28 @@ extension SubjectLab {
         return try trainer.train(shape: recipe.shape(vocabularySize: config.tokens.count), on: seqs, progress: progress)
     }
 }
+
+extension SubjectLab {
+    /// The forget and retain training sequences of the corpus a subject was trained on.
+    public static func unlearningSets(
+        corpus: FactCorpus, tokenizer: Tokenizer, contextLength: Int
+    ) -> (forget: [TokenSequence], retain: [TokenSequence]) {
+        (sequences(corpus.forgetDocuments(), tokenizer: tokenizer, contextLength: contextLength),
+         sequences(corpus.retainDocuments(), tokenizer: tokenizer, contextLength: contextLength))
+    }
+
+    /// Packs unlearned parameters like their target, recording the unlearning settings under
+    /// `lowbit.unlearning`.
+    public static func unlearnedWeights(
+        _ params: LlamaParameters, target: ModelWeights, name: String, settings: String
+    ) throws -> ModelWeights {
+        var md = target.metadata
+        md["general.name"] = .string(name)
+        md["lowbit.role"] = .string("unlearned")
+        md["lowbit.unlearning"] = .string(settings)
+        let tensors = try params.tensors().map { t in
+            try WeightTensor(name: t.name, type: .f32, shape: t.shape, values: t.values)
+        }
+        return ModelWeights(metadata: md, tensors: tensors, source: name)
+    }
+}
