@@ -30,16 +30,28 @@ public enum DotProducts {
         return sum
     }
 
+    /// Four blocks per step: the blocks' lane sums are folded by adjacent-lane adds into one
+    /// `[b0 b0 b1 b1 b2 b2 b3 b3]` vector, so four blocks cost one conversion and one FMA.
     @inline(__always)
     static func dotQ8_0Q8_0(_ w: UnsafeRawPointer, _ q: UnsafePointer<Int16>, _ s: UnsafePointer<Float>, blocks: Int) -> Float {
-        var acc = SIMD8<Float>()
-        for b in 0..<blocks {
+        @inline(__always) func block(_ b: Int) -> SIMD8<Int32> {
             let p = w + 34 * b, xq = UnsafeRawPointer(q + 32 * b)
-            let v = maddPairs(widenI8(p.loadUnaligned(fromByteOffset: 2, as: SIMD16<Int8>.self)), xq.loadUnaligned(as: SIMD16<Int16>.self))
+            return maddPairs(widenI8(p.loadUnaligned(fromByteOffset: 2, as: SIMD16<Int8>.self)), xq.loadUnaligned(as: SIMD16<Int16>.self))
                 &+ maddPairs(widenI8(p.loadUnaligned(fromByteOffset: 18, as: SIMD16<Int8>.self)), xq.loadUnaligned(fromByteOffset: 32, as: SIMD16<Int16>.self))
-            acc.addProduct(toFloat(v), SIMD8(repeating: loadF16(p, 0) * s[b]))
         }
-        return hsum(acc)
+        var acc = SIMD8<Float>()
+        var b = 0
+        while b + 4 <= blocks {
+            let h = pairSums(pairSums(block(b), block(b + 1)), pairSums(block(b + 2), block(b + 3)))
+            acc.addProduct(toFloat(h), pairScales(scales4(w + 34 * b, 34, 0) * load4(s + b)))
+            b += 4
+        }
+        var sum = hsum(acc)
+        while b < blocks {
+            sum += Float(hsum(block(b))) * (loadF16(w, 34 * b) * s[b])
+            b += 1
+        }
+        return sum
     }
 
     // MARK: Q4_0 · Q8_0
@@ -80,15 +92,24 @@ public enum DotProducts {
     static func dotQ4_0Q8_0(
         _ w: UnsafeRawPointer, _ q: UnsafePointer<Int16>, _ s: UnsafePointer<Float>, _ m: UnsafePointer<Float>, blocks: Int
     ) -> Float {
+        @inline(__always) func block(_ b: Int) -> SIMD8<Int32> { nibbleDot(w + 18 * b + 2, UnsafeRawPointer(q + 32 * b)) }
         var acc = SIMD8<Float>()
-        var corr: Float = 0
-        for b in 0..<blocks {
-            let p = w + 18 * b
-            let d = loadF16(p, 0)
-            acc.addProduct(toFloat(nibbleDot(p + 2, UnsafeRawPointer(q + 32 * b))), SIMD8(repeating: d * s[b]))
-            corr = corr.addingProduct(d, m[b])
+        var corr = SIMD4<Float>()
+        var b = 0
+        while b + 4 <= blocks {
+            let h = pairSums(pairSums(block(b), block(b + 1)), pairSums(block(b + 2), block(b + 3)))
+            let d = scales4(w + 18 * b, 18, 0)
+            acc.addProduct(toFloat(h), pairScales(d * load4(s + b)))
+            corr.addProduct(d, load4(m + b))
+            b += 4
         }
-        return hsum(acc) - 8 * corr
+        var sum = hsum(acc) - 8 * hsum(corr)
+        while b < blocks {
+            let d = loadF16(w, 18 * b)
+            sum += Float(hsum(block(b))) * (d * s[b]) - 8 * d * m[b]
+            b += 1
+        }
+        return sum
     }
 
     // MARK: Q4_1 · Q8_0
@@ -119,14 +140,22 @@ public enum DotProducts {
     static func dotQ4_1Q8_0(
         _ w: UnsafeRawPointer, _ q: UnsafePointer<Int16>, _ s: UnsafePointer<Float>, _ m: UnsafePointer<Float>, blocks: Int
     ) -> Float {
+        @inline(__always) func block(_ b: Int) -> SIMD8<Int32> { nibbleDot(w + 20 * b + 4, UnsafeRawPointer(q + 32 * b)) }
         var acc = SIMD8<Float>()
-        var corr: Float = 0
-        for b in 0..<blocks {
-            let p = w + 20 * b
-            acc.addProduct(toFloat(nibbleDot(p + 4, UnsafeRawPointer(q + 32 * b))), SIMD8(repeating: loadF16(p, 0) * s[b]))
-            corr = corr.addingProduct(loadF16(p, 2), m[b])
+        var corr = SIMD4<Float>()
+        var b = 0
+        while b + 4 <= blocks {
+            let h = pairSums(pairSums(block(b), block(b + 1)), pairSums(block(b + 2), block(b + 3)))
+            acc.addProduct(toFloat(h), pairScales(scales4(w + 20 * b, 20, 0) * load4(s + b)))
+            corr.addProduct(scales4(w + 20 * b, 20, 2), load4(m + b))
+            b += 4
         }
-        return hsum(acc) + corr
+        var sum = hsum(acc) + hsum(corr)
+        while b < blocks {
+            sum += Float(hsum(block(b))) * (loadF16(w, 20 * b) * s[b]) + loadF16(w, 20 * b + 2) * m[b]
+            b += 1
+        }
+        return sum
     }
 
     // MARK: Float weights

@@ -129,3 +129,26 @@ func loadF16x8(_ p: UnsafeRawPointer) -> SIMD8<Float> {
 func loadBF16x8(_ p: UnsafeRawPointer) -> SIMD8<Float> {
     unsafeBitCast(widenU16(p.loadUnaligned(as: SIMD8<UInt16>.self)) &<< 16, to: SIMD8<Float>.self)
 }
+
+@inline(__always)
+func hsum(_ v: SIMD4<Float>) -> Float {
+    (v[0] + v[2]) + (v[1] + v[3])
+}
+
+@inline(__always)
+func load4(_ p: UnsafePointer<Float>) -> SIMD4<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Float>.self)
+}
+
+/// Scale vector `[s0 s0 s1 s1 s2 s2 s3 s3]`, matching the lanes of two rounds of ``pairSums(_:_:)``.
+@inline(__always)
+func pairScales(_ s: SIMD4<Float>) -> SIMD8<Float> {
+    SIMD8(s[0], s[0], s[1], s[1], s[2], s[2], s[3], s[3])
+}
+
+/// Four fp16 values at `p + offset + i · stride`, widened with one conversion.
+@inline(__always)
+func scales4(_ p: UnsafeRawPointer, _ stride: Int, _ offset: Int) -> SIMD4<Float> {
+    let h = SIMD4<UInt16>(loadU16(p, offset), loadU16(p, stride + offset), loadU16(p, 2 * stride + offset), loadU16(p, 3 * stride + offset))
+    return SIMD4<Float>(unsafeBitCast(h, to: SIMD4<Float16>.self))
+}
