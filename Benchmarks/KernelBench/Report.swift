@@ -58,6 +58,7 @@ struct BenchResult: Codable {
 struct RooflineEntry: Codable {
     let threads: Int
     let roofline: Rooflines
+    let forkJoinMicroseconds: Double
 }
 
 /// The JSON document `--json` writes.

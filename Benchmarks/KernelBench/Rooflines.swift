@@ -94,3 +94,15 @@ struct UnsafeSendable<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
 }
+
+/// Microseconds per empty `parallelFor` fork/join on `pool` (median of `reps` batches).
+func forkJoinMicroseconds(pool: ThreadPool, reps: Int) -> Double {
+    var samples: [Double] = []
+    for _ in 0..<max(3, reps) {
+        let calls = 20_000
+        let t0 = now()
+        for _ in 0..<calls { pool.parallelFor(pool.threadCount) { _, _ in } }
+        samples.append((now() - t0) / Double(calls) * 1e6)
+    }
+    return samples.sorted()[samples.count / 2]
+}

@@ -28,12 +28,15 @@ func log(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
 
 var rooflines: [Int: Rooflines] = [:]
 var pools: [Int: ThreadPool] = [:]
+var forkJoin: [Int: Double] = [:]
 for t in options.threads {
     let pool = ThreadPool(threads: t)
     pools[t] = pool
     log("measuring rooflines on \(t) thread(s)…")
     rooflines[t] = Rooflines.measure(pool: pool, reps: options.reps)
     log(String(format: "  read %.1f GB/s, FMA %.1f GFLOP/s", rooflines[t]!.readGBps, rooflines[t]!.fmaGFlops))
+    forkJoin[t] = forkJoinMicroseconds(pool: pool, reps: options.reps)
+    log(String(format: "  fork/join %.2f µs", forkJoin[t]!))
 }
 
 var results: [BenchResult] = []
@@ -58,9 +61,10 @@ for key in options.shapeKeys {
 }
 
 print(BenchResult.table(results, rooflines: rooflines))
+print("fork/join: " + options.threads.map { String(format: "%dT %.2f µs", $0, forkJoin[$0]!) }.joined(separator: "; "))
 if let path = options.json {
     do {
-        try writeJSON(BenchReport(rooflines: options.threads.map { RooflineEntry(threads: $0, roofline: rooflines[$0]!) }, results: results), to: path)
+        try writeJSON(BenchReport(rooflines: options.threads.map { RooflineEntry(threads: $0, roofline: rooflines[$0]!, forkJoinMicroseconds: forkJoin[$0]!) }, results: results), to: path)
         log("wrote \(path)")
     } catch {
         log("error: cannot write \(path): \(error)")
