@@ -2,7 +2,10 @@
 /// of `cols` input features stored in `type`'s block layout), ready for `y = x · Wᵀ`.
 ///
 /// This is the entry point the model uses for every matmul. Shapes are checked once, here;
-/// the kernels behind it run unchecked.
+/// the kernels behind it run unchecked. One activation row (decode) runs the GEMV kernels
+/// (``Gemv``-style, four rows per pass); several rows (prefill) run the blocked GEMM.
+/// Quantized weights (Q8_0, Q4_0, Q4_1) see their activations quantized to Q8_0 first, as
+/// ggml does; see ``quantizesActivations``.
 public final class LinearWeights: @unchecked Sendable {
     /// Storage type of the weights.
     public let type: GGMLType
@@ -10,31 +13,53 @@ public final class LinearWeights: @unchecked Sendable {
     public let rows: Int
     /// Input features (columns of `W`).
     public let cols: Int
+    /// Whether activations are quantized to Q8_0 before the dot products (true for the
+    /// quantized weight types, as in ggml).
+    public var quantizesActivations: Bool { type.isQuantized }
 
-    /// Whether activations are quantized to Q8_0 before the dot product. The reference path
-    /// computes in f32, so this is `false`.
-    public var quantizesActivations: Bool { false }
-
-    // [rows, cols] f32, row-major. Dequantized at load time by this reference path.
-    private let dense: [Float]
+    /// Bytes per row of `W`.
+    let rowBytes: Int
+    // [rows, cols] in `type`'s layout: either inside `owner`'s memory or in `storage`.
+    private let base: UnsafeRawPointer
+    private let storage: UnsafeMutableRawPointer?
+    private let owner: AnyObject?
 
     /// Wraps `bytes`, the `[rows, cols]` matrix in `type`'s layout.
     ///
+    /// - Parameters:
+    ///   - type: element type of `bytes`.
+    ///   - rows: output features.
+    ///   - cols: input features (a whole number of blocks).
+    ///   - bytes: the matrix, `rows · type.byteCount(elements: cols)` bytes or more.
+    ///   - owner: an object that keeps `bytes` alive (such as the memory-mapped file). When
+    ///     given, the weights are used in place; when `nil`, they are copied.
     /// - Throws: ``KernelError`` when `cols` is not block-aligned or `bytes` is too small.
-    public init(type: GGMLType, rows: Int, cols: Int, bytes: UnsafeRawBufferPointer) throws(KernelError) {
-        guard let rowBytes = type.byteCount(elements: cols) else { throw .notBlockAligned(type: type, count: cols) }
-        guard bytes.count >= rowBytes * rows else {
-            throw .bufferTooSmall(what: "weights", needed: rowBytes * rows, available: bytes.count)
+    public init(
+        type: GGMLType, rows: Int, cols: Int, bytes: UnsafeRawBufferPointer, owner: AnyObject? = nil
+    ) throws(KernelError) {
+        guard rows >= 0, let rowBytes = type.byteCount(elements: cols) else { throw .notBlockAligned(type: type, count: cols) }
+        let (total, overflow) = rowBytes.multipliedReportingOverflow(by: rows)
+        guard !overflow, bytes.count >= total else {
+            throw .bufferTooSmall(what: "weights", needed: overflow ? Int.max : total, available: bytes.count)
         }
         self.type = type
         self.rows = rows
         self.cols = cols
-        var dense = [Float](repeating: 0, count: rows * cols)
-        dense.withUnsafeMutableBufferPointer { d in
-            RowCodec.dequantizeUnchecked(UnsafeRawBufferPointer(rebasing: bytes[0..<(rowBytes * rows)]), as: type, into: d)
+        self.rowBytes = rowBytes
+        if let owner, let p = bytes.baseAddress {
+            base = p
+            storage = nil
+            self.owner = owner
+        } else {
+            let s = UnsafeMutableRawPointer.allocate(byteCount: max(total, 1), alignment: 64)
+            if total > 0 { s.copyMemory(from: bytes.baseAddress!, byteCount: total) }
+            base = UnsafeRawPointer(s)
+            storage = s
+            self.owner = nil
         }
-        self.dense = dense
     }
+
+    deinit { storage?.deallocate() }
 
     /// Computes `y[t, r] = Σ_c W[r, c] · x[t, c]` for `tokens` activation rows.
     ///
@@ -46,18 +71,39 @@ public final class LinearWeights: @unchecked Sendable {
     public func apply(
         _ x: UnsafeBufferPointer<Float>, tokens: Int, into y: UnsafeMutableBufferPointer<Float>, pool: ThreadPool? = nil
     ) {
-        precondition(x.count >= tokens * cols && y.count >= tokens * rows, "LinearWeights.apply: shape mismatch")
-        let rows = rows, cols = cols
-        dense.withUnsafeBufferPointer { w in
-            let wp = w.baseAddress!, xp = x.baseAddress!, yp = UncheckedBox(y.baseAddress!)
-            (pool ?? ThreadPool(threads: 1)).parallelFor(rows) { range, _ in
-                for t in 0..<tokens {
-                    for r in range {
-                        var acc: Float = 0
-                        let wr = wp + r * cols, xt = xp + t * cols
-                        for c in 0..<cols { acc = acc.addingProduct(wr[c], xt[c]) }
-                        yp.value[t * rows + r] = acc
-                    }
+        precondition(tokens >= 0 && x.count >= tokens * cols && y.count >= tokens * rows, "LinearWeights.apply: shape mismatch")
+        guard tokens > 0, rows > 0, let yp = y.baseAddress else { return }
+        guard cols > 0, let xp = x.baseAddress else {
+            y.update(repeating: 0)
+            return
+        }
+        if tokens == 1 {
+            gemv(xp, yp, pool: pool)
+        } else {
+            Gemm.run(type: type, w: base, rowBytes: rowBytes, rows: rows, cols: cols, x: xp, tokens: tokens, y: yp, pool: pool)
+        }
+    }
+
+    private func gemv(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, pool: ThreadPool?) {
+        let groups = (rows + 3) / 4
+        let rows = rows, cols = cols, rowBytes = rowBytes, type = type
+        let w = UncheckedBox(base), yb = UncheckedBox(y)
+        func run(_ body: (Range<Int>) -> Void) {
+            guard let pool else { return body(0..<rows) }
+            pool.parallelFor(groups) { g, _ in body((4 * g.lowerBound)..<min(rows, 4 * g.upperBound)) }
+        }
+        switch type {
+        case .f32: run { r in Gemv.float(F32Row.self, w.value, rowBytes: rowBytes, cols: cols, rows: r, x: x, y: yb.value) }
+        case .f16: run { r in Gemv.float(F16Row.self, w.value, rowBytes: rowBytes, cols: cols, rows: r, x: x, y: yb.value) }
+        case .bf16: run { r in Gemv.float(BF16Row.self, w.value, rowBytes: rowBytes, cols: cols, rows: r, x: x, y: yb.value) }
+        case .q8_0, .q4_0, .q4_1:
+            let a = ActivationsQ8_0(unchecked: UnsafeBufferPointer(start: x, count: cols))
+            DotProducts.withPointers(a) { q, s, m in
+                let input = Gemv.Q8Input(codes: q, scales: s, sums: m, blocks: cols / 32)
+                switch type {
+                case .q8_0: run { r in Gemv.q8_0(w.value, rowBytes: rowBytes, rows: r, x: input, y: yb.value) }
+                case .q4_0: run { r in Gemv.q4_0(w.value, rowBytes: rowBytes, rows: r, x: input, y: yb.value) }
+                default: run { r in Gemv.q4_1(w.value, rowBytes: rowBytes, rows: r, x: input, y: yb.value) }
                 }
             }
         }

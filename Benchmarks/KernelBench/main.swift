@@ -1,2 +1,73 @@
+import Foundation
 import Kernels
-print("kernel-bench")
+
+// kernel-bench: LinearWeights GEMV/GEMM per weight type over model shapes, against rooflines
+// measured in the same run and against the scalar reference kernels.
+
+let options: Options
+switch Options.parse(Array(CommandLine.arguments.dropFirst())) {
+case .success(let o): options = o
+case .failure(let e):
+    if !e.description.isEmpty { FileHandle.standardError.write(Data("error: \(e)\n".utf8)) }
+    print(Options.usage)
+    exit(e.description.isEmpty ? 0 : 2)
+}
+var types: [GGMLType] = []
+for name in options.types {
+    guard let t = GGMLType(name: name) else {
+        FileHandle.standardError.write(Data("error: unknown type \(name)\n".utf8))
+        exit(2)
+    }
+    types.append(t)
+}
+#if DEBUG
+FileHandle.standardError.write(Data("warning: debug build; time with -c release\n".utf8))
+#endif
+
+func log(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
+
+var rooflines: [Int: Rooflines] = [:]
+var pools: [Int: ThreadPool] = [:]
+var forkJoin: [Int: Double] = [:]
+for t in options.threads {
+    let pool = ThreadPool(threads: t)
+    pools[t] = pool
+    log("measuring rooflines on \(t) thread(s)…")
+    rooflines[t] = Rooflines.measure(pool: pool, reps: options.reps)
+    log(String(format: "  read %.1f GB/s, FMA %.1f GFLOP/s", rooflines[t]!.readGBps, rooflines[t]!.fmaGFlops))
+    forkJoin[t] = forkJoinMicroseconds(pool: pool, reps: options.reps)
+    log(String(format: "  fork/join %.2f µs", forkJoin[t]!))
+}
+
+var results: [BenchResult] = []
+for key in options.shapeKeys {
+    for shape in ModelShapes.shapes(for: key)! {
+        for type in types {
+            log("\(shape.model) \(shape.name) \(shape.rows)x\(shape.cols) \(type)…")
+            let bench = MatrixBench(shape: shape, type: type, hot: options.hot)
+            let scalarPerRow = bench.scalarGemvSecondsPerRow()
+            for mode in options.modes {
+                let tokens = mode == "gemv" ? 1 : options.tokens
+                for t in options.threads {
+                    let seconds = bench.time(tokens: tokens, pool: pools[t]!, reps: options.reps)
+                    results.append(BenchResult(
+                        shape: shape, type: type, mode: mode, tokens: tokens, threads: t, seconds: seconds,
+                        weightBytes: bench.weightBytes, roofline: rooflines[t]!,
+                        scalarSeconds: scalarPerRow * Double(shape.rows * tokens)))
+                }
+            }
+        }
+    }
+}
+
+print(BenchResult.table(results, rooflines: rooflines))
+print("fork/join: " + options.threads.map { String(format: "%dT %.2f µs", $0, forkJoin[$0]!) }.joined(separator: "; "))
+if let path = options.json {
+    do {
+        try writeJSON(BenchReport(rooflines: options.threads.map { RooflineEntry(threads: $0, roofline: rooflines[$0]!, forkJoinMicroseconds: forkJoin[$0]!) }, results: results), to: path)
+        log("wrote \(path)")
+    } catch {
+        log("error: cannot write \(path): \(error)")
+        exit(1)
+    }
+}

@@ -1,0 +1,81 @@
+import Kernels
+
+/// Weights of one shape and type, with enough copies to stream from DRAM rather than L3.
+struct MatrixBench {
+    let shape: MatrixShape
+    let type: GGMLType
+    let weightBytes: Int
+    private let copies: [LinearWeights]
+    private let raw: [UInt8]
+
+    /// Total weight bytes cycled through, so repeated calls do not hit the 32 MB L3
+    /// (unless `hot`, which times one cache-resident copy for cycles-per-block analysis).
+    static let coldBytes = 96 << 20
+
+    init(shape: MatrixShape, type: GGMLType, hot: Bool) {
+        self.shape = shape
+        self.type = type
+        var rng: UInt64 = 0x1234_5678 &+ UInt64(shape.rows &* 31 &+ shape.cols)
+        let values = (0..<(shape.rows * shape.cols)).map { _ -> Float in
+            rng = rng &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Float(Int32(truncatingIfNeeded: rng >> 32)) / Float(Int32.max) * 0.05
+        }
+        raw = try! RowCodec.quantize(values, as: type)  // shapes are block-aligned by construction
+        weightBytes = raw.count
+        let n = hot ? 1 : min(512, max(1, (Self.coldBytes + raw.count - 1) / raw.count))
+        copies = raw.withUnsafeBytes { b in
+            (0..<n).map { _ in try! LinearWeights(type: type, rows: shape.rows, cols: shape.cols, bytes: b) }
+        }
+    }
+
+    /// Median seconds per `apply` over `reps` repetitions, each ≥ 20 ms, cycling the copies.
+    func time(tokens: Int, pool: ThreadPool, reps: Int) -> Double {
+        let x = (0..<(tokens * shape.cols)).map { Float(($0 * 7919) % 1000) / 1000 - 0.5 }
+        var y = [Float](repeating: 0, count: tokens * shape.rows)
+        var samples: [Double] = []
+        x.withUnsafeBufferPointer { xb in
+            y.withUnsafeMutableBufferPointer { yb in
+                for w in copies { w.apply(xb, tokens: tokens, into: yb, pool: pool) }  // warm up
+                for _ in 0..<reps {
+                    var calls = 0
+                    let t0 = now()
+                    var dt = 0.0
+                    repeat {
+                        copies[calls % copies.count].apply(xb, tokens: tokens, into: yb, pool: pool)
+                        calls += 1
+                        dt = now() - t0
+                    } while dt < 0.02
+                    samples.append(dt / Double(calls))
+                }
+            }
+        }
+        sink += y[0]
+        return samples.sorted()[samples.count / 2]
+    }
+
+    /// Seconds per row of the scalar reference dot (one thread), timed on up to 256 rows.
+    func scalarGemvSecondsPerRow() -> Double {
+        let rows = min(shape.rows, 256), rowBytes = weightBytes / shape.rows
+        let x = (0..<shape.cols).map { Float(($0 * 7919) % 1000) / 1000 - 0.5 }
+        var acc: Float = 0
+        let t0 = now()
+        x.withUnsafeBufferPointer { xb in
+            raw.withUnsafeBytes { w in
+                let a = type.isQuantized ? try! ActivationsQ8_0(xb) : nil
+                for r in 0..<rows {
+                    let row = UnsafeRawBufferPointer(rebasing: w[(r * rowBytes)..<((r + 1) * rowBytes)])
+                    switch type {
+                    case .f32: acc += DotProducts.dotF32Ref(row.assumingMemoryBound(to: Float.self), xb)
+                    case .f16: acc += DotProducts.dotF16F32Ref(row, xb)
+                    case .bf16: acc += DotProducts.dotBF16F32Ref(row, xb)
+                    case .q8_0: acc += DotProducts.dotQ8_0Q8_0Ref(row, a!)
+                    case .q4_0: acc += DotProducts.dotQ4_0Q8_0Ref(row, a!)
+                    case .q4_1: acc += DotProducts.dotQ4_1Q8_0Ref(row, a!)
+                    }
+                }
+            }
+        }
+        sink += acc
+        return (now() - t0) / Double(rows)
+    }
+}

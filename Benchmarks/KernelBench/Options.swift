@@ -1,0 +1,92 @@
+/// Command-line options of `kernel-bench`.
+struct Options {
+    var threads = [1, 2]
+    var shapeKeys = ["1b"]
+    var types: [GGMLTypeName] = ["f32", "f16", "bf16", "q8_0", "q4_0", "q4_1"]
+    var modes = ["gemv", "gemm"]
+    var tokens = 64
+    var reps = 5
+    var json: String?
+    var hot = false
+
+    typealias GGMLTypeName = String
+
+    static let usage = """
+        usage: kernel-bench [--threads 1,2] [--shapes 1b,110m,15m,7b] [--types q4_0,q8_0,...]
+                            [--modes gemv,gemm] [--tokens 64] [--reps N] [--quick] [--hot]
+                            [--json FILE]
+
+        Times LinearWeights GEMV (decode, 1 token) and GEMM (prefill, --tokens rows) per weight
+        type over model matmul shapes, against a read-bandwidth and an FMA roofline measured in
+        the same run, and against the scalar reference kernels. Weights cycle through ≥ 96 MB of copies so they stream
+        from DRAM; --hot times one cache-resident copy instead. Build with -c release.
+
+        examples:
+          swift run -c release kernel-bench --quick
+          swift run -c release kernel-bench --shapes 110m,1b --threads 1 --json bench.json
+        """
+
+    /// Parses `args` (without the program name); returns a message on a usage error.
+    static func parse(_ args: [String]) -> Result<Options, UsageError> {
+        var o = Options()
+        var i = 0
+        func value() -> String? {
+            i += 1
+            return i < args.count ? args[i] : nil
+        }
+        while i < args.count {
+            let a = args[i]
+            switch a {
+            case "--threads":
+                guard let v = value(), let t = intList(v), t.allSatisfy({ $0 >= 1 }) else { return .failure(.init("--threads needs a list like 1,2")) }
+                o.threads = t
+            case "--shapes":
+                guard let v = value() else { return .failure(.init("--shapes needs a list")) }
+                let keys = v.split(separator: ",").map(String.init)
+                guard keys.allSatisfy({ ModelShapes.keys.contains($0) }) else {
+                    return .failure(.init("--shapes takes \(ModelShapes.keys.joined(separator: ","))"))
+                }
+                o.shapeKeys = keys
+            case "--types":
+                guard let v = value() else { return .failure(.init("--types needs a list")) }
+                o.types = v.split(separator: ",").map { $0.lowercased() }
+            case "--modes":
+                guard let v = value() else { return .failure(.init("--modes needs gemv, gemm or both")) }
+                let m = v.split(separator: ",").map(String.init)
+                guard m.allSatisfy({ $0 == "gemv" || $0 == "gemm" }) else { return .failure(.init("--modes takes gemv,gemm")) }
+                o.modes = m
+            case "--tokens":
+                guard let v = value(), let t = Int(v), t >= 2 else { return .failure(.init("--tokens needs an integer ≥ 2")) }
+                o.tokens = t
+            case "--reps":
+                guard let v = value(), let r = Int(v), r >= 1 else { return .failure(.init("--reps needs a positive integer")) }
+                o.reps = r
+            case "--quick":
+                o.reps = 2
+                o.types = ["f32", "q8_0", "q4_0"]
+            case "--hot":
+                o.hot = true
+            case "--json":
+                guard let v = value() else { return .failure(.init("--json needs a file name")) }
+                o.json = v
+            case "-h", "--help":
+                return .failure(.init(""))
+            default:
+                return .failure(.init("unknown option \(a)"))
+            }
+            i += 1
+        }
+        return .success(o)
+    }
+
+    private static func intList(_ s: String) -> [Int]? {
+        let parts = s.split(separator: ",").map { Int($0) }
+        return parts.contains(where: { $0 == nil }) || parts.isEmpty ? nil : parts.map { $0! }
+    }
+}
+
+/// A command-line mistake, printed with the usage text.
+struct UsageError: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}

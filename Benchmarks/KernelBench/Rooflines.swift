@@ -1,0 +1,108 @@
+import Foundation
+import Kernels
+
+/// Monotonic wall-clock time in seconds.
+func now() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+/// Opaque sink so the optimizer keeps benchmark results.
+nonisolated(unsafe) var sink: Float = 0
+
+/// The two ceilings every kernel is compared with, measured in the same run.
+struct Rooflines: Codable {
+    /// Streaming read bandwidth over a buffer far larger than L3, GB/s.
+    let readGBps: Double
+    /// f32 FMA throughput with independent accumulators, GFLOP/s.
+    let fmaGFlops: Double
+
+    /// Measures both ceilings on `pool.threadCount` threads (best of `reps` passes).
+    static func measure(pool: ThreadPool, reps: Int) -> Rooflines {
+        Rooflines(readGBps: readBandwidth(pool: pool, reps: reps), fmaGFlops: fmaPeak(pool: pool, reps: reps))
+    }
+
+    /// Sums a 256 MB buffer (8× the 32 MB L3) with SIMD loads split over the pool's threads.
+    static func readBandwidth(pool: ThreadPool, reps: Int) -> Double {
+        let count = 64 << 20  // floats
+        let buf = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        defer { buf.deallocate() }
+        for i in stride(from: 0, to: count, by: 1024) { buf[i] = 1 }  // fault pages in
+        buf.update(repeating: 1, count: count)
+        let chunks = 64
+        var best = 0.0
+        let p = UnsafeSendable(UnsafePointer(buf))
+        for _ in 0..<max(2, reps) {
+            var partial = [Float](repeating: 0, count: pool.threadCount)
+            let t0 = now()
+            partial.withUnsafeMutableBufferPointer { out in
+                pool.parallelFor(chunks) { range, t in
+                    var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
+                    let lo = range.lowerBound * (count / chunks), hi = range.upperBound * (count / chunks)
+                    var q = UnsafeRawPointer(p.value + lo)
+                    let end = UnsafeRawPointer(p.value + hi)
+                    while q < end {
+                        a0 += q.load(as: SIMD8<Float>.self)
+                        a1 += q.load(fromByteOffset: 32, as: SIMD8<Float>.self)
+                        a2 += q.load(fromByteOffset: 64, as: SIMD8<Float>.self)
+                        a3 += q.load(fromByteOffset: 96, as: SIMD8<Float>.self)
+                        q += 128
+                    }
+                    out[t] += ((a0 + a1) + (a2 + a3)).sum()
+                }
+            }
+            let dt = now() - t0
+            sink += partial.reduce(0, +)
+            best = max(best, Double(count * 4) / dt / 1e9)
+        }
+        return best
+    }
+
+    /// Twelve independent `SIMD8<Float>` FMA chains per thread (latency 4 × 2 pipes needs 8).
+    static func fmaPeak(pool: ThreadPool, reps: Int) -> Double {
+        let iterations = 20_000_000
+        var best = 0.0
+        for _ in 0..<max(2, reps) {
+            var partial = [Float](repeating: 0, count: pool.threadCount)
+            let t0 = now()
+            partial.withUnsafeMutableBufferPointer { out in
+                pool.parallelFor(pool.threadCount) { _, t in
+                    let m = SIMD8<Float>(repeating: 0.999_999), b = SIMD8<Float>(repeating: 1e-7)
+                    var a0 = SIMD8<Float>(repeating: 1), a1 = a0 + 1, a2 = a0 + 2, a3 = a0 + 3, a4 = a0 + 4, a5 = a0 + 5
+                    var a6 = a0 + 6, a7 = a0 + 7, a8 = a0 + 8, a9 = a0 + 9, a10 = a0 + 10, a11 = a0 + 11
+                    for _ in 0..<iterations {
+                        a0 = b.addingProduct(a0, m); a1 = b.addingProduct(a1, m); a2 = b.addingProduct(a2, m)
+                        a3 = b.addingProduct(a3, m); a4 = b.addingProduct(a4, m); a5 = b.addingProduct(a5, m)
+                        a6 = b.addingProduct(a6, m); a7 = b.addingProduct(a7, m); a8 = b.addingProduct(a8, m)
+                        a9 = b.addingProduct(a9, m); a10 = b.addingProduct(a10, m); a11 = b.addingProduct(a11, m)
+                    }
+                    let s = ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)) + ((a8 + a9) + (a10 + a11))
+                    out[t] = s.sum()
+                }
+            }
+            let dt = now() - t0
+            sink += partial.reduce(0, +)
+            best = max(best, Double(iterations * 12 * 16 * pool.threadCount) / dt / 1e9)
+        }
+        return best
+    }
+}
+
+/// A value whose cross-thread use the benchmark has checked by hand.
+struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
+/// Microseconds per empty `parallelFor` fork/join on `pool` (median of `reps` batches).
+func forkJoinMicroseconds(pool: ThreadPool, reps: Int) -> Double {
+    var samples: [Double] = []
+    for _ in 0..<max(3, reps) {
+        let calls = 20_000
+        let t0 = now()
+        for _ in 0..<calls { pool.parallelFor(pool.threadCount) { _, _ in } }
+        samples.append((now() - t0) / Double(calls) * 1e6)
+    }
+    return samples.sorted()[samples.count / 2]
+}

@@ -1,0 +1,72 @@
+import Kernels
+import XCTest
+
+final class LinearWeightsTests: XCTestCase {
+    /// Double-precision `y[t, r] = Σ_c W[r, c] · x̃[t, c]` with the dequantized weights and the
+    /// activations the kernels see; returns the result and Σ|W·x̃| per output for tolerances.
+    private func reference(_ type: GGMLType, w: [UInt8], x: [Float], rows: Int, cols: Int, tokens: Int) throws -> ([Double], [Double]) {
+        let wf = try w.withUnsafeBytes { try RowCodec.dequantize($0, as: type, count: rows * cols) }
+        var y = [Double](repeating: 0, count: tokens * rows), mag = y
+        for t in 0..<tokens {
+            let xt = try TestData.effectiveActivations(Array(x[(t * cols)..<((t + 1) * cols)]), for: type)
+            for r in 0..<rows {
+                for c in 0..<cols {
+                    let p = Double(wf[r * cols + c]) * Double(xt[c])
+                    y[t * rows + r] += p
+                    mag[t * rows + r] += abs(p)
+                }
+            }
+        }
+        return (y, mag)
+    }
+
+    private func run(_ lw: LinearWeights, _ x: [Float], tokens: Int, pool: ThreadPool?) -> [Float] {
+        var y = [Float](repeating: .nan, count: tokens * lw.rows)
+        x.withUnsafeBufferPointer { xb in y.withUnsafeMutableBufferPointer { lw.apply(xb, tokens: tokens, into: $0, pool: pool) } }
+        return y
+    }
+
+    func testGemvAndGemmMatchReferenceOnAwkwardShapes() throws {
+        let pool2 = ThreadPool(threads: 2)
+        for type in GGMLType.allCases {
+            let colsList = type.isQuantized ? [32, 96, 4096 + 32] : [33, 96, 4096 + 32]
+            for cols in colsList {
+                for rows in [1, 7, 13] {
+                    let w = try TestData.weights(type, rows: rows, cols: cols, seed: UInt64(rows * 31 + cols))
+                    let lw = try w.withUnsafeBytes { try LinearWeights(type: type, rows: rows, cols: cols, bytes: $0) }
+                    XCTAssertEqual(lw.quantizesActivations, type.isQuantized)
+                    for tokens in [1, 2, 17] where cols < 4096 || tokens < 17 || rows == 7 {
+                        let x = TestData.values(tokens * cols, seed: UInt64(tokens + cols))
+                        let (ref, mag) = try reference(type, w: w, x: x, rows: rows, cols: cols, tokens: tokens)
+                        let y1 = run(lw, x, tokens: tokens, pool: nil)
+                        let y2 = run(lw, x, tokens: tokens, pool: pool2)
+                        for i in ref.indices {
+                            let tol = 2e-5 * mag[i] + 1e-5
+                            XCTAssertLessThanOrEqual(abs(Double(y1[i]) - ref[i]), tol, "\(type) \(rows)x\(cols) t=\(tokens) i=\(i)")
+                        }
+                        XCTAssertEqual(y1, y2, "\(type) \(rows)x\(cols) t=\(tokens): 1 vs 2 threads")
+                    }
+                }
+            }
+        }
+    }
+
+    func testOwnerKeepsBytesInPlace() throws {
+        final class Holder { var bytes = [UInt8]() }
+        let holder = Holder()
+        holder.bytes = try TestData.weights(.q4_0, rows: 5, cols: 64, seed: 3)
+        let lw = try holder.bytes.withUnsafeBytes { try LinearWeights(type: .q4_0, rows: 5, cols: 64, bytes: $0, owner: holder) }
+        let x = TestData.values(64, seed: 4)
+        let (ref, mag) = try reference(.q4_0, w: holder.bytes, x: x, rows: 5, cols: 64, tokens: 1)
+        let y = run(lw, x, tokens: 1, pool: nil)
+        for i in 0..<5 { XCTAssertLessThanOrEqual(abs(Double(y[i]) - ref[i]), 2e-5 * mag[i] + 1e-5) }
+    }
+
+    func testShapeErrorsThrow() throws {
+        let bytes = [UInt8](repeating: 0, count: 10)
+        try bytes.withUnsafeBytes { b in
+            XCTAssertThrowsError(try LinearWeights(type: .q4_0, rows: 1, cols: 33, bytes: b))
+            XCTAssertThrowsError(try LinearWeights(type: .q8_0, rows: 1, cols: 32, bytes: b))
+        }
+    }
+}
