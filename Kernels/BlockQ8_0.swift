@@ -20,7 +20,10 @@ public enum BlockQ8_0 {
         let id: Float = d != 0 ? 1 / d : 0
         storeU16(out, 0, HalfConversion.f16Bits(d))
         for j in 0..<count {
-            let q = Int8((x[j] * id).rounded(.toNearestOrAwayFromZero))
+            // A block of tiny subnormals makes 1/d overflow; ggml's (int8_t) cast of ±inf/NaN
+            // yields 0 on x86, as numpy does. Store 0 rather than trap.
+            let r = (x[j] * id).rounded(.toNearestOrAwayFromZero)
+            let q: Int8 = r.isFinite ? Int8(r) : 0
             out.storeBytes(of: q, toByteOffset: 2 + j, as: Int8.self)
         }
     }

@@ -129,9 +129,10 @@ final class LlamaForwardTests: XCTestCase {
     func testQuantizedModelsStayCloseToF32() throws {
         let ref = try LlamaModel(weights: GGUFFile.loadWeights(path: writeMicroModel(type: .f32)))
         let base = try ref.forward(tokens, cache: ref.makeCache())
-        // Cosine similarity of the logit vectors to the f32 model's. Uniform random weights
+        // Cosine similarity of the logit vectors to the f32 model's (integer types also
+        // quantize activations to Q8_0, as ggml does). Uniform random weights
         // through two layers are a harsh case for 4-bit RTN; garbage would score near 0.
-        let floor: [GGMLType: Float] = [.f16: 0.99999, .bf16: 0.9995, .q8_0: 0.9995, .q4_1: 0.85, .q4_0: 0.85]
+        let floor: [GGMLType: Float] = [.f16: 0.99999, .bf16: 0.9995, .q8_0: 0.998, .q4_1: 0.85, .q4_0: 0.85]
         for (type, minCos) in floor {
             let m = try LlamaModel(weights: GGUFFile.loadWeights(path: writeMicroModel(type: type)))
             let l = try m.forward(tokens, cache: m.makeCache())

@@ -81,14 +81,19 @@ public final class LlamaModel: @unchecked Sendable {
 
     private static func linear(_ t: WeightTensor, file: String) throws(ModelError) -> LinearWeights {
         do {
-            return try LinearWeights(type: t.type, rows: t.rowCount, cols: t.rowLength, bytes: t.storage.bytes)
+            return try LinearWeights(type: t.type, rows: t.rowCount, cols: t.rowLength, bytes: t.storage.bytes, owner: t.storage)
         } catch {
             throw .invalidTensor(file: file, name: t.name, reason: error.description)
         }
     }
 
-    /// Whether the matmuls quantize activations to Q8_0 (true for integer weight types).
-    public var quantizesActivations: Bool { layers.first?.wq.quantizesActivations ?? false }
+    /// Whether any matmul quantizes its activations to Q8_0 (integer weight types do, as in
+    /// ggml).
+    public var quantizesActivations: Bool {
+        output.quantizesActivations || layers.contains { l in
+            [l.wq, l.wk, l.wv, l.wo, l.wGate, l.wUp, l.wDown].contains { $0.quantizesActivations }
+        }
+    }
 
     /// A fresh cache for up to `capacity` positions (default: the model's context length).
     public func makeCache(capacity: Int? = nil) -> KVCache {
