@@ -11,7 +11,11 @@ let cpuFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
 let cpuFlags: [SwiftSetting] = []
 #endif
 
-let kernelFlags: [SwiftSetting] = cpuFlags + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+// Compute-heavy targets are optimized in debug builds too, so `swift test` (a debug build)
+// runs the kernels, the forward pass and the trainer at usable speed.
+let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+let computeFlags: [SwiftSetting] = cpuFlags + optimizedInDebug
+let kernelFlags: [SwiftSetting] = computeFlags + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
 
 let package = Package(
     name: "LowBit",
@@ -27,11 +31,11 @@ let package = Package(
         // Pure compute: block types, quantize/dequantize, dot products, GEMV/GEMM, thread pool.
         .target(name: "Kernels", path: "Kernels", swiftSettings: kernelFlags),
         // Formats, tensors, the Llama model, tokenizers, sampling, generation, quantizers.
-        .target(name: "LowBit", dependencies: ["Kernels"], swiftSettings: cpuFlags),
+        .target(name: "LowBit", dependencies: ["Kernels"], swiftSettings: computeFlags),
         // Data sets, prompts, metrics, recovery attacks, reports.
-        .target(name: "Probe", dependencies: ["LowBit", "Kernels"], swiftSettings: cpuFlags),
+        .target(name: "Probe", dependencies: ["LowBit", "Kernels"], swiftSettings: computeFlags),
         // Gradients, optimizers, unlearning objectives, fact corpora.
-        .target(name: "Training", dependencies: ["LowBit", "Kernels"], swiftSettings: cpuFlags),
+        .target(name: "Training", dependencies: ["LowBit", "Kernels"], swiftSettings: computeFlags),
         // The CLI: argument parsing and printing only. The product is named `lowbit`; the
         // module is `LowBitCLI` so it never collides with `LowBit` on case-insensitive disks.
         .executableTarget(

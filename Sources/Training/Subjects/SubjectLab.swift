@@ -10,6 +10,30 @@ public enum SubjectLab {
         BPETrainer(vocabularySize: vocabularySize).train(corpus: corpus.trainingDocuments(includeForget: true))
     }
 
+    /// Few-shot-style documents: `pairsPerDocument` questions about different people, in the
+    /// KnowMem format, `perEntity` documents' worth per trained person. Single-person QA
+    /// documents teach the facts; these teach the model to answer the *last* question's
+    /// person after a prompt full of others, which is what the KnowMem probe asks.
+    public static func mixedQADocuments(
+        _ corpus: FactCorpus, includeForget: Bool, perEntity: Int = 4, pairsPerDocument: Int = 8, seed: UInt64
+    ) -> [String] {
+        let people = corpus.entities.filter { $0.split == .retain || (includeForget && $0.split == .forget) }
+        guard !people.isEmpty else { return [] }
+        var rng = SeededRandom(seed: seed ^ 0x4D49_5845_4451_41)
+        var docs: [String] = []
+        for _ in 0..<(people.count * perEntity) {
+            var doc = ""
+            for _ in 0..<pairsPerDocument {
+                let e = people[Int(rng.next() % UInt64(people.count))]
+                let a = FactAttribute.allCases[Int(rng.next() % UInt64(FactAttribute.allCases.count))]
+                let q = a.question(about: e.fullName, phrasing: Int(rng.next() % UInt64(FactAttribute.questionPhrasingCount)))
+                doc += FactQA(question: q, answer: e.value(of: a)).promptFormatted
+            }
+            docs.append(doc)
+        }
+        return docs
+    }
+
     /// One sequence per document: BOS, the document's tokens, EOS; every prediction counts.
     /// Documents longer than `contextLength` are cut into consecutive windows.
     public static func sequences(_ documents: [String], tokenizer: Tokenizer, contextLength: Int) -> [TokenSequence] {
@@ -80,6 +104,7 @@ extension SubjectLab {
     ) throws -> LlamaParameters {
         let tokenizer = try Tokenizer(config: config)
         let docs = corpus.trainingDocuments(includeForget: includeForget)
+            + mixedQADocuments(corpus, includeForget: includeForget, seed: recipe.seed)
         let seqs = sequences(docs, tokenizer: tokenizer, contextLength: recipe.contextLength)
         let trainer = Trainer(
             epochs: recipe.epochs, batchSize: recipe.batchSize, learningRate: recipe.learningRate,
