@@ -13,13 +13,13 @@ enum ItemScheduler {
     ///   - body: Evaluates one item with a worker's state.
     /// - Returns: `body`'s results by index.
     /// - Throws: The first error any item threw (the remaining items are skipped).
-    static func map<Worker, Result>(
+    static func map<Worker, Output>(
         _ count: Int, workers: [Worker], onItemDone: () -> Void,
-        _ body: (Worker, Int) throws(ProbeRunError) -> Result
-    ) throws(ProbeRunError) -> [Result] {
+        _ body: (Worker, Int) throws(ProbeRunError) -> Output
+    ) throws(ProbeRunError) -> [Output] {
         guard count > 0 else { return [] }
         if workers.count <= 1, let worker = workers.first {
-            var out: [Result] = []
+            var out: [Output] = []
             out.reserveCapacity(count)
             for i in 0..<count {
                 out.append(try body(worker, i))
@@ -27,34 +27,31 @@ enum ItemScheduler {
             }
             return out
         }
-        let state = SharedState<Result>(count: count)
-        withoutActuallyEscaping(body) { body in
-            withoutActuallyEscaping(onItemDone) { onItemDone in
-                let box = Unchecked((body, onItemDone, workers))
-                DispatchQueue.concurrentPerform(iterations: workers.count) { w in
-                    let body: (Worker, Int) throws(ProbeRunError) -> Result = box.value.0
-                    let onItemDone = box.value.1, workers = box.value.2
-                    while let i = state.nextIndex() {
-                        do throws(ProbeRunError) {
-                            let r = try body(workers[w], i)
-                            state.store(r, at: i)
-                            onItemDone()
-                        } catch {
-                            state.fail(error)
-                        }
-                    }
-                }
+        let state = SharedState<Output>(count: count)
+        // One non-throwing closure, so nothing typed crosses the Dispatch boundary.
+        let step: (Int, Int) -> Void = { w, i in
+            do throws(ProbeRunError) {
+                state.store(try body(workers[w], i), at: i)
+                onItemDone()
+            } catch {
+                state.fail(error)
+            }
+        }
+        withoutActuallyEscaping(step) { step in
+            let box = Unchecked(step)
+            DispatchQueue.concurrentPerform(iterations: workers.count) { w in
+                while let i = state.nextIndex() { box.value(w, i) }
             }
         }
         return try state.results()
     }
 
     /// Work counter, results and the first error, behind one lock.
-    private final class SharedState<Result>: @unchecked Sendable {
+    private final class SharedState<Output>: @unchecked Sendable {
         private let lock = NSLock()
         private var next = 0
         private let count: Int
-        private var values: [Result?]
+        private var values: [Output?]
         private var error: ProbeRunError?
 
         init(count: Int) {
@@ -69,7 +66,7 @@ enum ItemScheduler {
             return next - 1
         }
 
-        func store(_ value: Result, at i: Int) {
+        func store(_ value: Output, at i: Int) {
             lock.lock(); defer { lock.unlock() }
             values[i] = value
         }
@@ -79,7 +76,7 @@ enum ItemScheduler {
             if error == nil { error = e }
         }
 
-        func results() throws(ProbeRunError) -> [Result] {
+        func results() throws(ProbeRunError) -> [Output] {
             lock.lock(); defer { lock.unlock() }
             if let error { throw error }
             return values.compactMap { $0 }
