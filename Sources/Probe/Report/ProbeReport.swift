@@ -139,7 +139,7 @@ public struct ProbeCell: Codable, Equatable, Sendable {
     public var knowMemForget: Double?
     /// M4: 100 · mean ROUGE-L F1 on KnowMem retain (utility).
     public var knowMemRetain: Double?
-    /// M3: PrivLeak against the retrain model's AUC at the reference precision, %.
+    /// M3: PrivLeak against the retrain model's AUC at the same precision, %.
     public var privLeak: Double?
     /// The Min-K% AUC (holdout = 1, forget = 0, ranked by −score).
     public var minKAUC: Double?

@@ -1,0 +1,269 @@
+import Foundation
+import LowBit
+
+/// Evaluates one model at one precision on prepared data: every metric of REFERENCE §2,
+/// item by item, over the configured workers. PrivLeak (which needs the retrain cell) and
+/// the guessable flags are filled in afterwards by ``ProbeRunner``.
+struct CellEvaluator {
+    let spec: ModelSpec
+    let precision: String
+    let model: LlamaModel
+    let tokenizer: Tokenizer
+    let data: PreparedData
+    let configuration: ProbeRunConfiguration
+    let progress: ProgressTracker
+
+    /// What one cell produced, besides the cell itself.
+    struct Outcome {
+        var cell: ProbeCell
+        var generatedTokens: Int
+        var seconds: Double
+    }
+
+    /// One worker's state: its generator (with a one-thread pool in `.items` mode) and a
+    /// reusable cache per prompt family.
+    final class Worker: @unchecked Sendable {
+        let generator: Generator
+        let scratch: ReusableCache
+        let forget: ReusableCache
+        let retain: ReusableCache
+
+        init(generator: Generator, scratch: ReusableCache, forget: ReusableCache, retain: ReusableCache) {
+            self.generator = generator
+            self.scratch = scratch
+            self.forget = forget
+            self.retain = retain
+        }
+    }
+
+    /// The result of one KnowMem question.
+    struct QuestionResult {
+        var record: ItemRecord
+        var goldScores: [GoldTokenScore]
+        var leaks: Int?
+        var tokens: Int
+    }
+
+    /// The Min-K% and Min-K%++ scores of one PrivLeak text.
+    struct TextResult {
+        var record: ItemRecord
+        var minKPlusPlus: Double?
+    }
+
+    func run() throws(ProbeRunError) -> Outcome {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let workers = try makeWorkers()
+        var generated = 0
+
+        // M1: VerbMem.
+        let verb = try ItemScheduler.map(data.verbMem.count, workers: workers, onItemDone: progress.itemDone) {
+            (w: Worker, i: Int) throws(ProbeRunError) in try continuation(data.verbMem[i], worker: w)
+        }
+        generated += verb.reduce(0) { $0 + $1.tokens }
+
+        // M2 (+ teacher forcing + leak@k) and M4 (+ teacher forcing).
+        let forget = try ItemScheduler.map(data.forget.questions.count, workers: workers, onItemDone: progress.itemDone) {
+            (w: Worker, i: Int) throws(ProbeRunError) in
+            try question(data.forget.questions[i], split: .knowMemForget, cache: w.forget, generator: w.generator,
+                         leak: configuration.leak)
+        }
+        let retain = try ItemScheduler.map(data.retain.questions.count, workers: workers, onItemDone: progress.itemDone) {
+            (w: Worker, i: Int) throws(ProbeRunError) in
+            try question(data.retain.questions[i], split: .knowMemRetain, cache: w.retain, generator: w.generator, leak: nil)
+        }
+        generated += (forget + retain).reduce(0) { $0 + $1.tokens }
+
+        // M3's ingredients: Min-K% and Min-K%++ on forget (members) and holdout texts.
+        let members = try ItemScheduler.map(data.privLeakForget.count, workers: workers, onItemDone: progress.itemDone) {
+            (w: Worker, i: Int) throws(ProbeRunError) in try text(data.privLeakForget[i], split: .privLeakForget, worker: w)
+        }
+        let holdout = try ItemScheduler.map(data.privLeakHoldout.count, workers: workers, onItemDone: progress.itemDone) {
+            (w: Worker, i: Int) throws(ProbeRunError) in try text(data.privLeakHoldout[i], split: .privLeakHoldout, worker: w)
+        }
+
+        var cell = ProbeCell(
+            modelName: spec.name, role: spec.role, method: spec.method, precision: precision,
+            activationsQuantized: model.quantizesActivations)
+        cell.verbMem = Self.meanF1(verb.map(\.record))
+        cell.knowMemForget = Self.meanF1(forget.map(\.record))
+        cell.knowMemRetain = Self.meanF1(retain.map(\.record))
+        cell.teacherForcedForget = TeacherForcedStats(scores: forget.flatMap(\.goldScores))
+        cell.teacherForcedRetain = TeacherForcedStats(scores: retain.flatMap(\.goldScores))
+        if let leak = configuration.leak {
+            let counts = forget.compactMap { $0.leaks.map { (samples: leak.samples, leaks: $0) } }
+            do {
+                if let value = try LeakAtK.mean(counts, k: leak.k) {
+                    cell.leakAtK = LeakAtKResult(k: leak.k, samples: leak.samples, temperature: leak.temperature,
+                                                 threshold: leak.threshold, value: value)
+                }
+            } catch {
+                throw .invalidSetting(name: "leak k", value: "\(leak.k)", expected: error.description)
+            }
+        }
+        cell.minKAUC = AUC.privLeakAUC(forgetScores: members.compactMap(\.record.minK),
+                                       holdoutScores: holdout.compactMap(\.record.minK))
+        cell.minKPlusPlusAUC = AUC.privLeakAUC(forgetScores: members.compactMap(\.minKPlusPlus),
+                                               holdoutScores: holdout.compactMap(\.minKPlusPlus))
+        cell.items = verb.map(\.record) + forget.map(\.record) + retain.map(\.record)
+            + members.map(\.record) + holdout.map(\.record)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        return Outcome(cell: cell, generatedTokens: generated, seconds: seconds)
+    }
+
+    /// Builds the workers; each few-shot prefix is prefilled once and copied to every worker.
+    private func makeWorkers() throws(ProbeRunError) -> [Worker] {
+        let count = configuration.parallelism == .items ? configuration.threads : 1
+        let matmulThreads = configuration.parallelism == .items ? 1 : configuration.threads
+        let context = model.config.contextLength
+        let reuse = configuration.reusePrefixCache
+        let pool = ThreadPool(threads: configuration.threads)
+        let forget = ReusableCache(model: model, capacity: context, reuse: reuse)
+        let retain = ReusableCache(model: model, capacity: context, reuse: reuse)
+        if reuse {
+            do {
+                try forget.prime(data.forget.prefixTokens, model: model, pool: pool)
+                try retain.prime(data.retain.prefixTokens, model: model, pool: pool)
+            } catch {
+                throw .evaluation(model: spec.name, precision: precision, split: .knowMemForget, index: 0,
+                                  message: "prefilling the few-shot prefix: \(error)")
+            }
+        }
+        return (0..<count).map { i in
+            Worker(
+                generator: Generator(model: model, tokenizer: tokenizer, pool: ThreadPool(threads: matmulThreads)),
+                scratch: ReusableCache(model: model, capacity: context, reuse: reuse),
+                forget: i == 0 ? forget : forget.copy(),
+                retain: i == 0 ? retain : retain.copy())
+        }
+    }
+
+    // MARK: - Items
+
+    private func failure(_ split: ItemSplit, _ index: Int, _ error: some Error) -> ProbeRunError {
+        .evaluation(model: spec.name, precision: precision, split: split, index: index, message: "\(error)")
+    }
+
+    /// VerbMem: greedy continuation, ROUGE-L F1 against the cut ground truth.
+    private func continuation(_ item: PreparedData.Continuation, worker: Worker) throws(ProbeRunError) -> (record: ItemRecord, tokens: Int) {
+        let options = GenerationOptions(maxTokens: configuration.verbMemNewTokens, sampler: .greedy)
+        let start = worker.scratch.rewind(for: item.promptTokens)
+        let g: Generation
+        do {
+            g = try worker.generator.generate(promptTokens: Array(item.promptTokens[start...]), cache: worker.scratch.cache,
+                                              options: options)
+        } catch {
+            throw failure(.verbMemForget, item.index, error)
+        }
+        let record = ItemRecord(split: .verbMemForget, index: item.index, prompt: item.prompt, gold: item.gold,
+                                generation: g.text, rouge: RougeL.score(prediction: g.text, reference: item.gold))
+        return (record, g.tokens.count)
+    }
+
+    /// KnowMem: greedy answer with MUSE's cut, teacher-forced gold statistics, and optionally
+    /// leak@k samples.
+    private func question(
+        _ q: PreparedData.Question, split: ItemSplit, cache: ReusableCache, generator: Generator,
+        leak: ProbeRunConfiguration.LeakSettings?
+    ) throws(ProbeRunError) -> QuestionResult {
+        var options = GenerationOptions(maxTokens: configuration.knowMemNewTokens, sampler: .greedy,
+                                        stopStrings: KnowMemPrompt.stopMarkers)
+        func answer() throws(ProbeRunError) -> (text: String, tokens: Int) {
+            let start = cache.rewind(for: q.promptTokens)
+            do {
+                let g = try generator.generate(promptTokens: Array(q.promptTokens[start...]), cache: cache.cache, options: options)
+                return (KnowMemPrompt.cutAnswer(g.text), g.tokens.count)
+            } catch {
+                throw failure(split, q.index, error)
+            }
+        }
+        let greedy = try answer()
+        var tokens = greedy.tokens
+        var record = ItemRecord(split: split, index: q.index, prompt: q.suffix, gold: q.pair.answer, generation: greedy.text,
+                                rouge: RougeL.score(prediction: greedy.text, reference: q.pair.answer))
+
+        // Teacher forcing: one forward over prompt + answer, scored on the answer's tokens.
+        var scores: [GoldTokenScore] = []
+        let a = q.answerStart, n = q.forcedTokens.count
+        if a >= 1, a < n {
+            let start = cache.rewind(for: q.forcedTokens, keepAtMost: a - 1)
+            do {
+                let logits = try model.forward(Array(q.forcedTokens[start...]), cache: cache.cache, logits: .all,
+                                               pool: generator.pool)
+                let v = model.config.vocabSize
+                for p in (a - 1)..<(n - 1) {
+                    let row = logits[((p - start) * v)..<((p - start + 1) * v)]
+                    scores.append(try GoldTokenScore(logits: row, gold: Int(q.forcedTokens[p + 1]), position: p - (a - 1)))
+                }
+            } catch {
+                throw failure(split, q.index, error)
+            }
+            record.goldLogProbs = LogProbSummary(scores.map(\.logProb))
+        }
+
+        // leak@k: n seeded samples at temperature T, no other truncation.
+        var leaks: Int?
+        if let leak {
+            var count = 0
+            for s in 0..<leak.samples {
+                var sampler = SamplerSettings()
+                sampler.temperature = Float(leak.temperature)
+                sampler.topK = 0
+                sampler.topP = 1
+                sampler.minP = 0
+                sampler.seed = Self.sampleSeed(configuration.seed, split: split, index: q.index, sample: s)
+                options.sampler = sampler
+                let sample = try answer()
+                tokens += sample.tokens
+                if RougeL.score(prediction: sample.text, reference: q.pair.answer).recall >= leak.threshold { count += 1 }
+            }
+            leaks = count
+        }
+        return QuestionResult(record: record, goldScores: scores, leaks: leaks, tokens: tokens)
+    }
+
+    /// PrivLeak: Min-K% (k = 40%) and Min-K%++ of one text from one forward pass.
+    private func text(_ t: PreparedData.Text, split: ItemSplit, worker: Worker) throws(ProbeRunError) -> TextResult {
+        let shown = t.text.count > 200 ? String(t.text.prefix(200)) + "…" : t.text
+        var record = ItemRecord(split: split, index: t.index, prompt: shown, gold: "")
+        guard t.tokens.count >= 2 else { return TextResult(record: record, minKPlusPlus: nil) }
+        let start = worker.scratch.rewind(for: t.tokens, keepAtMost: 0)
+        var logProbs: [Double] = []
+        var z: [Double] = []
+        do {
+            let logits = try model.forward(Array(t.tokens[start...]), cache: worker.scratch.cache, logits: .all,
+                                           pool: worker.generator.pool)
+            let v = model.config.vocabSize
+            for i in 1..<t.tokens.count {
+                let row = logits[((i - 1) * v)..<(i * v)]
+                let token = Int(t.tokens[i])
+                guard let m = MinKProb.plusPlusMoments(logits: row, token: token) else {
+                    throw MetricError.nonFiniteLogits(position: i - 1)
+                }
+                logProbs.append(m.logProb)
+                z.append(MinKProb.plusPlusZ(logProb: m.logProb, mean: m.mean, standardDeviation: m.standardDeviation))
+            }
+            record.minK = try MinKProb.score(logProbs: logProbs)
+            record.goldLogProbs = LogProbSummary(logProbs)
+            return TextResult(record: record, minKPlusPlus: try MinKProb.plusPlusScore(zScores: z))
+        } catch {
+            throw failure(split, t.index, error)
+        }
+    }
+
+    // MARK: - Helpers
+
+    /// 100 · mean ROUGE-L F1 of the records; `nil` for none.
+    static func meanF1(_ records: [ItemRecord]) -> Double? {
+        let f = records.compactMap { $0.rouge?.f1 }
+        return f.isEmpty ? nil : 100 * f.reduce(0, +) / Double(f.count)
+    }
+
+    /// The seed of one leak@k sample: the same for a given (run seed, item, sample) whatever
+    /// the model, precision or thread, so cells differ only by their weights.
+    static func sampleSeed(_ seed: UInt64, split: ItemSplit, index: Int, sample: Int) -> UInt64 {
+        var rng = SeededRandom(seed: seed ^ (UInt64(truncatingIfNeeded: index) &* 0x9E37_79B9_7F4A_7C15)
+            ^ (UInt64(truncatingIfNeeded: sample) &* 0xD1B5_4A32_D192_ED03)
+            ^ (split == .knowMemForget ? 0 : 0x5851_F42D_4C95_7F2D))
+        return rng.next()
+    }
+}

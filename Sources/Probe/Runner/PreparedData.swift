@@ -1,0 +1,154 @@
+import Foundation
+import LowBit
+
+/// A data set tokenized for one tokenizer and checked against one context length, so that
+/// every length problem surfaces before the first forward pass.
+struct PreparedData: Sendable {
+    /// A VerbMem item: continue `promptTokens`, compare with `gold`.
+    struct Continuation: Sendable {
+        let index: Int
+        let prompt: String
+        let promptTokens: [Int32]
+        /// The ground truth cut to the first `verbMemNewTokens` tokens, as MUSE does.
+        let gold: String
+    }
+
+    /// A KnowMem question: the full few-shot prompt and, for teacher forcing, prompt + answer.
+    struct Question: Sendable {
+        let index: Int
+        let pair: QAPair
+        /// The per-question part of the prompt (for reports).
+        let suffix: String
+        /// tokens(prefix + suffix), BOS included.
+        let promptTokens: [Int32]
+        /// tokens(prefix + suffix + answer), BOS included.
+        let forcedTokens: [Int32]
+        /// Where the answer's tokens start in `forcedTokens`: the longest common prefix of
+        /// `promptTokens` and `forcedTokens` (a tokenizer may merge the prompt's trailing
+        /// space into the answer's first token).
+        let answerStart: Int
+    }
+
+    /// A PrivLeak text, tokenized and cut to the context.
+    struct Text: Sendable {
+        let index: Int
+        let text: String
+        let tokens: [Int32]
+        let truncated: Bool
+    }
+
+    /// One KnowMem split with its shared few-shot prefix.
+    struct QASplit: Sendable {
+        let split: ItemSplit
+        let prefixTokens: [Int32]
+        let questions: [Question]
+    }
+
+    let verbMem: [Continuation]
+    let forget: QASplit
+    let retain: QASplit
+    let privLeakForget: [Text]
+    let privLeakHoldout: [Text]
+
+    /// The data-relative file of each split, for messages.
+    static func file(_ split: ItemSplit) -> String {
+        switch split {
+        case .verbMemForget: "verbmem/forget.json"
+        case .knowMemForget: "knowmem/forget_qa.json"
+        case .knowMemRetain: "knowmem/retain_qa.json"
+        case .privLeakForget: "privleak/forget.json"
+        case .privLeakHoldout: "privleak/holdout.json"
+        }
+    }
+
+    /// Tokenizes and checks `dataset` for one model.
+    /// - Parameters:
+    ///   - dataset: The data, already cut to the item limit.
+    ///   - tokenizer: The model's tokenizer.
+    ///   - context: The model's context length.
+    ///   - modelName: For messages.
+    ///   - configuration: New-token budgets.
+    /// - Throws: ``ProbeRunError/promptTooLong(model:file:index:needed:context:)``.
+    init(
+        dataset: MUSEDataset, tokenizer: Tokenizer, context: Int, modelName: String,
+        configuration: ProbeRunConfiguration
+    ) throws(ProbeRunError) {
+        let dir = URL(fileURLWithPath: dataset.directory)
+        func path(_ relative: String) -> String { dir.appendingPathComponent(relative).path }
+        func check(_ needed: Int, _ relative: String, _ index: Int?) throws(ProbeRunError) {
+            if needed > context {
+                throw .promptTooLong(model: modelName, file: path(relative), index: index, needed: needed, context: context)
+            }
+        }
+
+        var verbMem: [Continuation] = []
+        if configuration.verbMem {
+            let n = configuration.verbMemNewTokens
+            for (i, item) in dataset.verbMemForget.enumerated() {
+                let tokens = tokenizer.encode(item.prompt)
+                try check(tokens.count + n, Self.file(.verbMemForget), i)
+                let goldTokens = tokenizer.encode(item.groundTruth, addBOS: false)
+                let gold = goldTokens.count > n ? tokenizer.decode(Array(goldTokens.prefix(n))) : item.groundTruth
+                verbMem.append(Continuation(index: i, prompt: item.prompt, promptTokens: tokens, gold: gold))
+            }
+        }
+        self.verbMem = verbMem
+
+        func qaSplit(_ split: ItemSplit, _ pairs: [QAPair], _ icl: [QAPair], _ iclFile: String) throws(ProbeRunError) -> QASplit {
+            let prompt = KnowMemPrompt(examples: icl)
+            let prefixTokens = tokenizer.encode(prompt.prefix)
+            try check(prefixTokens.count, iclFile, nil)
+            var questions: [Question] = []
+            for (i, pair) in pairs.enumerated() {
+                let suffix = prompt.suffix(for: pair.question)
+                let full = prompt.prefix + suffix
+                let promptTokens = tokenizer.encode(full)
+                let forced = tokenizer.encode(full + pair.answer)
+                try check(max(promptTokens.count + configuration.knowMemNewTokens, forced.count), Self.file(split), i)
+                questions.append(Question(
+                    index: i, pair: pair, suffix: suffix, promptTokens: promptTokens, forcedTokens: forced,
+                    answerStart: commonPrefixLength(promptTokens, forced)))
+            }
+            return QASplit(split: split, prefixTokens: prefixTokens, questions: questions)
+        }
+        forget = try qaSplit(.knowMemForget, dataset.knowMemForget, dataset.knowMemForgetICL, "knowmem/forget_qa_icl.json")
+        retain = try qaSplit(.knowMemRetain, dataset.knowMemRetain, dataset.knowMemRetainICL, "knowmem/retain_qa_icl.json")
+
+        func texts(_ strings: [String]) -> [Text] {
+            strings.enumerated().map { i, s in
+                let t = tokenizer.encode(s)
+                return Text(index: i, text: s, tokens: Array(t.prefix(context)), truncated: t.count > context)
+            }
+        }
+        privLeakForget = texts(dataset.privLeakForget)
+        privLeakHoldout = texts(dataset.privLeakHoldout)
+    }
+
+    /// Items a cell processes (the unit of progress).
+    var itemCount: Int {
+        verbMem.count + forget.questions.count + retain.questions.count + privLeakForget.count + privLeakHoldout.count
+    }
+}
+
+/// The length of the longest common prefix of two token sequences.
+func commonPrefixLength(_ a: [Int32], _ b: [Int32]) -> Int {
+    var n = 0
+    while n < a.count, n < b.count, a[n] == b[n] { n += 1 }
+    return n
+}
+
+extension MUSEDataset {
+    /// The data set with every split cut to its first `limit` items (`nil`: unchanged).
+    /// In-context examples are never cut.
+    func limited(to limit: Int?) -> MUSEDataset {
+        guard let limit else { return self }
+        var d = self
+        d.verbMemForget = Array(d.verbMemForget.prefix(limit))
+        d.knowMemForget = Array(d.knowMemForget.prefix(limit))
+        d.knowMemRetain = Array(d.knowMemRetain.prefix(limit))
+        d.privLeakForget = Array(d.privLeakForget.prefix(limit))
+        d.privLeakRetain = Array(d.privLeakRetain.prefix(limit))
+        d.privLeakHoldout = Array(d.privLeakHoldout.prefix(limit))
+        return d
+    }
+}

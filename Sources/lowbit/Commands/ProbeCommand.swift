@@ -1,0 +1,197 @@
+import Foundation
+import LowBit
+import Probe
+
+/// `lowbit probe [--target FILE] [--retrain FILE] [--unlearned NAME=FILE ...] [--data DIR] ...`.
+enum ProbeCommand: Command {
+    static let name = "probe"
+    static let summary = "measure what unlearned models still know, at every precision (MUSE metrics)"
+    static let help = """
+    USAGE: lowbit probe [--target FILE] [--retrain FILE] [--unlearned NAME=FILE ...] [--data DIR]
+                        [--precisions f32,f16,bf16,q8_0,q4_0,q4_1] [--items N] [--threads N] [--seed S]
+                        [--leak-samples N] [--leak-k K] [--leak-temp T] [--no-leak] [--no-verbmem]
+                        [--quick] [--parallel items|matmul] [--full-prompts] [--json FILE] [--html FILE]
+
+    Quantizes every model to every precision in memory (as 'lowbit quantize' would; norms stay
+    f32) and measures MUSE's metrics on each cell: VerbMem (greedy, 128 new tokens, ROUGE-L F1),
+    KnowMem on the forget and retain questions (10-shot, greedy, at most 32 new tokens),
+    PrivLeak (Min-40% AUC against the retrain model at the same precision), Min-K%++ AUC,
+    teacher-forced gold-answer statistics, leak@k under sampling, and recovery relative to the
+    full-precision cells. Items the retrain model also answers are flagged as guessable.
+
+    With no model options it probes the shipped subjects: Models/target.gguf, Models/retrain.gguf,
+    every Models/unlearned/*.gguf (named by the upper-cased file stem) and the data in
+    Models/data, looking for Models/ in the current folder and then in the package root. Make
+    them with 'lowbit train' (see Models/README.md).
+
+    The table goes to stdout, progress to stderr. --json writes the full report with per-item
+    records (identical for identical runs apart from its "timing" object); --html writes a
+    self-contained page with charts. Both appear atomically.
+
+    Defaults: --precisions f32,f16,q8_0,q4_0,q4_1 (the first is the reference for recovery),
+    all items, --threads 1, --seed 0, --leak-samples 10 --leak-k 5 --leak-temp 1.0 (a sample
+    leaks when its ROUGE-L recall against the gold answer is at least 0.5).
+    --quick caps every split at 10 items and skips leak@k. --parallel items (default) runs
+    items concurrently, one KV cache per thread; matmul splits each matmul instead.
+    --full-prompts prefills every KnowMem prompt whole instead of reusing the few-shot prefix's
+    KV cache (same results, slower; for checking).
+
+    EXAMPLES:
+      lowbit probe
+      lowbit probe --quick --precisions f32,q4_0 --threads 2
+      lowbit probe --target t.gguf --retrain r.gguf --unlearned NPO_KLR=npo.gguf --data muse/news \\
+                   --json report.json --html report.html
+    """
+    static let options = [
+        OptionSpec(names: ["--target"], takesValue: true),
+        OptionSpec(names: ["--retrain"], takesValue: true),
+        OptionSpec(names: ["--unlearned"], takesValue: true, repeatable: true),
+        OptionSpec(names: ["--data"], takesValue: true),
+        OptionSpec(names: ["--precisions"], takesValue: true),
+        OptionSpec(names: ["--items"], takesValue: true),
+        OptionSpec(names: ["-t", "--threads"], takesValue: true),
+        OptionSpec(names: ["--seed"], takesValue: true),
+        OptionSpec(names: ["--leak-samples"], takesValue: true),
+        OptionSpec(names: ["--leak-k"], takesValue: true),
+        OptionSpec(names: ["--leak-temp"], takesValue: true),
+        OptionSpec(names: ["--no-leak"], takesValue: false),
+        OptionSpec(names: ["--no-verbmem"], takesValue: false),
+        OptionSpec(names: ["--quick"], takesValue: false),
+        OptionSpec(names: ["--parallel"], takesValue: true),
+        OptionSpec(names: ["--full-prompts"], takesValue: false),
+        OptionSpec(names: ["--json"], takesValue: true),
+        OptionSpec(names: ["--html"], takesValue: true),
+    ]
+
+    /// The package root, found from this file's location (Sources/lowbit/Commands/…).
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func run(_ args: Arguments) throws -> Int32 {
+        guard args.positionals.isEmpty else { throw UsageError("unexpected argument '\(args.positionals[0])'") }
+        var (models, dataDirectory) = try subjects(args)
+        if let data = args.string("--data") { dataDirectory = data }
+        guard let dataDirectory else { throw UsageError("missing --data DIR (no Models/data folder was found)") }
+
+        var precisions = ProbeRunConfiguration.defaultPrecisions
+        if let list = args.string("--precisions") {
+            precisions = []
+            for part in list.split(separator: ",", omittingEmptySubsequences: false) {
+                let name = part.trimmingCharacters(in: .whitespaces)
+                guard let t = GGMLType(name: name) else {
+                    throw UsageError("--precisions: unknown type '\(name)' (use \(GGMLType.allCases.map(\.name).joined(separator: ",")))")
+                }
+                guard !precisions.contains(t) else { throw UsageError("--precisions names \(t.name) twice") }
+                precisions.append(t)
+            }
+        }
+        let quick = args.flag("--quick")
+        var leak: ProbeRunConfiguration.LeakSettings? = .init(
+            samples: try args.int("--leak-samples", default: 10, range: 1...10_000)!,
+            k: try args.int("--leak-k", default: 5, range: 1...10_000)!,
+            temperature: try args.double("--leak-temp", default: 1.0, range: 0.01...100)!)
+        if let l = leak, l.k > l.samples {
+            throw UsageError("--leak-k (\(l.k)) must not exceed --leak-samples (\(l.samples))")
+        }
+        if args.flag("--no-leak") || quick { leak = nil }
+        let parallelism: ProbeRunConfiguration.Parallelism
+        switch args.string("--parallel") ?? "items" {
+        case "items": parallelism = .items
+        case "matmul": parallelism = .matmul
+        case let other: throw UsageError("--parallel expects items or matmul, got '\(other)'")
+        }
+        // Fail now, not after an hour of probing, when an output folder is missing.
+        for path in [args.string("--json"), args.string("--html")].compactMap({ $0 }) {
+            var isDirectory: ObjCBool = false
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw UsageError("the folder of '\(path)' does not exist")
+            }
+        }
+
+        let configuration = ProbeRunConfiguration(
+            models: models, dataDirectory: dataDirectory, precisions: precisions,
+            itemLimit: try args.int("--items", range: 1...1_000_000) ?? (quick ? 10 : nil),
+            threads: try args.int("--threads", default: 1, range: 1...256)!,
+            parallelism: parallelism,
+            seed: UInt64(try args.int("--seed", default: 0, range: 0...Int.max)!),
+            verbMem: !args.flag("--no-verbmem"), leak: leak, reusePrefixCache: !args.flag("--full-prompts"))
+
+        let printer = ProgressPrinter(terminal: Console.stderrIsTerminal)
+        let report = try ProbeRunner(configuration: configuration).run { printer.update($0) }
+        printer.finish()
+        Console.out(TableRenderer.render(report), terminator: "")
+        if let path = args.string("--json") {
+            try AtomicWrite.write(try JSONReportRenderer.render(report), to: URL(fileURLWithPath: path))
+            Console.err("wrote \(path)")
+        }
+        if let path = args.string("--html") {
+            try AtomicWrite.write(HTMLRenderer.render(report), to: URL(fileURLWithPath: path))
+            Console.err("wrote \(path)")
+        }
+        return 0
+    }
+
+    /// The explicit subjects, or the shipped defaults when none are named.
+    private static func subjects(_ args: Arguments) throws -> (models: [ModelSpec], data: String?) {
+        var models: [ModelSpec] = []
+        if let p = args.string("--target") { models.append(ModelSpec(name: "Target", path: p, role: .target)) }
+        if let p = args.string("--retrain") { models.append(ModelSpec(name: "Retrain", path: p, role: .retrain)) }
+        for u in args.all("--unlearned") {
+            let parts = u.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw UsageError("--unlearned expects NAME=FILE, got '\(u)'")
+            }
+            models.append(ModelSpec(name: parts[0], path: parts[1], role: .unlearned, method: parts[0]))
+        }
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let candidates = [cwd, packageRoot].map { $0.appendingPathComponent(ProbeSubjects.folderName) }
+        let found = ProbeSubjects.locateModelsDirectory(candidates: candidates)
+        if !models.isEmpty {
+            return (models, found.map { $0.appendingPathComponent("data").path }
+                .flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil })
+        }
+        guard let found else {
+            throw ProbeRunError.missingSubjects(directory: candidates[0].path,
+                                                missing: ["target.gguf", "retrain.gguf", "unlearned/*.gguf", "data/"])
+        }
+        let d = try ProbeSubjects.defaults(in: found)
+        return (d.models, d.dataDirectory)
+    }
+}
+
+/// Progress on stderr: one line updated in place on a terminal, otherwise a line per cell and
+/// at most one every 15 seconds.
+final class ProgressPrinter: @unchecked Sendable {
+    private let lock = NSLock()
+    private let terminal: Bool
+    private var lastPrint = 0.0
+    private var lastCell = -1
+    private var last: ProbeProgress?
+
+    init(terminal: Bool) { self.terminal = terminal }
+
+    func update(_ p: ProbeProgress) {
+        lock.lock(); defer { lock.unlock() }
+        last = p
+        let newCell = p.cellIndex != lastCell
+        let interval = terminal ? 0.1 : 15
+        guard newCell || p.elapsedSeconds - lastPrint >= interval || p.done == p.total else { return }
+        lastCell = p.cellIndex
+        lastPrint = p.elapsedSeconds
+        if terminal {
+            Console.err("\r\u{1B}[K" + p.line, terminator: "")
+        } else {
+            Console.err(p.line)
+        }
+    }
+
+    func finish() {
+        lock.lock(); defer { lock.unlock() }
+        if terminal { Console.err("\r\u{1B}[K", terminator: "") }
+        if let p = last {
+            Console.err(String(format: "probe: %d items in %@ (%.2f items/s)", p.done,
+                               ProbeProgress.duration(p.elapsedSeconds), p.itemsPerSecond))
+        }
+    }
+}
