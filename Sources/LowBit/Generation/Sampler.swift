@@ -54,13 +54,36 @@ public struct Sampler: Sendable {
         }
         if settings.temperature <= 0 { return Self.argmax(logits) }
 
-        // Candidates sorted by logit, descending; ties by id for determinism.
-        var ids = Array(0..<logits.count)
-        if settings.topK > 0, settings.topK < ids.count {
-            ids.sort { logits[$0] > logits[$1] || (logits[$0] == logits[$1] && $0 < $1) }
-            ids.removeLast(ids.count - settings.topK)
+        // Plain temperature sampling needs no sort: draw from the full softmax.
+        if settings.topK <= 0 || settings.topK >= logits.count, settings.topP >= 1, settings.minP <= 0 {
+            let m = logits.max() ?? 0
+            var sum: Float = 0
+            let probs = logits.map { expf(($0 - m) / settings.temperature) }
+            for p in probs { sum += p }
+            let r = rng.nextFloat() * sum
+            var acc: Float = 0
+            for i in probs.indices {
+                acc += probs[i]
+                if r < acc { return Int32(i) }
+            }
+            return Self.argmax(logits)  // only reached through rounding at the top end
+        }
+
+        // Candidates sorted by logit, descending; ties by id for determinism. With top-k, a
+        // partial selection keeps only the k best before sorting.
+        let better: (Int, Int) -> Bool = { logits[$0] > logits[$1] || (logits[$0] == logits[$1] && $0 < $1) }
+        var ids: [Int]
+        if settings.topK > 0, settings.topK < logits.count {
+            ids = Array(0..<settings.topK).sorted(by: better)
+            for i in settings.topK..<logits.count where better(i, ids[ids.count - 1]) {
+                // Insert i into the sorted window, dropping the worst.
+                var j = ids.count - 1
+                while j > 0, better(i, ids[j - 1]) { j -= 1 }
+                ids.insert(i, at: j)
+                ids.removeLast()
+            }
         } else {
-            ids.sort { logits[$0] > logits[$1] || (logits[$0] == logits[$1] && $0 < $1) }
+            ids = Array(0..<logits.count).sorted(by: better)
         }
         let m = logits[ids[0]]
         var probs = ids.map { expf((logits[$0] - m) / settings.temperature) }
