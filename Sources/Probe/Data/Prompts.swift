@@ -18,19 +18,27 @@ public struct KnowMemPrompt: Equatable, Sendable {
     public let examples: [QAPair]
     /// The shared prefix: every example formatted and concatenated.
     public let prefix: String
+    /// Whether the suffix ends in MUSE's trailing space (`"Answer: "`) or stops at the colon
+    /// (`"Answer:"`). A byte-level BPE tokenizer turns a trailing space into a token of its
+    /// own that never precedes a word in training text, so small models answer with nothing;
+    /// without it the model writes `" Paris"` itself. ROUGE-L is unaffected by the space.
+    public let trailingSpace: Bool
 
     /// Builds the prefix from in-context examples.
-    /// - Parameter examples: The ICL pairs (MUSE uses the split's `*_icl.json`, 10 pairs).
-    public init(examples: [QAPair]) {
+    /// - Parameters:
+    ///   - examples: The ICL pairs (MUSE uses the split's `*_icl.json`, 10 pairs).
+    ///   - trailingSpace: Keep MUSE's trailing space after `Answer:` (default `true`).
+    public init(examples: [QAPair], trailingSpace: Bool = true) {
         self.examples = examples
+        self.trailingSpace = trailingSpace
         self.prefix = examples.map { "Question: \($0.question)\nAnswer: \($0.answer)\n\n" }.joined()
     }
 
     /// The per-question part of the prompt.
     /// - Parameter question: The question asked.
-    /// - Returns: `"Question: {question}\nAnswer: "`.
+    /// - Returns: `"Question: {question}\nAnswer: "` (or without the final space).
     public func suffix(for question: String) -> String {
-        "Question: \(question)\nAnswer: "
+        "Question: \(question)\nAnswer:" + (trailingSpace ? " " : "")
     }
 
     /// The whole prompt, `prefix + suffix(for:)`.

@@ -95,7 +95,7 @@ struct PreparedData: Sendable {
         self.verbMem = verbMem
 
         func qaSplit(_ split: ItemSplit, _ pairs: [QAPair], _ icl: [QAPair], _ iclFile: String) throws(ProbeRunError) -> QASplit {
-            let prompt = KnowMemPrompt(examples: icl)
+            let prompt = KnowMemPrompt(examples: icl, trailingSpace: configuration.knowMemTrailingSpace)
             let prefixTokens = tokenizer.encode(prompt.prefix)
             try check(prefixTokens.count, iclFile, nil)
             var questions: [Question] = []

@@ -58,6 +58,10 @@ public struct ProbeRunConfiguration: Sendable {
     public var verbMemNewTokens = 128
     /// New tokens KnowMem generates at most (MUSE: 32).
     public var knowMemNewTokens = 32
+    /// Whether KnowMem prompts keep MUSE's trailing space after `Answer:` (see
+    /// ``KnowMemPrompt/trailingSpace``). Off by default: the answer's leading space then
+    /// belongs to the model's first answer token, as in the training text.
+    public var knowMemTrailingSpace = false
     /// ROUGE-L recall of the retrain model's answer at or above which an item is guessable.
     public var guessableThreshold = 0.5
 

@@ -156,7 +156,9 @@ public struct ProbeRunner: Sendable {
             notes.append("VerbMem: not run.")
         }
         notes.append("KnowMem: few-shot prompt from *_qa_icl.json, greedy, at most \(c.knowMemNewTokens) new tokens, "
-            + "cut at the first \\n\\n, \\nQuestion or Question:; ROUGE-L F1 against the gold answer.")
+            + "cut at the first \\n\\n, \\nQuestion or Question:; ROUGE-L F1 against the gold answer. The prompt ends "
+            + (c.knowMemTrailingSpace ? "with MUSE's trailing space (\"Answer: \")." : "at \"Answer:\" without MUSE's trailing space "
+                + "(the model writes the space as part of its first answer token; --muse-trailing-space restores it)."))
         notes.append("PrivLeak: Min-\(Int(MinKProb.defaultRatio * 100))% Prob AUC (holdout = 1, forget = 0, ranked by -score), "
             + "relative to the retrain model's AUC at the SAME precision (not the reference precision).")
         notes.append("Teacher forcing: one forward pass over prompt + gold answer; the answer's tokens are those of "

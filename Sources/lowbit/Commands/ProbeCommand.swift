@@ -10,7 +10,8 @@ enum ProbeCommand: Command {
     USAGE: lowbit probe [--target FILE] [--retrain FILE] [--unlearned NAME=FILE ...] [--data DIR]
                         [--precisions f32,f16,bf16,q8_0,q4_0,q4_1] [--items N] [--threads N] [--seed S]
                         [--leak-samples N] [--leak-k K] [--leak-temp T] [--no-leak] [--no-verbmem]
-                        [--quick] [--parallel items|matmul] [--full-prompts] [--json FILE] [--html FILE]
+                        [--quick] [--parallel items|matmul] [--full-prompts] [--muse-trailing-space]
+                        [--json FILE] [--html FILE]
 
     Quantizes every model to every precision in memory (as 'lowbit quantize' would; norms stay
     f32) and measures MUSE's metrics on each cell: VerbMem (greedy, 128 new tokens, ROUGE-L F1),
@@ -33,6 +34,8 @@ enum ProbeCommand: Command {
     leaks when its ROUGE-L recall against the gold answer is at least 0.5).
     --quick caps every split at 10 items and skips leak@k. --parallel items (default) runs
     items concurrently, one KV cache per thread; matmul splits each matmul instead.
+    --muse-trailing-space ends KnowMem prompts with MUSE's "Answer: " (trailing space) instead of
+    "Answer:"; byte-level BPE models then tend to answer with nothing.
     --full-prompts prefills every KnowMem prompt whole instead of reusing the few-shot prefix's
     KV cache (same results, slower; for checking).
 
@@ -59,6 +62,7 @@ enum ProbeCommand: Command {
         OptionSpec(names: ["--quick"], takesValue: false),
         OptionSpec(names: ["--parallel"], takesValue: true),
         OptionSpec(names: ["--full-prompts"], takesValue: false),
+        OptionSpec(names: ["--muse-trailing-space"], takesValue: false),
         OptionSpec(names: ["--json"], takesValue: true),
         OptionSpec(names: ["--html"], takesValue: true),
     ]
@@ -109,13 +113,14 @@ enum ProbeCommand: Command {
             }
         }
 
-        let configuration = ProbeRunConfiguration(
+        var configuration = ProbeRunConfiguration(
             models: models, dataDirectory: dataDirectory, precisions: precisions,
             itemLimit: try args.int("--items", range: 1...1_000_000) ?? (quick ? 10 : nil),
             threads: try args.int("--threads", default: 1, range: 1...256)!,
             parallelism: parallelism,
             seed: UInt64(try args.int("--seed", default: 0, range: 0...Int.max)!),
             verbMem: !args.flag("--no-verbmem"), leak: leak, reusePrefixCache: !args.flag("--full-prompts"))
+        configuration.knowMemTrailingSpace = args.flag("--muse-trailing-space")
 
         let printer = ProgressPrinter(terminal: Console.stderrIsTerminal)
         let report = try ProbeRunner(configuration: configuration).run { printer.update($0) }
