@@ -9,6 +9,7 @@ final class PromptsTests: XCTestCase {
         XCTAssertEqual(p.prompt(for: "When?"),
                        "Question: Who?\nAnswer: Ann\n\nQuestion: Where?\nAnswer: Oslo\n\nQuestion: When?\nAnswer: ")
         XCTAssertEqual(KnowMemPrompt(examples: []).prompt(for: "Q"), "Question: Q\nAnswer: ")
+        XCTAssertEqual(KnowMemPrompt(examples: [], trailingSpace: false).prompt(for: "Q"), "Question: Q\nAnswer:")
     }
 
     func testAnswerCutRule() {
