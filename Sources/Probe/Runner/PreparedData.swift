@@ -103,7 +103,9 @@ struct PreparedData: Sendable {
                 let suffix = prompt.suffix(for: pair.question)
                 let full = prompt.prefix + suffix
                 let promptTokens = tokenizer.encode(full)
-                let forced = tokenizer.encode(full + pair.answer)
+                // The gold continuation as the training text writes it: "Answer: {a}". Without the
+                // trailing space in the prompt, the space belongs to the answer.
+                let forced = tokenizer.encode(full + (prompt.trailingSpace ? "" : " ") + pair.answer)
                 try check(max(promptTokens.count + configuration.knowMemNewTokens, forced.count), Self.file(split), i)
                 questions.append(Question(
                     index: i, pair: pair, suffix: suffix, promptTokens: promptTokens, forcedTokens: forced,

@@ -32,7 +32,7 @@ public struct SubjectRecipe: Sendable, Codable, Hashable {
 
     public init(
         corpus: FactCorpusConfig = FactCorpusConfig(), vocabularySize: Int = 2048, dim: Int = 128, layers: Int = 4,
-        heads: Int = 4, kvHeads: Int = 4, ffnDim: Int = 384, contextLength: Int = 512, epochs: Int = 60,
+        heads: Int = 4, kvHeads: Int = 4, ffnDim: Int = 384, contextLength: Int = 512, epochs: Int = 30,
         batchSize: Int = 16, learningRate: Float = 3e-3, warmupSteps: Int = 50, seed: UInt64 = 1
     ) {
         self.corpus = corpus
