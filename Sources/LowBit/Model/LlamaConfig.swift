@@ -1,5 +1,5 @@
 /// Hyperparameters of a Llama-family model, read from the `llama.*` GGUF metadata keys.
-public struct LlamaConfig: Sendable, Equatable {
+public struct LlamaConfig: Sendable, Hashable, Codable {
     public var vocabSize: Int
     /// Embedding width (`llama.embedding_length`).
     public var dim: Int

@@ -1,59 +1,13 @@
-/// The hyper-parameters of a trainable Llama: sizes, RoPE base and norm epsilon.
+import LowBit
+
+/// The hyper-parameters of a trainable Llama: the same ``LlamaConfig`` the runtime reads
+/// from GGUF, so a trained model and the model that runs it cannot disagree.
 ///
-/// The output head is always tied to `token_embd.weight` (no `output.weight` tensor), which
-/// is how llama.cpp treats a GGUF file without an output tensor.
-public struct LlamaShape: Sendable, Hashable, Codable {
-    /// Number of tokens in the vocabulary.
-    public var vocabSize: Int
-    /// Width of the residual stream (`llama.embedding_length`).
-    public var dim: Int
-    /// Number of transformer blocks (`llama.block_count`).
-    public var layers: Int
-    /// Number of query heads (`llama.attention.head_count`).
-    public var heads: Int
-    /// Number of key/value heads (`llama.attention.head_count_kv`); divides `heads`.
-    public var kvHeads: Int
-    /// Hidden width of the SwiGLU feed-forward network (`llama.feed_forward_length`).
-    public var ffnDim: Int
-    /// Longest sequence the model is trained on (`llama.context_length`).
-    public var contextLength: Int
-    /// RoPE frequency base (`llama.rope.freq_base`).
-    public var ropeBase: Float
-    /// RMSNorm epsilon (`llama.attention.layer_norm_rms_epsilon`).
-    public var normEps: Float
+/// The trainer always ties the output head to `token_embd.weight` (no `output.weight`
+/// tensor), which is how llama.cpp treats a GGUF file without an output tensor.
+public typealias LlamaShape = LlamaConfig
 
-    /// Creates a shape.
-    ///
-    /// - Parameters:
-    ///   - vocabSize: tokens in the vocabulary.
-    ///   - dim: residual width; a multiple of `heads`.
-    ///   - layers: transformer blocks.
-    ///   - heads: query heads.
-    ///   - kvHeads: key/value heads (grouped-query attention when fewer than `heads`).
-    ///   - ffnDim: feed-forward hidden width.
-    ///   - contextLength: longest training sequence.
-    ///   - ropeBase: RoPE base, 10000 for Llama.
-    ///   - normEps: RMSNorm epsilon.
-    public init(
-        vocabSize: Int, dim: Int, layers: Int, heads: Int, kvHeads: Int, ffnDim: Int,
-        contextLength: Int, ropeBase: Float = 10000, normEps: Float = 1e-5
-    ) {
-        self.vocabSize = vocabSize
-        self.dim = dim
-        self.layers = layers
-        self.heads = heads
-        self.kvHeads = kvHeads
-        self.ffnDim = ffnDim
-        self.contextLength = contextLength
-        self.ropeBase = ropeBase
-        self.normEps = normEps
-    }
-
-    /// Elements per attention head.
-    public var headDim: Int { dim / heads }
-    /// Width of the key and value projections: `kvHeads · headDim`.
-    public var kvDim: Int { kvHeads * headDim }
-
+extension LlamaConfig {
     /// Checks that the sizes describe a buildable model.
     ///
     /// - Throws: `TrainingError.invalidShape` naming the first violated constraint.

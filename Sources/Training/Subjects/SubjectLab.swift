@@ -56,9 +56,7 @@ public enum SubjectLab {
     public static func modelWeights(
         _ params: LlamaParameters, tokenizer: TokenizerConfig, name: String, recipe: SubjectRecipe, role: String
     ) throws -> ModelWeights {
-        let s = params.shape
-        let config = LlamaConfig(vocabSize: s.vocabSize, dim: s.dim, layers: s.layers, heads: s.heads, kvHeads: s.kvHeads,
-                                 ffnDim: s.ffnDim, contextLength: s.contextLength, ropeBase: s.ropeBase, normEps: s.normEps)
+        let config = params.shape
         var md = GGUFMetadata()
         md["general.architecture"] = .string("llama")
         md["general.name"] = .string(name)
@@ -80,9 +78,7 @@ public enum SubjectLab {
     /// - Throws: ``TrainingError`` or ``ModelError`` when the model does not fit the
     ///   trainable architecture (tied head, llama).
     public static func parameters(from weights: ModelWeights) throws -> LlamaParameters {
-        let c = try LlamaConfig(weights: weights)
-        let shape = LlamaShape(vocabSize: c.vocabSize, dim: c.dim, layers: c.layers, heads: c.heads, kvHeads: c.kvHeads,
-                               ffnDim: c.ffnDim, contextLength: c.contextLength, ropeBase: c.ropeBase, normEps: c.normEps)
+        let shape = try LlamaConfig(weights: weights)
         var tensors: [String: [Float]] = [:]
         for t in weights.tensors where t.name != "output.weight" { tensors[t.name] = t.floats() }
         return try LlamaParameters(shape: shape, tensors: tensors)
