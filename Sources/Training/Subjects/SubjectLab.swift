@@ -4,10 +4,17 @@ import LowBit
 /// Makes probe subjects: tokenizer, training sequences, GGUF export and import of trainable
 /// parameters. The CLI's `train` and `unlearn` commands are thin wrappers over this.
 public enum SubjectLab {
-    /// Trains the byte-level BPE tokenizer shared by every subject of `corpus`, on the
-    /// target's training text (forget + retain), as MUSE's models share one tokenizer.
+    /// Trains the byte-level BPE tokenizer shared by every subject of `corpus` (as MUSE's
+    /// models share one tokenizer) on the documents of *every* split, holdout included.
+    ///
+    /// The tokenizer must not separate forget from holdout people: trained on the target's
+    /// text alone, it merges forget names into few tokens and splits holdout names into
+    /// many rare pieces, and Min-K% then tells the two apart even for a model that saw
+    /// neither (retrain AUC 0). Seeing holdout text in the tokenizer does not put it in any
+    /// model's training data.
     public static func tokenizer(for corpus: FactCorpus, vocabularySize: Int) -> TokenizerConfig {
-        BPETrainer(vocabularySize: vocabularySize).train(corpus: corpus.trainingDocuments(includeForget: true))
+        BPETrainer(vocabularySize: vocabularySize)
+            .train(corpus: corpus.trainingDocuments(includeForget: true) + corpus.holdoutDocuments())
     }
 
     /// Few-shot-style documents: `pairsPerDocument` questions about different people, in the
