@@ -17,7 +17,7 @@ var commands: [any Command.Type] { [
     COMMANDS:
 
     """
-    for c in commands { s += "  " + c.name.padding(toLength: 10, withPad: " ", startingAt: 0) + c.summary + "\n" }
+    for c in commands { s += "  " + c.name.padding(toLength: 13, withPad: " ", startingAt: 0) + c.summary + "\n" }
     s += "\nRun 'lowbit <command> --help' for a command's options and examples."
     return s
 }

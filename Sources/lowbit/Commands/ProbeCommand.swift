@@ -30,7 +30,8 @@ enum ProbeCommand: Command {
     self-contained page with charts. Both appear atomically.
 
     Defaults: --precisions f32,f16,q8_0,q4_0,q4_1 (the first is the reference for recovery),
-    all items, --threads 1, --seed 0, --leak-samples 10 --leak-k 5 --leak-temp 1.0 (a sample
+    all items, --threads = the number of cores (at most 8; results do not depend on it),
+    --seed 0, --leak-samples 10 --leak-k 5 --leak-temp 1.0 (a sample
     leaks when its ROUGE-L recall against the gold answer is at least 0.5).
     --quick caps every split at 10 items and skips leak@k. --parallel items (default) runs
     items concurrently, one KV cache per thread; matmul splits each matmul instead.
@@ -116,7 +117,7 @@ enum ProbeCommand: Command {
         var configuration = ProbeRunConfiguration(
             models: models, dataDirectory: dataDirectory, precisions: precisions,
             itemLimit: try args.int("--items", range: 1...1_000_000) ?? (quick ? 10 : nil),
-            threads: try args.int("--threads", default: 1, range: 1...256)!,
+            threads: try args.int("--threads", default: min(8, ProcessInfo.processInfo.activeProcessorCount), range: 1...256)!,
             parallelism: parallelism,
             seed: UInt64(try args.int("--seed", default: 0, range: 0...Int.max)!),
             verbMem: !args.flag("--no-verbmem"), leak: leak, reusePrefixCache: !args.flag("--full-prompts"))
