@@ -24,6 +24,11 @@ enum Gemv {
         for r in rows { y[r] = DotProducts.dotQ4_0Q8_0(w + r * rowBytes, x.codes, x.scales, x.sums, blocks: x.blocks) }
     }
 
+    /// Q4_0 rows in ``RepackedQ4_0``'s layout; `x.codes` permuted to match.
+    static func q4_0Repacked(_ w: UnsafeRawPointer, rowBytes: Int, rows: Range<Int>, x: Q8Input, y: UnsafeMutablePointer<Float>) {
+        for r in rows { y[r] = RepackedQ4_0.dot(w + r * rowBytes, x.codes, x.scales, x.sums, blocks: x.blocks) }
+    }
+
     static func q4_1(_ w: UnsafeRawPointer, rowBytes: Int, rows: Range<Int>, x: Q8Input, y: UnsafeMutablePointer<Float>) {
         for r in rows { y[r] = DotProducts.dotQ4_1Q8_0(w + r * rowBytes, x.codes, x.scales, x.sums, blocks: x.blocks) }
     }

@@ -131,6 +131,15 @@ func loadF16x8(_ p: UnsafeRawPointer) -> SIMD8<Float> {
     return r
 }
 
+/// Four IEEE halves at `p` widened to f32 (one `vcvtph2ps`).
+@inline(__always)
+func loadF16x4(_ p: UnsafeRawPointer) -> SIMD4<Float> {
+    let h = p.loadUnaligned(as: SIMD4<Float16>.self)
+    var r = SIMD4<Float>()
+    for i in 0..<4 { r[i] = Float(h[i]) }
+    return r
+}
+
 /// Eight bfloat16 values at `p` widened to f32 exactly.
 @inline(__always)
 func loadBF16x8(_ p: UnsafeRawPointer) -> SIMD8<Float> {
