@@ -132,10 +132,16 @@ public enum RepackedQ4_0 {
             let p = w + 72 * g, x = UnsafeRawPointer(q + 128 * g)
             let v0 = p.loadUnaligned(as: SIMD16<UInt16>.self), v1 = p.loadUnaligned(fromByteOffset: 32, as: SIMD16<UInt16>.self)
             @inline(__always) func xv(_ i: Int) -> SIMD16<Int16> { x.loadUnaligned(fromByteOffset: 32 * i, as: SIMD16<Int16>.self) }
-            let a = (maddPairs(plane(v0, 0), xv(0)) &+ maddPairs(plane(v0, 1), xv(1)))
-                &+ (maddPairs(plane(v0, 2), xv(2)) &+ maddPairs(plane(v0, 3), xv(3)))
-            let b = (maddPairs(plane(v1, 0), xv(4)) &+ maddPairs(plane(v1, 1), xv(5)))
-                &+ (maddPairs(plane(v1, 2), xv(6)) &+ maddPairs(plane(v1, 3), xv(7)))
+            @inline(__always) func masked(_ v: SIMD16<UInt16>, _ mask: UInt16) -> SIMD16<Int16> {
+                unsafeBitCast(v & mask, to: SIMD16<Int16>.self)
+            }
+            // Planes 1 and 2 stay in place (×16, ×256) and are scaled down once per group:
+            // shifting them per plane lets LLVM rewrite the nibble extraction through byte packs.
+            let ones = (maddPairs(masked(v0, 0x000f), xv(0)) &+ maddPairs(unsafeBitCast(v0 &>> 12, to: SIMD16<Int16>.self), xv(3)))
+                &+ (maddPairs(masked(v1, 0x000f), xv(4)) &+ maddPairs(unsafeBitCast(v1 &>> 12, to: SIMD16<Int16>.self), xv(7)))
+            let sixteens = maddPairs(masked(v0, 0x00f0), xv(1)) &+ maddPairs(masked(v1, 0x00f0), xv(5))
+            let x256 = maddPairs(masked(v0, 0x0f00), xv(2)) &+ maddPairs(masked(v1, 0x0f00), xv(6))
+            let a = ones, b = (sixteens &+ (x256 &>> 4)) &>> 4
             let d = loadF16x4(p + 64)
             acc.addProduct(toFloat(a &+ b), pairScales(d * load4(s + 4 * g)))
             corr.addProduct(d, load4(m + 4 * g))
