@@ -28,14 +28,20 @@ public enum RepackedQ4_0 {
         let groups = blocks / 4
         for g in 0..<groups {
             let s = src + 72 * g, d = dst + 72 * g
-            for L in 0..<2 {
-                for k in 0..<16 {
-                    let b = k / 4
-                    var lane: UInt16 = 0
-                    for p in 0..<4 {
-                        lane |= UInt16(nibble(s + 18 * b, 16 * L + 4 * p + k % 4)) << (4 * p)
-                    }
-                    d.storeBytes(of: lane.littleEndian, toByteOffset: 32 * L + 2 * k, as: UInt16.self)
+            for b in 0..<4 {
+                // Lane j of block b (k = 4b + j): plane p is byte 4p + j's low nibble (L = 0)
+                // or high nibble (L = 1).
+                let p = s + 18 * b + 2
+                @inline(__always) func bytes(_ i: Int) -> SIMD4<UInt16> {
+                    let v = p.loadUnaligned(fromByteOffset: 4 * i, as: SIMD4<UInt8>.self)
+                    return SIMD4(UInt16(v[0]), UInt16(v[1]), UInt16(v[2]), UInt16(v[3]))
+                }
+                let v0 = bytes(0), v1 = bytes(1), v2 = bytes(2), v3 = bytes(3)
+                let lo = (v0 & 0xf) | (v1 & 0xf) &<< 4 | (v2 & 0xf) &<< 8 | (v3 & 0xf) &<< 12
+                let hi = (v0 &>> 4) | (v1 &>> 4) &<< 4 | (v2 &>> 4) &<< 8 | (v3 &>> 4) &<< 12
+                for j in 0..<4 {
+                    d.storeBytes(of: lo[j].littleEndian, toByteOffset: 8 * b + 2 * j, as: UInt16.self)
+                    d.storeBytes(of: hi[j].littleEndian, toByteOffset: 32 + 8 * b + 2 * j, as: UInt16.self)
                 }
             }
             for b in 0..<4 { d.storeBytes(of: loadU16(s, 18 * b).littleEndian, toByteOffset: 64 + 2 * b, as: UInt16.self) }
