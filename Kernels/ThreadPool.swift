@@ -97,7 +97,7 @@ private final class PoolState: @unchecked Sendable {
     /// Starts a new generation with `chunks` chunks; returns its generation number.
     @discardableResult
     func publish(chunks: Int) -> Int {
-        let generation = (ticket.load(ordering: .relaxed) >> 32) &+ 1
+        let generation = ((ticket.load(ordering: .relaxed) >> 32) &+ 1) & 0x7fff_ffff  // wraps; stays non-negative
         ticket.store(generation << 32 | chunks << 16, ordering: .releasing)
         return generation
     }
