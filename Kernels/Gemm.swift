@@ -17,7 +17,8 @@ enum Gemm {
 
     static func run(
         type: GGMLType, w: UnsafeRawPointer, rowBytes: Int, rows: Int, cols: Int,
-        x: UnsafePointer<Float>, tokens: Int, y: UnsafeMutablePointer<Float>, pool: ThreadPool?
+        x: UnsafePointer<Float>, tokens: Int, y: UnsafeMutablePointer<Float>, pool: ThreadPool?,
+        repackedQ4_0: Bool = false
     ) {
         let panels = (tokens + panelTokens - 1) / panelTokens
         let packed = UnsafeMutablePointer<Float>.allocate(capacity: panels * cols * panelTokens)
@@ -39,7 +40,11 @@ enum Gemm {
                         rowPtr[i] = (wk.value + (r0 + i) * rowBytes).assumingMemoryBound(to: Float.self)
                     } else {
                         let dst = tile + i * cols
-                        if i < n { RowDequantizer.row(type, wk.value + (r0 + i) * rowBytes, dst, cols: cols) }
+                        if i < n {
+                            let src = wk.value + (r0 + i) * rowBytes
+                            if repackedQ4_0 { RepackedQ4_0.dequantizeRow(src, dst, cols: cols) }
+                            else { RowDequantizer.row(type, src, dst, cols: cols) }
+                        }
                         else { dst.update(repeating: 0, count: cols) }
                         rowPtr[i] = UnsafePointer(dst)
                     }

@@ -19,7 +19,8 @@ public final class LinearWeights: @unchecked Sendable {
 
     /// Bytes per row of `W`.
     let rowBytes: Int
-    // [rows, cols] in `type`'s layout: either inside `owner`'s memory or in `storage`.
+    // [rows, cols] in `type`'s layout (Q4_0: RepackedQ4_0's layout), either inside `owner`'s
+    // memory or in `storage`.
     private let base: UnsafeRawPointer
     private let storage: UnsafeMutableRawPointer?
     private let owner: AnyObject?
@@ -32,7 +33,8 @@ public final class LinearWeights: @unchecked Sendable {
     ///   - cols: input features (a whole number of blocks).
     ///   - bytes: the matrix, `rows · type.byteCount(elements: cols)` bytes or more.
     ///   - owner: an object that keeps `bytes` alive (such as the memory-mapped file). When
-    ///     given, the weights are used in place; when `nil`, they are copied.
+    ///     given, the weights are used in place; when `nil`, they are copied. Q4_0 weights are
+    ///     always copied, into the layout of ``RepackedQ4_0`` that the decode GEMV reads.
     /// - Throws: ``KernelError`` when `cols` is not block-aligned or `bytes` is too small.
     public init(
         type: GGMLType, rows: Int, cols: Int, bytes: UnsafeRawBufferPointer, owner: AnyObject? = nil
@@ -46,7 +48,14 @@ public final class LinearWeights: @unchecked Sendable {
         self.rows = rows
         self.cols = cols
         self.rowBytes = rowBytes
-        if let owner, let p = bytes.baseAddress {
+        if type == .q4_0, rows > 0, rowBytes > 0, let p = bytes.baseAddress {
+            // Decode reads Q4_0 in the repacked layout (RepackedQ4_0): same size, own copy.
+            let s = UnsafeMutableRawPointer.allocate(byteCount: total, alignment: 64)
+            for r in 0..<rows { RepackedQ4_0.repackRow(p + r * rowBytes, s + r * rowBytes, blocks: cols / 32) }
+            base = UnsafeRawPointer(s)
+            storage = s
+            self.owner = nil
+        } else if let owner, let p = bytes.baseAddress {
             base = p
             storage = nil
             self.owner = owner
@@ -80,7 +89,9 @@ public final class LinearWeights: @unchecked Sendable {
         if tokens == 1 {
             gemv(xp, yp, pool: pool)
         } else {
-            Gemm.run(type: type, w: base, rowBytes: rowBytes, rows: rows, cols: cols, x: xp, tokens: tokens, y: yp, pool: pool)
+            Gemm.run(
+                type: type, w: base, rowBytes: rowBytes, rows: rows, cols: cols, x: xp, tokens: tokens, y: yp, pool: pool,
+                repackedQ4_0: type == .q4_0)
         }
     }
 
@@ -102,7 +113,12 @@ public final class LinearWeights: @unchecked Sendable {
                 let input = Gemv.Q8Input(codes: q, scales: s, sums: m, blocks: cols / 32)
                 switch type {
                 case .q8_0: run { r in Gemv.q8_0(w.value, rowBytes: rowBytes, rows: r, x: input, y: yb.value) }
-                case .q4_0: run { r in Gemv.q4_0(w.value, rowBytes: rowBytes, rows: r, x: input, y: yb.value) }
+                case .q4_0:
+                    let perm = UnsafeMutablePointer<Int16>.allocate(capacity: cols)
+                    defer { perm.deallocate() }
+                    RepackedQ4_0.permute(q, blocks: cols / 32, into: perm)
+                    let permuted = Gemv.Q8Input(codes: perm, scales: s, sums: m, blocks: cols / 32)
+                    run { r in Gemv.q4_0Repacked(w.value, rowBytes: rowBytes, rows: r, x: permuted, y: yb.value) }
                 default: run { r in Gemv.q4_1(w.value, rowBytes: rowBytes, rows: r, x: input, y: yb.value) }
                 }
             }

@@ -119,9 +119,25 @@ func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
 }
 
 /// Eight IEEE halves at `p` widened to f32 (one `vcvtph2ps`).
+///
+/// Per-lane on purpose: the stdlib's `SIMD8<Float>(SIMD8<Float16>)` is an outlined call
+/// (`vcvtph2ps` + `vzeroupper` + `ret`), which capped the f16 GEMV at a third of DRAM
+/// bandwidth; this loop folds into one `vcvtph2ps (mem), %ymm` inside the kernel.
 @inline(__always)
 func loadF16x8(_ p: UnsafeRawPointer) -> SIMD8<Float> {
-    SIMD8<Float>(p.loadUnaligned(as: SIMD8<Float16>.self))
+    let h = p.loadUnaligned(as: SIMD8<Float16>.self)
+    var r = SIMD8<Float>()
+    for i in 0..<8 { r[i] = Float(h[i]) }
+    return r
+}
+
+/// Four IEEE halves at `p` widened to f32 (one `vcvtph2ps`).
+@inline(__always)
+func loadF16x4(_ p: UnsafeRawPointer) -> SIMD4<Float> {
+    let h = p.loadUnaligned(as: SIMD4<Float16>.self)
+    var r = SIMD4<Float>()
+    for i in 0..<4 { r[i] = Float(h[i]) }
+    return r
 }
 
 /// Eight bfloat16 values at `p` widened to f32 exactly.

@@ -16,6 +16,16 @@ public enum VectorOps {
         for i in 0..<n { y[i] = x[i] * scale * weight[i] }
     }
 
+    /// `y[i] += x[i]` (the residual add).
+    public static func add(_ x: UnsafeBufferPointer<Float>, into y: UnsafeMutableBufferPointer<Float>) {
+        precondition(x.count == y.count, "add: shape mismatch")
+        guard let xp = x.baseAddress, let yp = y.baseAddress else { return }
+        let n = x.count
+        var i = 0
+        while i + 8 <= n { store8(load8(xp + i) + load8(yp + i), yp + i); i += 8 }
+        while i < n { yp[i] += xp[i]; i += 1 }
+    }
+
     /// In-place softmax over `x`.
     public static func softmax(_ x: UnsafeMutableBufferPointer<Float>) {
         guard let m = x.max() else { return }

@@ -54,10 +54,10 @@ final class LinearWeightsTests: XCTestCase {
     func testOwnerKeepsBytesInPlace() throws {
         final class Holder { var bytes = [UInt8]() }
         let holder = Holder()
-        holder.bytes = try TestData.weights(.q4_0, rows: 5, cols: 64, seed: 3)
-        let lw = try holder.bytes.withUnsafeBytes { try LinearWeights(type: .q4_0, rows: 5, cols: 64, bytes: $0, owner: holder) }
+        holder.bytes = try TestData.weights(.q8_0, rows: 5, cols: 64, seed: 3)
+        let lw = try holder.bytes.withUnsafeBytes { try LinearWeights(type: .q8_0, rows: 5, cols: 64, bytes: $0, owner: holder) }
         let x = TestData.values(64, seed: 4)
-        let (ref, mag) = try reference(.q4_0, w: holder.bytes, x: x, rows: 5, cols: 64, tokens: 1)
+        let (ref, mag) = try reference(.q8_0, w: holder.bytes, x: x, rows: 5, cols: 64, tokens: 1)
         let y = run(lw, x, tokens: 1, pool: nil)
         for i in 0..<5 { XCTAssertLessThanOrEqual(abs(Double(y[i]) - ref[i]), 2e-5 * mag[i] + 1e-5) }
     }

@@ -29,7 +29,7 @@ final class ThreadPoolTests: XCTestCase {
             var total = 0
             for round in 0..<2000 {
                 partial.withUnsafeMutableBufferPointer { p in
-                    pool.parallelFor(7) { range, t in p[t] = range.reduce(round, +) - round }
+                    pool.parallelFor(7) { range, t in p[t] += range.reduce(round, +) - round }
                 }
                 total += partial.reduce(0, +)
                 partial = partial.map { _ in 0 }
@@ -55,6 +55,43 @@ final class ThreadPoolTests: XCTestCase {
         for _ in 0..<20 {
             let pool = ThreadPool(threads: 3)
             pool.parallelFor(3) { _, _ in }
+        }
+    }
+}
+
+final class ThreadPoolStealingTests: XCTestCase {
+    /// A worker stuck in a long chunk must not hold up the rest: the caller takes the other
+    /// chunks, so every index still runs exactly once and the call finishes.
+    func testSlowChunkDoesNotBlockOthers() {
+        let pool = ThreadPool(threads: 2)
+        let n = 64
+        var hits = [Int](repeating: 0, count: n)
+        var byThread = [Int](repeating: 0, count: 2)
+        hits.withUnsafeMutableBufferPointer { h in
+            byThread.withUnsafeMutableBufferPointer { b in
+                pool.parallelFor(n) { range, t in
+                    if t == 1 && b[1] == 0 { usleep(20_000) }
+                    for i in range { h[i] += 1 }
+                    b[t] += range.count
+                }
+            }
+        }
+        XCTAssertEqual(hits, [Int](repeating: 1, count: n))
+        XCTAssertEqual(byThread.reduce(0, +), n)
+        // The worker ran at most its first chunk; a static half-and-half split would give 32.
+        XCTAssertGreaterThanOrEqual(byThread[0], n - n / (2 * ThreadPool.chunksPerThread))
+    }
+
+    func testChunksAreContiguousAndCoverTheRange() {
+        let pool = ThreadPool(threads: 3)
+        for n in [2, 7, 12, 13, 1000] {
+            var ranges = [[Range<Int>]](repeating: [], count: 3)
+            ranges.withUnsafeMutableBufferPointer { r in pool.parallelFor(n) { range, t in r[t].append(range) } }
+            let all = ranges.flatMap { $0 }.sorted { $0.lowerBound < $1.lowerBound }
+            XCTAssertEqual(all.count, min(n, 3 * ThreadPool.chunksPerThread), "n=\(n)")
+            XCTAssertEqual(all.first?.lowerBound, 0)
+            XCTAssertEqual(all.last?.upperBound, n)
+            for (a, b) in zip(all, all.dropFirst()) { XCTAssertEqual(a.upperBound, b.lowerBound, "n=\(n)") }
         }
     }
 }

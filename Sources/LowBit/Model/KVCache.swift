@@ -11,6 +11,9 @@ public final class KVCache: @unchecked Sendable {
     /// was computed.
     public var length: Int = 0
 
+    /// Activation buffers of the forward passes over this cache (see ``ForwardScratch``).
+    private var forwardScratch: ForwardScratch?
+
     // [layers, capacity, kvDim]
     let keys: UnsafeMutableBufferPointer<Float>
     let values: UnsafeMutableBufferPointer<Float>
@@ -35,13 +38,19 @@ public final class KVCache: @unchecked Sendable {
         let c = KVCache(layers: layers, kvDim: kvDim, capacity: capacity)
         for l in 0..<layers {
             let base = l * capacity * kvDim, n = length * kvDim
-            for i in base..<(base + n) {
-                c.keys[i] = keys[i]
-                c.values[i] = values[i]
-            }
+            (c.keys.baseAddress! + base).update(from: keys.baseAddress! + base, count: n)
+            (c.values.baseAddress! + base).update(from: values.baseAddress! + base, count: n)
         }
         c.length = length
         return c
+    }
+
+    /// This cache's forward-pass buffers for a model of these widths.
+    func scratch(dim: Int, kvDim: Int, ffnDim: Int) -> ForwardScratch {
+        if let s = forwardScratch, s.dim == dim, s.kvDim == kvDim, s.ffnDim == ffnDim { return s }
+        let s = ForwardScratch(dim: dim, kvDim: kvDim, ffnDim: ffnDim)
+        forwardScratch = s
+        return s
     }
 
     /// Keys of layer `layer`, position `pos`.

@@ -116,56 +116,41 @@ public final class LlamaModel: @unchecked Sendable {
         for t in tokens where t < 0 || Int(t) >= c.vocabSize { throw .tokenOutOfRange(token: t, vocabularySize: c.vocabSize) }
         let pool = pool ?? ThreadPool(threads: 1)
         let dim = c.dim, kvDim = c.kvDim, hd = c.headDim, ffn = c.ffnDim
+        let s = cache.scratch(dim: dim, kvDim: kvDim, ffnDim: ffn)
+        s.reserve(tokens: T, positions: start + T, threads: pool.threadCount)
+        func rows(_ b: UnsafeMutableBufferPointer<Float>, _ width: Int) -> UnsafeMutableBufferPointer<Float> {
+            UnsafeMutableBufferPointer(rebasing: b[0..<(T * width)])
+        }
+        let x = rows(s.x, dim), xn = rows(s.xn, dim), q = rows(s.q, dim), k = rows(s.k, kvDim), v = rows(s.v, kvDim)
+        let att = rows(s.att, dim), proj = rows(s.proj, dim), gate = rows(s.gate, ffn), up = rows(s.up, ffn)
 
-        var x = [Float](repeating: 0, count: T * dim)      // [T, dim] residual stream
-        var xn = [Float](repeating: 0, count: T * dim)     // [T, dim] normed
-        var q = [Float](repeating: 0, count: T * dim)      // [T, dim]
-        var k = [Float](repeating: 0, count: T * kvDim)    // [T, kvDim]
-        var v = [Float](repeating: 0, count: T * kvDim)    // [T, kvDim]
-        var att = [Float](repeating: 0, count: T * dim)    // [T, dim]
-        var proj = [Float](repeating: 0, count: T * dim)   // [T, dim]
-        var gate = [Float](repeating: 0, count: T * ffn)   // [T, ffn]
-        var up = [Float](repeating: 0, count: T * ffn)     // [T, ffn]
-        var scores = [Float](repeating: 0, count: pool.threadCount * (start + T))
-
-        x.withUnsafeMutableBufferPointer { xb in
-            for (t, tok) in tokens.enumerated() {
-                tokenEmbedding.dequantizeRow(Int(tok), into: UnsafeMutableBufferPointer(rebasing: xb[(t * dim)..<((t + 1) * dim)]))
-            }
+        for (t, tok) in tokens.enumerated() {
+            tokenEmbedding.dequantizeRow(Int(tok), into: UnsafeMutableBufferPointer(rebasing: x[(t * dim)..<((t + 1) * dim)]))
         }
 
         for (l, layer) in layers.enumerated() {
-            rmsNormRows(x, weight: layer.attnNorm, into: &xn, rows: T)
-            matmul(layer.wq, xn, T, &q, pool)
-            matmul(layer.wk, xn, T, &k, pool)
-            matmul(layer.wv, xn, T, &v, pool)
-            q.withUnsafeMutableBufferPointer { qb in
-                k.withUnsafeMutableBufferPointer { kb in
-                    v.withUnsafeBufferPointer { vb in
-                        for t in 0..<T {
-                            VectorOps.rope(UnsafeMutableBufferPointer(rebasing: qb[(t * dim)..<((t + 1) * dim)]),
-                                           heads: c.heads, headDim: hd, position: start + t, freqBase: c.ropeBase)
-                            VectorOps.rope(UnsafeMutableBufferPointer(rebasing: kb[(t * kvDim)..<((t + 1) * kvDim)]),
-                                           heads: c.kvHeads, headDim: hd, position: start + t, freqBase: c.ropeBase)
-                            let kr = cache.keyRow(l, start + t), vr = cache.valueRow(l, start + t)
-                            for i in 0..<kvDim {
-                                kr[i] = kb[t * kvDim + i]
-                                vr[i] = vb[t * kvDim + i]
-                            }
-                        }
-                    }
-                }
+            rmsNormRows(x, weight: layer.attnNorm, into: xn, rows: T, pool: pool)
+            layer.wq.apply(UnsafeBufferPointer(xn), tokens: T, into: q, pool: pool)
+            layer.wk.apply(UnsafeBufferPointer(xn), tokens: T, into: k, pool: pool)
+            layer.wv.apply(UnsafeBufferPointer(xn), tokens: T, into: v, pool: pool)
+            for t in 0..<T {
+                VectorOps.rope(UnsafeMutableBufferPointer(rebasing: q[(t * dim)..<((t + 1) * dim)]),
+                               heads: c.heads, headDim: hd, position: start + t, freqBase: c.ropeBase)
+                VectorOps.rope(UnsafeMutableBufferPointer(rebasing: k[(t * kvDim)..<((t + 1) * kvDim)]),
+                               heads: c.kvHeads, headDim: hd, position: start + t, freqBase: c.ropeBase)
             }
-            attention(layer: l, q: q, tokens: T, start: start, cache: cache, out: &att, scores: &scores, pool: pool)
-            matmul(layer.wo, att, T, &proj, pool)
-            for i in 0..<(T * dim) { x[i] += proj[i] }
+            cache.keyRow(l, start).update(from: k.baseAddress!, count: T * kvDim)
+            cache.valueRow(l, start).update(from: v.baseAddress!, count: T * kvDim)
+            attention(layer: l, q: UnsafeBufferPointer(q), tokens: T, start: start, cache: cache, out: att, scores: s.scores, pool: pool)
+            layer.wo.apply(UnsafeBufferPointer(att), tokens: T, into: proj, pool: pool)
+            VectorOps.add(UnsafeBufferPointer(proj), into: x)
 
-            rmsNormRows(x, weight: layer.ffnNorm, into: &xn, rows: T)
-            matmul(layer.wGate, xn, T, &gate, pool)
-            matmul(layer.wUp, xn, T, &up, pool)
-            gate.withUnsafeMutableBufferPointer { g in up.withUnsafeBufferPointer { u in VectorOps.swiGLU(gate: g, up: u) } }
-            matmul(layer.wDown, gate, T, &proj, pool)
-            for i in 0..<(T * dim) { x[i] += proj[i] }
+            rmsNormRows(x, weight: layer.ffnNorm, into: xn, rows: T, pool: pool)
+            layer.wGate.apply(UnsafeBufferPointer(xn), tokens: T, into: gate, pool: pool)
+            layer.wUp.apply(UnsafeBufferPointer(xn), tokens: T, into: up, pool: pool)
+            swiGLU(gate: gate, up: up, pool: pool)
+            layer.wDown.apply(UnsafeBufferPointer(gate), tokens: T, into: proj, pool: pool)
+            VectorOps.add(UnsafeBufferPointer(proj), into: x)
         }
         cache.length = start + T
 
@@ -173,63 +158,67 @@ public final class LlamaModel: @unchecked Sendable {
         case .none:
             return []
         case .last:
-            let last = Array(x[((T - 1) * dim)..<(T * dim)])
-            var normed = [Float](repeating: 0, count: dim)
-            rmsNormRows(last, weight: outputNorm, into: &normed, rows: 1)
-            var out = [Float](repeating: 0, count: c.vocabSize)
-            matmul(output, normed, 1, &out, pool)
-            return out
+            let last = UnsafeMutableBufferPointer(rebasing: x[((T - 1) * dim)..<(T * dim)])
+            let normed = UnsafeMutableBufferPointer(rebasing: xn[0..<dim])
+            rmsNormRows(last, weight: outputNorm, into: normed, rows: 1, pool: pool)
+            return [Float](unsafeUninitializedCapacity: c.vocabSize) { out, n in
+                output.apply(UnsafeBufferPointer(normed), tokens: 1, into: out, pool: pool)
+                n = c.vocabSize
+            }
         case .all:
-            rmsNormRows(x, weight: outputNorm, into: &xn, rows: T)
-            var out = [Float](repeating: 0, count: T * c.vocabSize)
-            matmul(output, xn, T, &out, pool)
-            return out
-        }
-    }
-
-    private func matmul(_ w: LinearWeights, _ x: [Float], _ tokens: Int, _ y: inout [Float], _ pool: ThreadPool) {
-        x.withUnsafeBufferPointer { xb in
-            y.withUnsafeMutableBufferPointer { yb in w.apply(xb, tokens: tokens, into: yb, pool: pool) }
-        }
-    }
-
-    private func rmsNormRows(_ x: [Float], weight: [Float], into y: inout [Float], rows: Int) {
-        let n = weight.count
-        x.withUnsafeBufferPointer { xb in
-            weight.withUnsafeBufferPointer { wb in
-                y.withUnsafeMutableBufferPointer { yb in
-                    for r in 0..<rows {
-                        VectorOps.rmsNorm(UnsafeBufferPointer(rebasing: xb[(r * n)..<((r + 1) * n)]), weight: wb, eps: config.normEps,
-                                          into: UnsafeMutableBufferPointer(rebasing: yb[(r * n)..<((r + 1) * n)]))
-                    }
-                }
+            rmsNormRows(x, weight: outputNorm, into: xn, rows: T, pool: pool)
+            return [Float](unsafeUninitializedCapacity: T * c.vocabSize) { out, n in
+                output.apply(UnsafeBufferPointer(xn), tokens: T, into: out, pool: pool)
+                n = T * c.vocabSize
             }
         }
     }
 
-    private func attention(
-        layer l: Int, q: [Float], tokens T: Int, start: Int, cache: KVCache, out: inout [Float], scores: inout [Float],
+    /// RMSNorm of each of `rows` rows of `x` into `y`, rows split over the pool.
+    private func rmsNormRows(
+        _ x: UnsafeMutableBufferPointer<Float>, weight: [Float], into y: UnsafeMutableBufferPointer<Float>, rows: Int,
         pool: ThreadPool
+    ) {
+        let n = weight.count, eps = config.normEps
+        let xs = UncheckedSendable(x), ys = UncheckedSendable(y)
+        weight.withUnsafeBufferPointer { wb in
+            let work: (Range<Int>, Int) -> Void = { range, _ in
+                for r in range {
+                    VectorOps.rmsNorm(UnsafeBufferPointer(rebasing: xs.value[(r * n)..<((r + 1) * n)]), weight: wb, eps: eps,
+                                      into: UnsafeMutableBufferPointer(rebasing: ys.value[(r * n)..<((r + 1) * n)]))
+                }
+            }
+            if rows > 1 { pool.parallelFor(rows, work) } else { work(0..<rows, 0) }
+        }
+    }
+
+    /// SwiGLU over `gate` and `up` in slices of 512 elements split over the pool.
+    private func swiGLU(gate: UnsafeMutableBufferPointer<Float>, up: UnsafeMutableBufferPointer<Float>, pool: ThreadPool) {
+        let slice = 512, count = gate.count
+        let g = UncheckedSendable(gate), u = UncheckedSendable(up)
+        pool.parallelFor((count + slice - 1) / slice) { range, _ in
+            let lo = range.lowerBound * slice, hi = min(count, range.upperBound * slice)
+            VectorOps.swiGLU(gate: UnsafeMutableBufferPointer(rebasing: g.value[lo..<hi]), up: UnsafeBufferPointer(rebasing: u.value[lo..<hi]))
+        }
+    }
+
+    private func attention(
+        layer l: Int, q: UnsafeBufferPointer<Float>, tokens T: Int, start: Int, cache: KVCache,
+        out: UnsafeMutableBufferPointer<Float>, scores: UnsafeMutableBufferPointer<Float>, pool: ThreadPool
     ) {
         let c = config, heads = c.heads, hd = c.headDim, dim = c.dim, stride = start + T
         let keys = UnsafeBufferPointer(start: cache.keyRow(l, 0), count: (start + T) * c.kvDim)
         let values = UnsafeBufferPointer(start: cache.valueRow(l, 0), count: (start + T) * c.kvDim)
-        q.withUnsafeBufferPointer { qb in
-            out.withUnsafeMutableBufferPointer { ob in
-                scores.withUnsafeMutableBufferPointer { sb in
-                    let ob = UncheckedSendable(ob), sb = UncheckedSendable(sb)
-                    pool.parallelFor(T * heads) { range, thread in
-                        let scratch = UnsafeMutableBufferPointer(rebasing: sb.value[(thread * stride)..<((thread + 1) * stride)])
-                        for item in range {
-                            let t = item / heads, h = item % heads
-                            Attention.attendHead(
-                                h, query: UnsafeBufferPointer(rebasing: qb[(t * dim)..<((t + 1) * dim)]),
-                                keys: keys, values: values, positions: start + t + 1, heads: heads, kvHeads: c.kvHeads,
-                                headDim: hd, out: UnsafeMutableBufferPointer(rebasing: ob.value[(t * dim)..<((t + 1) * dim)]),
-                                scores: scratch)
-                        }
-                    }
-                }
+        let ob = UncheckedSendable(out), sb = UncheckedSendable(scores)
+        pool.parallelFor(T * heads) { range, thread in
+            let scratch = UnsafeMutableBufferPointer(rebasing: sb.value[(thread * stride)..<((thread + 1) * stride)])
+            for item in range {
+                let t = item / heads, h = item % heads
+                Attention.attendHead(
+                    h, query: UnsafeBufferPointer(rebasing: q[(t * dim)..<((t + 1) * dim)]),
+                    keys: keys, values: values, positions: start + t + 1, heads: heads, kvHeads: c.kvHeads,
+                    headDim: hd, out: UnsafeMutableBufferPointer(rebasing: ob.value[(t * dim)..<((t + 1) * dim)]),
+                    scores: scratch)
             }
         }
     }
