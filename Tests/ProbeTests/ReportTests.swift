@@ -49,6 +49,21 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(a[1].fraction, 332.2 / (88.6 * 4), accuracy: 1e-9)
         XCTAssertEqual(a[2].fraction, 332.2 / (122.3 * 4), accuracy: 1e-9)
         XCTAssertEqual(a[0].unlearnedCount, 4)
+        XCTAssertEqual(a[0].models, ["GA_GDR", "GA_KLR", "NPO_GDR", "NPO_KLR"])
+    }
+
+    func testAggregateLeavesOutUnconstrainedMethods() throws {
+        var cells = table1NewsReport().cells
+        // An unconstrained GA that forgot everything must not lower the constrained average.
+        cells.append(ProbeCell(modelName: "GA", role: .unlearned, precision: "f32", verbMem: 0, knowMemForget: 0))
+        let a = ProbeAggregates.compute(cells: cells, referencePrecision: "f32").retainedKnowledge
+        XCTAssertEqual(a[0].fraction, 169.7 / (122.3 * 4), accuracy: 1e-9)
+        XCTAssertFalse(a[0].models.contains("GA"))
+        // With no constrained model, every unlearned model counts.
+        let onlyGA = cells.filter { $0.role != .unlearned || $0.modelName == "GA" }
+        let b = ProbeAggregates.compute(cells: onlyGA, referencePrecision: "f32").retainedKnowledge
+        XCTAssertEqual(b.first?.models, ["GA"])
+        XCTAssertEqual(b.first?.fraction, 0)
     }
 
     func testRecoveryFill() throws {

@@ -60,7 +60,7 @@ public enum HTMLRenderer {
             h += "<h2>Retained forget knowledge</h2>\n<ul>\n"
             for r in report.aggregates.retainedKnowledge {
                 h += "<li>\(escape(r.precision)) vs \(escape(r.targetPrecision)) target: "
-                    + "<b>\(ReportFormat.percent(r.fraction))%</b> (\(r.unlearnedCount) unlearned models)</li>\n"
+                    + "<b>\(ReportFormat.percent(r.fraction))%</b> (\(escape(r.models.isEmpty ? "\(r.unlearnedCount) unlearned models" : r.models.joined(separator: ", "))))</li>\n"
             }
             h += "</ul>\n"
         }

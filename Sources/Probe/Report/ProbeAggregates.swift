@@ -10,13 +10,16 @@ public struct ProbeAggregates: Codable, Equatable, Sendable {
         public var fraction: Double
         /// How many unlearned cells entered the sum.
         public var unlearnedCount: Int
+        /// The models that entered the sum.
+        public var models: [String]
 
         /// Creates an entry.
-        public init(precision: String, targetPrecision: String, fraction: Double, unlearnedCount: Int) {
+        public init(precision: String, targetPrecision: String, fraction: Double, unlearnedCount: Int, models: [String] = []) {
             self.precision = precision
             self.targetPrecision = targetPrecision
             self.fraction = fraction
             self.unlearnedCount = unlearnedCount
+            self.models = models
         }
     }
 
@@ -31,6 +34,11 @@ public struct ProbeAggregates: Codable, Equatable, Sendable {
 
     /// Computes the retained-knowledge fractions from a single corpus's cells.
     ///
+    /// Like the paper, the sum runs over the utility-constrained methods (a GDR or KLR
+    /// regularizer in the name or method, see ``isConstrained(_:)``) when there are any:
+    /// unconstrained GA and NPO destroy utility and are not what quantization brings back.
+    /// Without constrained models, every unlearned model counts.
+    ///
     /// For each precision label that has unlearned cells (in order of first appearance), the
     /// unlearned cells with both VerbMem and KnowMem-forget are paired with the target cell at
     /// the same label, and again with the target at `referencePrecision` when that differs.
@@ -39,8 +47,11 @@ public struct ProbeAggregates: Codable, Equatable, Sendable {
     ///   - cells: The report's cells.
     ///   - referencePrecision: The full-precision label, e.g. `"f32"`.
     public static func compute(cells: [ProbeCell], referencePrecision: String) -> ProbeAggregates {
+        let all = cells.filter { $0.role == .unlearned }
+        let constrained = all.filter(isConstrained)
+        let pool = constrained.isEmpty ? all : constrained
         var labels: [String] = []
-        for cell in cells where cell.role == .unlearned && !labels.contains(cell.precisionLabel) {
+        for cell in pool where !labels.contains(cell.precisionLabel) {
             labels.append(cell.precisionLabel)
         }
         func knowledge(_ c: ProbeCell) -> Recovery.ForgetKnowledge? {
@@ -52,17 +63,24 @@ public struct ProbeAggregates: Codable, Equatable, Sendable {
         }
         var out: [RetainedKnowledge] = []
         for label in labels {
-            let unlearned = cells.filter { $0.role == .unlearned && $0.precisionLabel == label }.compactMap(knowledge)
+            let chosen = pool.filter { $0.precisionLabel == label && knowledge($0) != nil }
+            let unlearned = chosen.compactMap(knowledge)
             var targetLabels = [label]
             if label != referencePrecision { targetLabels.append(referencePrecision) }
             for targetLabel in targetLabels {
                 guard let t = target(at: targetLabel),
                       let f = Recovery.retainedFraction(unlearned.map { ($0, t) }) else { continue }
                 out.append(RetainedKnowledge(precision: label, targetPrecision: targetLabel,
-                                             fraction: f, unlearnedCount: unlearned.count))
+                                             fraction: f, unlearnedCount: unlearned.count, models: chosen.map(\.modelName)))
             }
         }
         return ProbeAggregates(retainedKnowledge: out)
+    }
+
+    /// Whether a cell's unlearning method carries a utility constraint (GDR or KLR).
+    public static func isConstrained(_ cell: ProbeCell) -> Bool {
+        let name = (cell.method ?? cell.modelName).uppercased()
+        return name.contains("GDR") || name.contains("KLR")
     }
 
     /// Fills each unlearned cell's recovery fields.

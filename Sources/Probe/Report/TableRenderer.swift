@@ -68,7 +68,7 @@ public enum TableRenderer {
             out.append("")
             for r in report.aggregates.retainedKnowledge {
                 out.append("Retained forget knowledge at \(r.precision) vs \(r.targetPrecision) target: "
-                    + "\(ReportFormat.percent(r.fraction))% (\(r.unlearnedCount) unlearned models)")
+                    + "\(ReportFormat.percent(r.fraction))% (\(r.models.isEmpty ? "\(r.unlearnedCount) unlearned models" : r.models.joined(separator: ", ")))")
             }
         }
         return out.joined(separator: "\n") + "\n"
