@@ -1,19 +1,25 @@
-/// A small, fast, seedable generator (xoshiro256**, seeded through SplitMix64). Every
+/// A small, fast, seedable generator (xoshiro256** by Blackman and Vigna, seeded through
+/// SplitMix64; `next = rotl(s1 · 5, 7) · 9`). Every
 /// random choice in LowBit goes through one of these, so a given seed reproduces a run.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
     private var s: (UInt64, UInt64, UInt64, UInt64)
 
-    /// Creates a generator whose whole output is determined by `seed`.
+    /// Creates a generator whose whole output is determined by `seed`: the state is four
+    /// consecutive outputs of SplitMix64 started at `seed` (never all zero).
     public init(seed: UInt64) {
         var z = seed
-        func splitmix() -> UInt64 {
-            z &+= 0x9E37_79B9_7F4A_7C15
-            var x = z
-            x = (x ^ (x >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            x = (x ^ (x >> 27)) &* 0x94D0_49BB_1331_11EB
-            return x ^ (x >> 31)
-        }
-        s = (splitmix(), splitmix(), splitmix(), splitmix())
+        s = (Self.splitMix64(&z), Self.splitMix64(&z), Self.splitMix64(&z), Self.splitMix64(&z))
+    }
+
+    /// One step of SplitMix64 (Steele, Lea and Flood): advances `state` by the golden-ratio
+    /// increment and returns a well-mixed 64-bit value.
+    @inlinable @inline(__always)
+    public static func splitMix64(_ state: inout UInt64) -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var x = state
+        x = (x ^ (x >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        x = (x ^ (x >> 27)) &* 0x94D0_49BB_1331_11EB
+        return x ^ (x >> 31)
     }
 
     /// The next 64 random bits.

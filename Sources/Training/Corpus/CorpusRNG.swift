@@ -1,3 +1,5 @@
+import LowBit
+
 /// A small, seedable pseudo-random generator whose output is fixed forever by its seed.
 ///
 /// The state is xoshiro256** (Blackman and Vigna), seeded by expanding one `UInt64` through
@@ -11,50 +13,18 @@
 /// state ← SplitMix64(seed) × 4
 /// next  = rotl(s1 · 5, 7) · 9
 /// ```
-public struct CorpusRNG: Sendable, Hashable {
-    private var s0: UInt64
-    private var s1: UInt64
-    private var s2: UInt64
-    private var s3: UInt64
+public struct CorpusRNG: Sendable {
+    /// The bit source: LowBit's one xoshiro256** generator.
+    private var core: SeededRandom
 
     /// Creates a generator whose whole sequence is determined by `seed`.
     ///
     /// - Parameter seed: any 64-bit value; 0 is fine, SplitMix64 never yields an all-zero state.
-    public init(seed: UInt64) {
-        var sm = seed
-        s0 = CorpusRNG.splitMix64(&sm)
-        s1 = CorpusRNG.splitMix64(&sm)
-        s2 = CorpusRNG.splitMix64(&sm)
-        s3 = CorpusRNG.splitMix64(&sm)
-    }
-
-    /// One step of SplitMix64 (Steele, Lea and Flood): advances `state` and returns a
-    /// well-mixed 64-bit value.
-    ///
-    /// - Parameter state: the SplitMix64 counter, advanced by the golden-ratio increment.
-    /// - Returns: the mixed output for the new state.
-    @inline(__always)
-    public static func splitMix64(_ state: inout UInt64) -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public init(seed: UInt64) { core = SeededRandom(seed: seed) }
 
     /// Returns the next 64 random bits.
     @inline(__always)
-    public mutating func next() -> UInt64 {
-        let result = (s1 &* 5).rotatedLeft(by: 7) &* 9
-        let t = s1 << 17
-        s2 ^= s0
-        s3 ^= s1
-        s1 ^= s2
-        s0 ^= s3
-        s2 ^= t
-        s3 = s3.rotatedLeft(by: 45)
-        return result
-    }
+    public mutating func next() -> UInt64 { core.next() }
 
     /// Returns a uniform integer in `0..<bound`, without modulo bias (Lemire's method).
     ///
