@@ -19,6 +19,9 @@ let kernelFlags: [SwiftSetting] = computeFlags + [.unsafeFlags(["-enforce-exclus
 
 let package = Package(
     name: "LowBit",
+    // Apple platforms: the thread pool uses the Synchronization module's Atomic, and the
+    // GGUF reader String(validating:), both new in macOS 15. (Intel Macs lack Float16.)
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "Kernels", targets: ["Kernels"]),
         .library(name: "LowBit", targets: ["LowBit"]),
