@@ -1,12 +1,19 @@
-/// A binary min-heap, the work queue of both BPE variants.
-struct MinHeap<Element: Comparable> {
-    private(set) var elements: [Element] = []
+/// A binary min-heap: the work queue of both BPE encoders and of the BPE trainer.
+public struct MinHeap<Element: Comparable> {
+    /// The heap array (the smallest element first).
+    public private(set) var elements: [Element] = []
 
-    var isEmpty: Bool { elements.isEmpty }
+    /// Creates an empty heap.
+    public init() {}
 
-    mutating func removeAll() { elements.removeAll(keepingCapacity: true) }
+    /// Whether the heap is empty.
+    public var isEmpty: Bool { elements.isEmpty }
 
-    mutating func push(_ element: Element) {
+    /// Removes every element, keeping the storage.
+    public mutating func removeAll() { elements.removeAll(keepingCapacity: true) }
+
+    /// Adds `element` in O(log n).
+    public mutating func push(_ element: Element) {
         elements.append(element)
         var child = elements.count - 1
         while child > 0 {
@@ -17,7 +24,8 @@ struct MinHeap<Element: Comparable> {
         }
     }
 
-    mutating func pop() -> Element? {
+    /// Removes and returns the smallest element in O(log n), or `nil` when empty.
+    public mutating func pop() -> Element? {
         guard let last = elements.popLast() else { return nil }
         guard !elements.isEmpty else { return last }
         let top = elements[0]
