@@ -39,8 +39,8 @@ func tempPath(_ name: String) -> String {
     return dir.appendingPathComponent(name).path
 }
 
-func microModelFile(type: GGMLType = .f32) throws -> String {
-    let cfg = LlamaConfig(vocabSize: 300, dim: 64, layers: 2, heads: 4, kvHeads: 2, ffnDim: 96, contextLength: 64)
+func microModelFile(type: GGMLType = .f32, contextLength: Int = 64) throws -> String {
+    let cfg = LlamaConfig(vocabSize: 300, dim: 64, layers: 2, heads: 4, kvHeads: 2, ffnDim: 96, contextLength: contextLength)
     let path = tempPath("micro.gguf")
     try GGUFWriter.write(SyntheticModel.make(config: cfg, type: type, seed: 5), to: path)
     return path
