@@ -145,8 +145,11 @@ private func backOff(_ spins: inout Int) {
     usleep(100)
 }
 
-/// Wraps a non-Sendable value whose concurrent use the caller has proven safe.
-struct UncheckedBox<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
+/// Carries a non-Sendable value (typically a buffer pointer) into concurrent work whose
+/// safety the caller has proven, e.g. threads writing disjoint ranges of one output.
+public struct UncheckedBox<T>: @unchecked Sendable {
+    /// The wrapped value.
+    public let value: T
+    /// Wraps `value`.
+    @inlinable public init(_ value: T) { self.value = value }
 }

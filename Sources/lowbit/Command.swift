@@ -16,7 +16,6 @@ protocol Command {
 
 /// Output helpers: results to stdout, diagnostics to stderr.
 enum Console {
-    nonisolated(unsafe) static var stderr = FileHandle.standardError
 
     static func out(_ s: String, terminator: String = "\n") {
         FileHandle.standardOutput.write(Data((s + terminator).utf8))

@@ -180,7 +180,7 @@ public final class LlamaModel: @unchecked Sendable {
         pool: ThreadPool
     ) {
         let n = weight.count, eps = config.normEps
-        let xs = UncheckedSendable(x), ys = UncheckedSendable(y)
+        let xs = UncheckedBox(x), ys = UncheckedBox(y)
         weight.withUnsafeBufferPointer { wb in
             let work: (Range<Int>, Int) -> Void = { range, _ in
                 for r in range {
@@ -195,7 +195,7 @@ public final class LlamaModel: @unchecked Sendable {
     /// SwiGLU over `gate` and `up` in slices of 512 elements split over the pool.
     private func swiGLU(gate: UnsafeMutableBufferPointer<Float>, up: UnsafeMutableBufferPointer<Float>, pool: ThreadPool) {
         let slice = 512, count = gate.count
-        let g = UncheckedSendable(gate), u = UncheckedSendable(up)
+        let g = UncheckedBox(gate), u = UncheckedBox(up)
         pool.parallelFor((count + slice - 1) / slice) { range, _ in
             let lo = range.lowerBound * slice, hi = min(count, range.upperBound * slice)
             VectorOps.swiGLU(gate: UnsafeMutableBufferPointer(rebasing: g.value[lo..<hi]), up: UnsafeBufferPointer(rebasing: u.value[lo..<hi]))
@@ -209,7 +209,7 @@ public final class LlamaModel: @unchecked Sendable {
         let c = config, heads = c.heads, hd = c.headDim, dim = c.dim, stride = start + T
         let keys = UnsafeBufferPointer(start: cache.keyRow(l, 0), count: (start + T) * c.kvDim)
         let values = UnsafeBufferPointer(start: cache.valueRow(l, 0), count: (start + T) * c.kvDim)
-        let ob = UncheckedSendable(out), sb = UncheckedSendable(scores)
+        let ob = UncheckedBox(out), sb = UncheckedBox(scores)
         pool.parallelFor(T * heads) { range, thread in
             let scratch = UnsafeMutableBufferPointer(rebasing: sb.value[(thread * stride)..<((thread + 1) * stride)])
             for item in range {
@@ -222,10 +222,4 @@ public final class LlamaModel: @unchecked Sendable {
             }
         }
     }
-}
-
-/// Wraps a value whose concurrent use the caller has proven safe (disjoint writes).
-struct UncheckedSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }

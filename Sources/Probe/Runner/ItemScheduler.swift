@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Kernels
 
 /// Runs `count` independent items over a fixed set of workers, each worker pulling the next
 /// index until none are left. Results come back in index order, so the outcome never depends
@@ -38,7 +39,7 @@ enum ItemScheduler {
             }
         }
         withoutActuallyEscaping(step) { step in
-            let box = Unchecked(step)
+            let box = UncheckedBox(step)
             DispatchQueue.concurrentPerform(iterations: workers.count) { w in
                 while let i = state.nextIndex() { box.value(w, i) }
             }
@@ -81,11 +82,5 @@ enum ItemScheduler {
             if let error { throw error }
             return values.compactMap { $0 }
         }
-    }
-
-    /// Carries a non-Sendable value into `concurrentPerform`; each worker uses only its own state.
-    private struct Unchecked<T>: @unchecked Sendable {
-        let value: T
-        init(_ value: T) { self.value = value }
     }
 }
