@@ -154,6 +154,12 @@ enum ProbeCommand: Command {
         let candidates = [cwd, packageRoot].map { $0.appendingPathComponent(ProbeSubjects.folderName) }
         let found = ProbeSubjects.locateModelsDirectory(candidates: candidates)
         if !models.isEmpty {
+            if !models.contains(where: { $0.role == .target }) {
+                Console.err("lowbit probe: note: no --target, so recovery scores and the retained-knowledge aggregate are left out")
+            }
+            if !models.contains(where: { $0.role == .retrain }) {
+                Console.err("lowbit probe: note: no --retrain, so PrivLeak and the guessable flags are left out")
+            }
             return (models, found.map { $0.appendingPathComponent("data").path }
                 .flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil })
         }
