@@ -1,6 +1,0 @@
-import Probe
-import XCTest
-
-final class ProbeNamespaceTests: XCTestCase {
-    func testModuleLinks() { XCTAssertNotNil(Probe.self) }
-}
