@@ -94,7 +94,7 @@ final class GGUFCorruptionTests: XCTestCase {
     func testRandomCorruptionNeverCrashes() throws {
         let base = try smallFile()
         var rng = SeededRandom(seed: 42)
-        for _ in 0..<300 {
+        for _ in 0..<400 {
             var d = base
             for _ in 0..<4 {
                 let i = Int(rng.next() % UInt64(min(d.count, 4096)))
@@ -103,6 +103,14 @@ final class GGUFCorruptionTests: XCTestCase {
             if case let .success(f) = open(d) {
                 // A file that still parses must only expose in-bounds tensors.
                 for t in f.tensors { XCTAssertLessThanOrEqual(f.dataOffset + Int(t.offset) + t.byteCount, d.count) }
+                // And building the model and tokenizer from it either works or throws.
+                if let model = try? LlamaModel(weights: f.weights()) {
+                    _ = try? model.forward([1, 2], cache: model.makeCache(capacity: 4))
+                }
+                if let config = try? TokenizerConfig(metadata: f.metadata, file: f.path),
+                   let tokenizer = try? Tokenizer(config: config) {
+                    _ = tokenizer.decode(tokenizer.encode("héllo 日本"))
+                }
             }
         }
     }
