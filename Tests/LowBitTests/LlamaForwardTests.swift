@@ -152,3 +152,21 @@ final class LlamaForwardTests: XCTestCase {
         XCTAssertEqual(small.length, 0)
     }
 }
+
+final class LogitLensTests: XCTestCase {
+    func testLastLensRowIsTheModelsOutputAndEveryLayerIsRead() throws {
+        let model = try LlamaModel(weights: GGUFFile.loadWeights(path: writeMicroModel(type: .f32)))
+        let tokens: [Int32] = [1, 17, 200, 3, 99]
+        let lens = try model.logitLens(tokens, cache: model.makeCache())
+        XCTAssertEqual(lens.count, microConfig.layers)
+        XCTAssertTrue(lens.allSatisfy { $0.count == microConfig.vocabSize })
+        let logits = try model.forward(tokens, cache: model.makeCache())
+        XCTAssertEqual(lens.last!, logits)
+        XCTAssertNotEqual(lens.first!, logits, "an earlier layer reads a different stream")
+        // The lens advances the cache like forward does.
+        let cache = model.makeCache()
+        _ = try model.logitLens(Array(tokens.prefix(3)), cache: cache)
+        XCTAssertEqual(cache.length, 3)
+        XCTAssertEqual(try model.forward(Array(tokens.suffix(2)), cache: cache), logits)
+    }
+}

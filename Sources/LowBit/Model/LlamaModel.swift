@@ -110,6 +110,42 @@ public final class LlamaModel: @unchecked Sendable {
     public func forward(
         _ tokens: [Int32], cache: KVCache, logits mode: LogitsMode = .last, pool: ThreadPool? = nil
     ) throws(ModelError) -> [Float] {
+        try run(tokens, cache: cache, logits: mode, pool: pool, afterLayer: nil)
+    }
+
+    /// The logit lens: after every transformer block, the residual stream at the last of
+    /// `tokens` is put through the final RMSNorm and the output head, as if the model ended
+    /// there. Knowledge that unlearning only suppresses in the last layers still ranks high
+    /// in the earlier rows (REFERENCE §2, probe 4).
+    ///
+    /// - Returns: `[layers][vocab]` logits; row `l` reads the stream after block `l`, so the
+    ///   last row equals `forward(tokens, cache:, logits: .last)`.
+    /// - Throws: as ``forward(_:cache:logits:pool:)``.
+    public func logitLens(_ tokens: [Int32], cache: KVCache, pool: ThreadPool? = nil) throws(ModelError) -> [[Float]] {
+        let dim = config.dim, vocab = config.vocabSize, eps = config.normEps
+        let outputNorm = self.outputNorm, output = self.output
+        var rows: [[Float]] = []
+        rows.reserveCapacity(config.layers)
+        var normed = [Float](repeating: 0, count: dim)
+        _ = try run(tokens, cache: cache, logits: .none, pool: pool) { _, x, pool in
+            let last = UnsafeBufferPointer(rebasing: x[(x.count - dim)..<x.count])
+            normed.withUnsafeMutableBufferPointer { n in
+                outputNorm.withUnsafeBufferPointer { w in VectorOps.rmsNorm(last, weight: w, eps: eps, into: n) }
+            }
+            rows.append([Float](unsafeUninitializedCapacity: vocab) { out, count in
+                normed.withUnsafeBufferPointer { output.apply($0, tokens: 1, into: out, pool: pool) }
+                count = vocab
+            })
+        }
+        return rows
+    }
+
+    /// The forward pass; `afterLayer(l, x, pool)` sees the residual stream `x` ([tokens, dim])
+    /// after block `l`.
+    private func run(
+        _ tokens: [Int32], cache: KVCache, logits mode: LogitsMode, pool: ThreadPool?,
+        afterLayer: ((Int, UnsafeMutableBufferPointer<Float>, ThreadPool) -> Void)?
+    ) throws(ModelError) -> [Float] {
         let c = config, T = tokens.count, start = cache.length
         guard T > 0 else { return [] }
         guard start + T <= cache.capacity else { throw .contextOverflow(needed: start + T, capacity: cache.capacity) }
@@ -151,6 +187,7 @@ public final class LlamaModel: @unchecked Sendable {
             swiGLU(gate: gate, up: up, pool: pool)
             layer.wDown.apply(UnsafeBufferPointer(gate), tokens: T, into: proj, pool: pool)
             VectorOps.add(UnsafeBufferPointer(proj), into: x)
+            afterLayer?(l, x, pool)
         }
         cache.length = start + T
 
