@@ -155,3 +155,16 @@ final class AtomicWriteTests: XCTestCase {
         }
     }
 }
+
+final class LogitLensSummaryTests: XCTestCase {
+    func testSummaryPerLayer() {
+        let s = LogitLensLayer.summarize([[1, 3], [12, 1], [2, 1]])
+        XCTAssertEqual(s?.map(\.layer), [0, 1])
+        XCTAssertEqual(s?[0].meanGoldRank ?? 0, 5, accuracy: 1e-12)
+        XCTAssertEqual(s?[0].top1Rate ?? 0, 1.0 / 3, accuracy: 1e-12)
+        XCTAssertEqual(s?[0].top10Rate ?? 0, 2.0 / 3, accuracy: 1e-12)
+        XCTAssertEqual(s?[1].top1Rate ?? 0, 2.0 / 3, accuracy: 1e-12)
+        XCTAssertNil(LogitLensLayer.summarize([]))
+        XCTAssertNil(LogitLensLayer.summarize([[1, 2], [1]]))
+    }
+}

@@ -29,6 +29,14 @@ final class RunnerTests: XCTestCase {
             inRange(cell.minKAUC, 0...1, "\(name) MinK AUC")
             inRange(cell.minKPlusPlusAUC, 0...1, "\(name) MinK++ AUC")
             inRange(cell.leakAtK?.value, 0...1, "\(name) leak@k")
+            // The logit lens reads every block of the micro model (2 layers), on every forget item.
+            XCTAssertEqual(cell.logitLensForget?.map(\.layer), [0, 1], name)
+            for layer in cell.logitLensForget ?? [] {
+                inRange(layer.top1Rate, 0...1, "\(name) lens top-1")
+                XCTAssertGreaterThanOrEqual(layer.meanGoldRank, 1, name)
+                XCTAssertLessThanOrEqual(layer.top1Rate, layer.top10Rate, name)
+            }
+            XCTAssertTrue(cell.items.filter { $0.split == .knowMemForget }.allSatisfy { $0.lensGoldRanks?.count == 2 }, name)
             inRange(cell.teacherForcedForget?.exactMemorization, 0...1, "\(name) exact memorization")
             inRange(cell.teacherForcedRetain?.meanGoldProbability, 0...1, "\(name) gold p")
             // The retrain model is the same file, so PrivLeak against it is exactly 0.

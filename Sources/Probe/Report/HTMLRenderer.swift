@@ -6,6 +6,24 @@
 /// All text from the report is escaped (``escape(_:)``), so a model named `<script>` shows
 /// as text. Output is deterministic for a given report.
 public enum HTMLRenderer {
+    /// The logit lens on forget questions: top-1 rate of the gold answer's first token after
+    /// each block, one row per cell.
+    static func lensTable(_ report: ProbeReport) -> String {
+        let cells = report.cells.filter { $0.logitLensForget != nil }
+        guard let layers = cells.first?.logitLensForget?.count, layers > 0 else { return "" }
+        var h = "<h2>Logit lens on forget questions</h2>\n<p>Share of forget questions whose gold answer's first "
+            + "token ranks first when the residual stream after each block is read through the final norm and head.</p>\n"
+        h += "<table>\n<tr><th>Model</th><th>Precision</th>"
+        for l in 0..<layers { h += "<th>after block \(l)</th>" }
+        h += "</tr>\n"
+        for c in cells {
+            h += "<tr><td>\(escape(c.modelName))</td><td>\(escape(c.precisionLabel))</td>"
+            for layer in c.logitLensForget ?? [] { h += "<td class=\"n\">\(ReportFormat.percent(layer.top1Rate))%</td>" }
+            h += "</tr>\n"
+        }
+        return h + "</table>\n"
+    }
+
     /// Escapes text for HTML element content and double- or single-quoted attributes.
     /// - Parameter text: Any text.
     /// - Returns: The text with `& < > " '` replaced by entities.
@@ -64,6 +82,7 @@ public enum HTMLRenderer {
             }
             h += "</ul>\n"
         }
+        h += lensTable(report)
         if let t = report.timing {
             h += "<p>Total time: \(ReportFormat.fixed(t.totalSeconds, digits: 1)) s"
             if let s = t.startedAt { h += ", started \(escape(s))" }

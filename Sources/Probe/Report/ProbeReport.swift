@@ -121,6 +121,39 @@ public struct LeakAtKResult: Codable, Equatable, Sendable {
     }
 }
 
+/// One layer's logit-lens reading of the gold answer's first token, over a split's items:
+/// the residual stream after block `layer` (0-based) put through the final norm and head.
+public struct LogitLensLayer: Codable, Equatable, Sendable {
+    /// The block after which the stream was read.
+    public var layer: Int
+    /// Mean rank of the gold token (1 = top; ties count in the gold token's favour).
+    public var meanGoldRank: Double
+    /// Share of items whose gold token ranks first.
+    public var top1Rate: Double
+    /// Share of items whose gold token ranks in the top 10.
+    public var top10Rate: Double
+
+    /// Creates a layer's summary.
+    public init(layer: Int, meanGoldRank: Double, top1Rate: Double, top10Rate: Double) {
+        self.layer = layer
+        self.meanGoldRank = meanGoldRank
+        self.top1Rate = top1Rate
+        self.top10Rate = top10Rate
+    }
+
+    /// Summarizes per-item rank lists (`ranks[item][layer]`), or `nil` when there are none.
+    public static func summarize(_ ranks: [[Int]]) -> [LogitLensLayer]? {
+        guard let layers = ranks.first?.count, layers > 0, ranks.allSatisfy({ $0.count == layers }) else { return nil }
+        let n = Double(ranks.count)
+        return (0..<layers).map { l in
+            let r = ranks.map { $0[l] }
+            return LogitLensLayer(layer: l, meanGoldRank: Double(r.reduce(0, +)) / n,
+                                  top1Rate: Double(r.filter { $0 == 1 }.count) / n,
+                                  top10Rate: Double(r.filter { $0 <= 10 }.count) / n)
+        }
+    }
+}
+
 /// One model at one precision: MUSE's four metrics, the extra probes, and per-item records.
 public struct ProbeCell: Codable, Equatable, Sendable {
     /// The model's display name (``ModelSpec/name``).
@@ -151,6 +184,8 @@ public struct ProbeCell: Codable, Equatable, Sendable {
     public var teacherForcedRetain: TeacherForcedStats?
     /// Sampling attack on KnowMem forget.
     public var leakAtK: LeakAtKResult?
+    /// Logit lens on KnowMem forget: the gold answer's first token read after every block.
+    public var logitLensForget: [LogitLensLayer]?
     /// Recovery of VerbMem relative to the same model at the reference precision and the target.
     public var recoveryVerbMem: Double?
     /// Recovery of KnowMem-forget, likewise.
@@ -245,6 +280,8 @@ public struct ItemRecord: Codable, Equatable, Sendable {
     public var goldLogProbs: LogProbSummary?
     /// Min-K% score of the text (PrivLeak items).
     public var minK: Double?
+    /// Logit-lens rank of the gold answer's first token after each block (KnowMem forget).
+    public var lensGoldRanks: [Int]?
     /// Whether the retrain model also answers this item: guessable, not leaked.
     public var guessable: Bool
 

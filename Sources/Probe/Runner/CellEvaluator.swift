@@ -40,6 +40,7 @@ struct CellEvaluator {
     struct QuestionResult {
         var record: ItemRecord
         var goldScores: [GoldTokenScore]
+        var lensRanks: [Int]?
         var leaks: Int?
         var tokens: Int
     }
@@ -89,6 +90,7 @@ struct CellEvaluator {
         cell.knowMemRetain = Self.meanF1(retain.map(\.record))
         cell.teacherForcedForget = TeacherForcedStats(scores: forget.flatMap(\.goldScores))
         cell.teacherForcedRetain = TeacherForcedStats(scores: retain.flatMap(\.goldScores))
+        cell.logitLensForget = LogitLensLayer.summarize(forget.compactMap(\.lensRanks))
         if let leak = configuration.leak {
             let counts = forget.compactMap { $0.leaks.map { (samples: leak.samples, leaks: $0) } }
             do {
@@ -200,6 +202,21 @@ struct CellEvaluator {
             record.goldLogProbs = LogProbSummary(scores.map(\.logProb))
         }
 
+        // Logit lens: where in the network the gold answer's first token is still ranked.
+        var lensRanks: [Int]?
+        if split == .knowMemForget, configuration.logitLens, a >= 1, a < n {
+            let prompt = Array(q.forcedTokens[0..<a])
+            let start = cache.rewind(for: prompt, keepAtMost: a - 1)
+            do {
+                let rows = try model.logitLens(Array(prompt[start...]), cache: cache.cache, pool: generator.pool)
+                let gold = Int(q.forcedTokens[a])
+                lensRanks = rows.map { row in 1 + row.reduce(0) { $0 + ($1 > row[gold] ? 1 : 0) } }
+            } catch {
+                throw failure(split, q.index, error)
+            }
+            record.lensGoldRanks = lensRanks
+        }
+
         // leak@k: n seeded samples at temperature T, no other truncation.
         var leaks: Int?
         if let leak {
@@ -218,7 +235,7 @@ struct CellEvaluator {
             }
             leaks = count
         }
-        return QuestionResult(record: record, goldScores: scores, leaks: leaks, tokens: tokens)
+        return QuestionResult(record: record, goldScores: scores, lensRanks: lensRanks, leaks: leaks, tokens: tokens)
     }
 
     /// PrivLeak: Min-K% (k = 40%) and Min-K%++ of one text from one forward pass.

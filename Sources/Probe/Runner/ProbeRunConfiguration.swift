@@ -58,6 +58,9 @@ public struct ProbeRunConfiguration: Sendable {
     public var verbMemNewTokens = 128
     /// New tokens KnowMem generates at most (MUSE: 32).
     public var knowMemNewTokens = 32
+    /// Whether to read the logit lens (the gold answer's first token after every block) on
+    /// the KnowMem forget questions.
+    public var logitLens = true
     /// Whether KnowMem prompts keep MUSE's trailing space after `Answer:` (see
     /// ``KnowMemPrompt/trailingSpace``). Off by default: the answer's leading space then
     /// belongs to the model's first answer token, as in the training text.

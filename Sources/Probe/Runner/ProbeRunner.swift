@@ -161,6 +161,10 @@ public struct ProbeRunner: Sendable {
                 + "(the model writes the space as part of its first answer token; --muse-trailing-space restores it)."))
         notes.append("PrivLeak: Min-\(Int(MinKProb.defaultRatio * 100))% Prob AUC (holdout = 1, forget = 0, ranked by -score), "
             + "relative to the retrain model's AUC at the SAME precision (not the reference precision).")
+        if c.logitLens {
+            notes.append("Logit lens: on each forget question, the residual stream at the last prompt position after every "
+                + "block goes through the final RMSNorm and the output head; the gold answer's first token is ranked there.")
+        }
         notes.append("Teacher forcing: one forward pass over prompt + gold answer; the answer's tokens are those of "
             + "tokens(prompt + answer) after its longest common prefix with tokens(prompt).")
         if let leak = c.leak {

@@ -9,7 +9,7 @@ enum ProbeCommand: Command {
     static let help = """
     USAGE: lowbit probe [--target FILE] [--retrain FILE] [--unlearned NAME=FILE ...] [--data DIR]
                         [--precisions f32,f16,bf16,q8_0,q4_0,q4_1] [--items N] [--threads N] [--seed S]
-                        [--leak-samples N] [--leak-k K] [--leak-temp T] [--no-leak] [--no-verbmem]
+                        [--leak-samples N] [--leak-k K] [--leak-temp T] [--no-leak] [--no-verbmem] [--no-logit-lens]
                         [--quick] [--parallel items|matmul] [--full-prompts] [--muse-trailing-space]
                         [--json FILE] [--html FILE]
 
@@ -37,6 +37,8 @@ enum ProbeCommand: Command {
     items concurrently, one KV cache per thread; matmul splits each matmul instead.
     --muse-trailing-space ends KnowMem prompts with MUSE's "Answer: " (trailing space) instead of
     "Answer:"; byte-level BPE models then tend to answer with nothing.
+    --no-logit-lens skips the logit lens (the gold answer's first token read after every block,
+    on the forget questions; in --json and --html).
     --full-prompts prefills every KnowMem prompt whole instead of reusing the few-shot prefix's
     KV cache (same results, slower; for checking).
 
@@ -59,6 +61,7 @@ enum ProbeCommand: Command {
         OptionSpec(names: ["--leak-k"], takesValue: true),
         OptionSpec(names: ["--leak-temp"], takesValue: true),
         OptionSpec(names: ["--no-leak"], takesValue: false),
+        OptionSpec(names: ["--no-logit-lens"], takesValue: false),
         OptionSpec(names: ["--no-verbmem"], takesValue: false),
         OptionSpec(names: ["--quick"], takesValue: false),
         OptionSpec(names: ["--parallel"], takesValue: true),
@@ -122,6 +125,7 @@ enum ProbeCommand: Command {
             seed: UInt64(try args.int("--seed", default: 0, range: 0...Int.max)!),
             verbMem: !args.flag("--no-verbmem"), leak: leak, reusePrefixCache: !args.flag("--full-prompts"))
         configuration.knowMemTrailingSpace = args.flag("--muse-trailing-space")
+        configuration.logitLens = !args.flag("--no-logit-lens")
 
         let printer = ProgressPrinter(terminal: Console.stderrIsTerminal)
         let report = try ProbeRunner(configuration: configuration).run { printer.update($0) }
