@@ -32,6 +32,7 @@ final class SubjectCLITests: XCTestCase {
         XCTAssertEqual(u.status, 0, u.stderr)
         XCTAssertTrue(u.stdout.contains("NPO_KLR: forget accuracy"), u.stdout)
         XCTAssertTrue(u.stderr.contains("|δ|/Δ4"), u.stderr)
+        XCTAssertTrue(u.stderr.contains("epoch 1: loss") && u.stderr.contains("accuracy forget"), u.stderr)
         let unlearned = try GGUFFile(path: out)
         XCTAssertEqual(unlearned.metadata["lowbit.role"]?.stringValue, "unlearned")
         XCTAssertNotEqual(Array(unlearned.bytes(of: unlearned.tensors[1])), Array(target.bytes(of: target.tensors[1])))

@@ -30,9 +30,14 @@ final class UnlearnTests: XCTestCase {
         for method in UnlearningMethod.allCases {
             let u = Unlearner(method: method, learningRate: 3e-3, epochs: 6, beta: 0.1, batchSize: 2, seed: 1)
             var logs: [UnlearningEpochLog] = []
-            let result = try u.unlearn(target: Self.target, forget: Self.forget, retain: Self.retain) { logs.append($0) }
+            var last: LlamaParameters?
+            let result = try u.unlearn(target: Self.target, forget: Self.forget, retain: Self.retain) { log, params in
+                logs.append(log)
+                last = params
+            }
             XCTAssertEqual(logs.count, 6)
             XCTAssertEqual(result.epochs, logs)
+            XCTAssertEqual(last?.values, result.parameters.values, "the last epoch's parameters are the result")
             let after = try loss(result.parameters, Self.forget)
             XCTAssertGreaterThan(after, before + 0.5, "\(method): forget CE \(before) → \(after)")
             XCTAssertGreaterThan(result.weightChange.meanAbsDelta, 0)

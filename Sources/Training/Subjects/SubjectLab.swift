@@ -141,3 +141,16 @@ extension SubjectLab {
         return ModelWeights(metadata: md, tensors: tensors, source: name)
     }
 }
+
+extension SubjectLab {
+    /// Few-shot KnowMem accuracy (``KnowledgeCheck``) on the corpus's forget and retain
+    /// questions for a model given as weights.
+    public static func accuracy(
+        of weights: ModelWeights, corpus: FactCorpus, threads: Int
+    ) throws -> (forget: Double, retain: Double) {
+        let muse = corpus.museExport()
+        let generator = try Generator(model: LlamaModel(weights: weights), threads: threads)
+        return (try KnowledgeCheck(examples: muse.forgetQAICL).accuracy(muse.forgetQA, generator: generator),
+                try KnowledgeCheck(examples: muse.retainQAICL).accuracy(muse.retainQA, generator: generator))
+    }
+}

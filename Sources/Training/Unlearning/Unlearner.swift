@@ -91,7 +91,7 @@ public struct Unlearner: Sendable {
     /// - Throws: `TrainingError` on an invalid configuration or sequence.
     public func unlearn(
         target: LlamaParameters, forget: [TokenSequence], retain: [TokenSequence],
-        progress: (UnlearningEpochLog) -> Void = { _ in }
+        progress: (UnlearningEpochLog, LlamaParameters) -> Void = { _, _ in }
     ) throws(TrainingError) -> UnlearningResult {
         guard !forget.isEmpty else { throw TrainingError.emptyDataSet(name: "forget") }
         if method.usesRetain && retain.isEmpty { throw TrainingError.emptyDataSet(name: "retain") }
@@ -178,7 +178,7 @@ public struct Unlearner: Sendable {
                 loss: ObjectiveValue(total: sum.total / n, forget: sum.forget / n, retain: sum.retain / n),
                 weightChange: WeightChangeStats(original: target, updated: params))
             logs.append(log)
-            progress(log)
+            progress(log, params)
         }
         return UnlearningResult(
             parameters: params, epochs: logs, saliency: saliency, updatedModules: updated,

@@ -94,9 +94,7 @@ enum TrainCommand: Command {
         let muse = corpus.museExport()
         for type in [GGMLType.f32, .q4_0] {
             let w = type == .f32 ? weights : try Quantizer.quantize(weights, to: type, computeRMSE: false).weights
-            let generator = try Generator(model: LlamaModel(weights: w), threads: threads)
-            let forget = try KnowledgeCheck(examples: muse.forgetQAICL).accuracy(muse.forgetQA, generator: generator)
-            let retain = try KnowledgeCheck(examples: muse.retainQAICL).accuracy(muse.retainQA, generator: generator)
+            let (forget, retain) = try SubjectLab.accuracy(of: w, corpus: corpus, threads: threads)
             Console.out(String(format: "%@ %@: forget accuracy %.1f%%, retain accuracy %.1f%% (%d + %d questions)",
                                role, type.name, 100 * forget, 100 * retain, muse.forgetQA.count, muse.retainQA.count))
         }

@@ -64,20 +64,27 @@ enum UnlearnCommand: Command {
         let params = try SubjectLab.parameters(from: target)
 
         let start = Date()
-        let result = try unlearner.unlearn(target: params, forget: sets.forget, retain: sets.retain) { log in
+        var accuracyError: Error?
+        let result = try unlearner.unlearn(target: params, forget: sets.forget, retain: sets.retain) { log, current in
             let w = log.weightChange
-            Console.err(String(format: "epoch %d: loss %.4f (forget %.4f, retain %.4f) mean|δ| %.3e |δ|/Δ4 %.4f |δ|/Δ8 %.4f codes changed 4-bit %.2f%% 8-bit %.2f%%",
-                               log.epoch + 1, log.loss.total, log.loss.forget, log.loss.retain, w.meanAbsDelta,
+            var accuracy = ""
+            do {
+                let weights = try SubjectLab.unlearnedWeights(current, target: target, name: "epoch", settings: "")
+                let a = try SubjectLab.accuracy(of: weights, corpus: corpus, threads: threads)
+                accuracy = String(format: " accuracy forget %.1f%% retain %.1f%%", 100 * a.forget, 100 * a.retain)
+            } catch {
+                accuracyError = error
+            }
+            Console.err(String(format: "epoch %d: loss %.4f (forget %.4f, retain %.4f)%@ mean|δ| %.3e |δ|/Δ4 %.4f |δ|/Δ8 %.4f codes changed 4-bit %.2f%% 8-bit %.2f%%",
+                               log.epoch + 1, log.loss.total, log.loss.forget, log.loss.retain, accuracy, w.meanAbsDelta,
                                w.meanRelativeDelta4, w.meanRelativeDelta8, 100 * w.changedCodes4, 100 * w.changedCodes8))
         }
+        if let accuracyError { throw accuracyError }
         let seconds = Date().timeIntervalSince(start)
         let settings = "method=\(method.rawValue) lr=\(unlearner.learningRate) epochs=\(unlearner.epochs) alpha=\(unlearner.alpha) beta=\(unlearner.beta) batch=\(unlearner.batchSize) seed=\(unlearner.seed) sure=\(unlearner.surePercentile.map { String($0) } ?? "none") sure_lr_mult=\(unlearner.sureLearningRateMultiplier)"
         let weights = try SubjectLab.unlearnedWeights(result.parameters, target: target, name: method.rawValue, settings: settings)
         try GGUFWriter.write(weights, to: out)
-        let muse = corpus.museExport()
-        let generator = try Generator(model: LlamaModel(weights: weights), threads: threads)
-        let forget = try KnowledgeCheck(examples: muse.forgetQAICL).accuracy(muse.forgetQA, generator: generator)
-        let retain = try KnowledgeCheck(examples: muse.retainQAICL).accuracy(muse.retainQA, generator: generator)
+        let (forget, retain) = try SubjectLab.accuracy(of: weights, corpus: corpus, threads: threads)
         let w = result.weightChange
         Console.out(String(format: "%@: forget accuracy %.1f%%, retain accuracy %.1f%%, mean|δ| %.3e, |δ|/Δ4 %.4f, |δ|/Δ8 %.4f, 4-bit codes changed %.2f%%, 8-bit %.2f%%, %.1f s → %@",
                            method.rawValue, 100 * forget, 100 * retain, w.meanAbsDelta, w.meanRelativeDelta4, w.meanRelativeDelta8,
