@@ -45,7 +45,7 @@ let package = Package(
             name: "LowBitCLI", dependencies: ["LowBit", "Probe", "Training", "Kernels"],
             path: "Sources/lowbit", swiftSettings: cpuFlags),
         .executableTarget(
-            name: "KernelBench", dependencies: ["Kernels"],
+            name: "KernelBench", dependencies: ["Kernels", "LowBit"],
             path: "Benchmarks/KernelBench", swiftSettings: kernelFlags),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"], swiftSettings: cpuFlags),
         .testTarget(name: "LowBitTests", dependencies: ["LowBit", "Kernels"], exclude: ["Fixtures"], swiftSettings: cpuFlags),

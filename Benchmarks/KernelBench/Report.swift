@@ -1,3 +1,4 @@
+import LowBit
 import Foundation
 import Kernels
 
@@ -73,11 +74,5 @@ func writeJSON(_ report: BenchReport, to path: String) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     let data = try encoder.encode(report)
-    let url = URL(fileURLWithPath: path)
-    let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-    try data.write(to: tmp)
-    guard rename(tmp.path, url.path) == 0 else {
-        try? FileManager.default.removeItem(at: tmp)
-        throw CocoaError(.fileWriteUnknown)
-    }
+    try AtomicFile.write(data, to: path)
 }

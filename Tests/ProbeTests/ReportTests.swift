@@ -135,27 +135,6 @@ final class ReportTests: XCTestCase {
     }
 }
 
-final class AtomicWriteTests: XCTestCase {
-    func testWritesAndReplacesWithoutLeavingTemporaries() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("probe-atomic-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let url = dir.appendingPathComponent("report.json")
-        try AtomicWrite.write("first", to: url)
-        try AtomicWrite.write("second", to: url)
-        XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), "second")
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["report.json"])
-    }
-
-    func testMissingFolderThrows() {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("probe-no-such-\(UUID().uuidString)/report.json")
-        XCTAssertThrowsError(try AtomicWrite.write("x", to: url)) { error in
-            guard case .writeFailed? = error as? ReportWriteError else { return XCTFail("\(error)") }
-        }
-    }
-}
-
 final class LogitLensSummaryTests: XCTestCase {
     func testSummaryPerLayer() {
         let s = LogitLensLayer.summarize([[1, 3], [12, 1], [2, 1]])

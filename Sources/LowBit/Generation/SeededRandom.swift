@@ -60,11 +60,6 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         return p
     }
 
-    /// A standard normal sample (Box–Muller).
-    public mutating func nextGaussian() -> Float {
-        let u1 = max(nextDouble(), 1e-300), u2 = nextDouble()
-        return Float((-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2))
-    }
 }
 
 // Foundation-free elementary functions for the generator.

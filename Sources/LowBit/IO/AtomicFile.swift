@@ -15,7 +15,7 @@ public enum AtomicFile {
     public static func write(to path: String, _ body: (FileHandle) throws -> Void) throws {
         let url = URL(fileURLWithPath: path)
         let dir = url.deletingLastPathComponent()
-        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
         guard FileManager.default.createFile(atPath: tmp.path, contents: nil) else {
             throw WriteError(path: path, reason: "cannot create a temporary file in \(dir.path)")
         }
@@ -38,8 +38,21 @@ public enum AtomicFile {
         }
     }
 
-    /// Writes `data` to `path` atomically.
-    public static func write(_ data: Data, to path: String) throws {
-        try write(to: path) { try $0.write(contentsOf: data) }
+    /// Writes `data` to `path` atomically, replacing any existing file.
+    ///
+    /// - Throws: ``WriteError`` naming the path; the folder must exist.
+    public static func write(_ data: Data, to path: String) throws(WriteError) {
+        do {
+            try write(to: path) { try $0.write(contentsOf: data) }
+        } catch let e as WriteError {
+            throw e
+        } catch {
+            throw WriteError(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Writes UTF-8 `text` to `path` atomically.
+    public static func write(_ text: String, to path: String) throws(WriteError) {
+        try write(Data(text.utf8), to: path)
     }
 }

@@ -22,19 +22,6 @@ public final class TensorStorage: @unchecked Sendable {
         owned = true
     }
 
-    /// Zero-filled owned storage of `count` bytes, filled by `fill`.
-    public init(count: Int, fill: (UnsafeMutableRawBufferPointer) throws -> Void) rethrows {
-        let p = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, count), alignment: 64)
-        p.initializeMemory(as: UInt8.self, repeating: 0)
-        do { try fill(UnsafeMutableRawBufferPointer(rebasing: p[0..<count])) } catch {
-            p.deallocate()
-            throw error
-        }
-        bytes = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(p)[0..<count])
-        owner = nil
-        owned = true
-    }
-
     deinit {
         if owned { UnsafeMutableRawPointer(mutating: bytes.baseAddress)?.deallocate() }
     }

@@ -1,3 +1,4 @@
+import LowBit
 import Foundation
 
 #if canImport(Glibc)
@@ -121,17 +122,10 @@ public struct MUSEExport: Sendable, Hashable {
         } catch {
             throw .cannotCreateDirectory(path: folder.path, reason: "\(error)")
         }
-        let unique = ProcessInfo.processInfo.globallyUniqueString
-        let temp = folder.appendingPathComponent(".\(url.lastPathComponent).\(unique).tmp")
         do {
-            try data.write(to: temp)
+            try AtomicFile.write(data, to: url.path)
         } catch {
-            throw .cannotWrite(path: url.path, reason: "\(error)")
-        }
-        guard rename(temp.path, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temp)
-            throw .cannotWrite(path: url.path, reason: "rename failed: \(reason)")
+            throw .cannotWrite(path: url.path, reason: error.reason)
         }
     }
 }

@@ -132,11 +132,11 @@ enum ProbeCommand: Command {
         printer.finish()
         Console.out(TableRenderer.render(report), terminator: "")
         if let path = args.string("--json") {
-            try AtomicWrite.write(try JSONReportRenderer.render(report), to: URL(fileURLWithPath: path))
+            try AtomicFile.write(try JSONReportRenderer.render(report), to: path)
             Console.err("wrote \(path)")
         }
         if let path = args.string("--html") {
-            try AtomicWrite.write(HTMLRenderer.render(report), to: URL(fileURLWithPath: path))
+            try AtomicFile.write(HTMLRenderer.render(report), to: path)
             Console.err("wrote \(path)")
         }
         return 0
