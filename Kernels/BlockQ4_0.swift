@@ -8,7 +8,10 @@
 /// ```
 /// Layout: `[d: fp16][qs: 16 bytes]`; element `j` (0–15) is the low nibble of `qs[j]` and
 /// element `j + 16` its high nibble, identical to ggml's `block_q4_0`.
-public enum BlockQ4_0 {
+public enum BlockQ4_0: BlockwiseFormat {
+    typealias Activations = ActivationsQ8_0
+    static var type: GGMLType { .q4_0 }
+
     /// Weights per block.
     public static let count = 32
     /// Bytes per block.
@@ -39,6 +42,58 @@ public enum BlockQ4_0 {
             let byte = b.load(fromByteOffset: 2 + j, as: UInt8.self)
             y[j] = d * Float(Int(byte & 0x0f) - 8)
             y[j + 16] = d * Float(Int(byte >> 4) - 8)
+        }
+    }
+}
+
+/// Stored in ``RepackedQ4_0``'s layout: the decode GEMV reads four blocks per `vpmaddwd`.
+extension BlockQ4_0 {
+    static func dotRef(_ w: UnsafeRawPointer, _ x: Q8_0Row, count: Int) -> Float {
+        var sum: Float = 0
+        for b in 0..<(count / 32) {
+            var sumi: Int32 = 0
+            for j in 0..<16 {
+                let byte = w.load(fromByteOffset: 18 * b + 2 + j, as: UInt8.self)
+                sumi += (Int32(byte & 0x0f) - 8) * Int32(x.codes[32 * b + j])
+                sumi += (Int32(byte >> 4) - 8) * Int32(x.codes[32 * b + j + 16])
+            }
+            sum += Float(sumi) * (loadF16(w, 18 * b) * x.scales[b])
+        }
+        return sum
+    }
+
+    static var repacksAtLoad: Bool { true }
+
+    static func repackRow(_ src: UnsafeRawPointer, into dst: UnsafeMutableRawPointer, count: Int) {
+        RepackedQ4_0.repackRow(src, dst, blocks: count / 32)
+    }
+
+    static func prepare(_ x: inout ActivationsQ8_0) {
+        let blocks = x.count / 32
+        let natural = x.codes
+        natural.withUnsafeBufferPointer { src in
+            x.codes.withUnsafeMutableBufferPointer { dst in
+                RepackedQ4_0.permute(src.baseAddress!, blocks: blocks, into: dst.baseAddress!)
+            }
+        }
+    }
+
+    static func dequantizeRow(_ src: UnsafeRawPointer, into dst: UnsafeMutablePointer<Float>, count: Int) {
+        RepackedQ4_0.dequantizeRow(src, dst, cols: count)
+    }
+
+    static func dot(_ w: UnsafeRawPointer, _ x: Q8_0Row, count: Int) -> Float {
+        RepackedQ4_0.dot(w, x.codes, x.scales, x.sums, blocks: count / 32)
+    }
+
+    /// SIMD dequantizer of ggml's own layout (the tail blocks of a repacked row keep it).
+    static func dequantizeGGMLRow(_ src: UnsafeRawPointer, into dst: UnsafeMutablePointer<Float>, count: Int) {
+        for b in 0..<(count / 32) {
+            let p = src + 18 * b, y = dst + 32 * b
+            let d = SIMD8<Float>(repeating: loadF16(p, 0))
+            let v = widenU8(p.loadUnaligned(fromByteOffset: 2, as: SIMD16<UInt8>.self))
+            let (l0, l1) = floats((v & 0x0f) &- 8), (h0, h1) = floats((v &>> 4) &- 8)
+            store8(l0 * d, y); store8(l1 * d, y + 8); store8(h0 * d, y + 16); store8(h1 * d, y + 24)
         }
     }
 }

@@ -9,7 +9,10 @@
 /// ```
 /// Layout: `[d: fp16][m: fp16][qs: 16 bytes]`, nibbles as in Q4_0; identical to ggml's
 /// `block_q4_1`.
-public enum BlockQ4_1 {
+public enum BlockQ4_1: BlockwiseFormat {
+    typealias Activations = ActivationsQ8_0
+    static var type: GGMLType { .q4_1 }
+
     /// Weights per block.
     public static let count = 32
     /// Bytes per block.
@@ -42,6 +45,36 @@ public enum BlockQ4_1 {
             let byte = b.load(fromByteOffset: 4 + j, as: UInt8.self)
             y[j] = d * Float(byte & 0x0f) + m
             y[j + 16] = d * Float(byte >> 4) + m
+        }
+    }
+}
+
+extension BlockQ4_1 {
+    static func dotRef(_ w: UnsafeRawPointer, _ x: Q8_0Row, count: Int) -> Float {
+        var sum: Float = 0
+        for b in 0..<(count / 32) {
+            var sumi: Int32 = 0
+            for j in 0..<16 {
+                let byte = w.load(fromByteOffset: 20 * b + 4 + j, as: UInt8.self)
+                sumi += Int32(byte & 0x0f) * Int32(x.codes[32 * b + j])
+                sumi += Int32(byte >> 4) * Int32(x.codes[32 * b + j + 16])
+            }
+            sum += Float(sumi) * (loadF16(w, 20 * b) * x.scales[b]) + loadF16(w, 20 * b + 2) * x.sums[b]
+        }
+        return sum
+    }
+
+    static func dot(_ w: UnsafeRawPointer, _ x: Q8_0Row, count: Int) -> Float {
+        DotProducts.dotQ4_1Q8_0(w, x.codes, x.scales, x.sums, blocks: count / 32)
+    }
+
+    static func dequantizeRow(_ src: UnsafeRawPointer, into dst: UnsafeMutablePointer<Float>, count: Int) {
+        for b in 0..<(count / 32) {
+            let p = src + 20 * b, y = dst + 32 * b
+            let d = SIMD8<Float>(repeating: loadF16(p, 0)), m = SIMD8<Float>(repeating: loadF16(p, 2))
+            let v = widenU8(p.loadUnaligned(fromByteOffset: 4, as: SIMD16<UInt8>.self))
+            let (l0, l1) = floats(v & 0x0f), (h0, h1) = floats(v &>> 4)
+            store8(l0 * d + m, y); store8(l1 * d + m, y + 8); store8(h0 * d + m, y + 16); store8(h1 * d + m, y + 24)
         }
     }
 }

@@ -6,7 +6,10 @@
 /// w[j] = fp16(d) * q[j]
 /// ```
 /// Layout: `[d: fp16][q0 … q31: int8]`, identical to ggml's `block_q8_0`.
-public enum BlockQ8_0 {
+public enum BlockQ8_0: BlockwiseFormat {
+    typealias Activations = ActivationsQ8_0
+    static var type: GGMLType { .q8_0 }
+
     /// Weights per block.
     public static let count = 32
     /// Bytes per block.
@@ -33,6 +36,32 @@ public enum BlockQ8_0 {
         let d = loadF16(b, 0)
         for j in 0..<count {
             y[j] = d * Float(b.load(fromByteOffset: 2 + j, as: Int8.self))
+        }
+    }
+}
+
+extension BlockQ8_0 {
+    static func dotRef(_ w: UnsafeRawPointer, _ x: Q8_0Row, count: Int) -> Float {
+        var sum: Float = 0
+        for b in 0..<(count / 32) {
+            var sumi: Int32 = 0
+            for j in 0..<32 { sumi += Int32(w.load(fromByteOffset: 34 * b + 2 + j, as: Int8.self)) * Int32(x.codes[32 * b + j]) }
+            sum += Float(sumi) * (loadF16(w, 34 * b) * x.scales[b])
+        }
+        return sum
+    }
+
+    static func dot(_ w: UnsafeRawPointer, _ x: Q8_0Row, count: Int) -> Float {
+        DotProducts.dotQ8_0Q8_0(w, x.codes, x.scales, blocks: count / 32)
+    }
+
+    static func dequantizeRow(_ src: UnsafeRawPointer, into dst: UnsafeMutablePointer<Float>, count: Int) {
+        for b in 0..<(count / 32) {
+            let p = src + 34 * b, y = dst + 32 * b
+            let d = SIMD8<Float>(repeating: loadF16(p, 0))
+            for k in 0..<4 {
+                store8(toFloat(widenI8x8(p.loadUnaligned(fromByteOffset: 2 + 8 * k, as: SIMD8<Int8>.self))) * d, y + 8 * k)
+            }
         }
     }
 }

@@ -251,13 +251,21 @@ public enum DotProducts {
 
 /// Element access for the float weight layouts, so one generic kernel serves all three.
 protocol FloatRow {
+    /// The ggml type of the layout.
+    static var type: GGMLType { get }
     /// Eight elements starting at element `i`, widened to f32.
     static func load8(_ p: UnsafeRawPointer, _ i: Int) -> SIMD8<Float>
     /// Element `i` widened to f32.
     static func load1(_ p: UnsafeRawPointer, _ i: Int) -> Float
+    /// Stores `v`, rounded to the layout's precision, as element `i`.
+    static func store1(_ v: Float, _ p: UnsafeMutableRawPointer, _ i: Int)
 }
 
 enum F32Row: FloatRow {
+    static var type: GGMLType { .f32 }
+    @inline(__always) static func store1(_ v: Float, _ p: UnsafeMutableRawPointer, _ i: Int) {
+        p.storeBytes(of: v, toByteOffset: 4 * i, as: Float.self)
+    }
     @inline(__always) static func load8(_ p: UnsafeRawPointer, _ i: Int) -> SIMD8<Float> {
         p.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
     }
@@ -267,11 +275,19 @@ enum F32Row: FloatRow {
 }
 
 enum F16Row: FloatRow {
+    static var type: GGMLType { .f16 }
+    @inline(__always) static func store1(_ v: Float, _ p: UnsafeMutableRawPointer, _ i: Int) {
+        storeU16(p, 2 * i, HalfConversion.f16Bits(v))
+    }
     @inline(__always) static func load8(_ p: UnsafeRawPointer, _ i: Int) -> SIMD8<Float> { loadF16x8(p + 2 * i) }
     @inline(__always) static func load1(_ p: UnsafeRawPointer, _ i: Int) -> Float { loadF16(p, 2 * i) }
 }
 
 enum BF16Row: FloatRow {
+    static var type: GGMLType { .bf16 }
+    @inline(__always) static func store1(_ v: Float, _ p: UnsafeMutableRawPointer, _ i: Int) {
+        storeU16(p, 2 * i, HalfConversion.bf16Bits(v))
+    }
     @inline(__always) static func load8(_ p: UnsafeRawPointer, _ i: Int) -> SIMD8<Float> { loadBF16x8(p + 2 * i) }
     @inline(__always) static func load1(_ p: UnsafeRawPointer, _ i: Int) -> Float {
         HalfConversion.float(bf16Bits: loadU16(p, 2 * i))

@@ -181,7 +181,7 @@ public enum RepackedQ4_0 {
             for L in 0..<2 {
                 let v = p.loadUnaligned(fromByteOffset: 32 * L, as: SIMD16<UInt16>.self)
                 for pl in 0..<4 {
-                    let (lo, hi) = RowDequantizer.floats(plane(v, UInt16(pl)) &- 8)
+                    let (lo, hi) = floats(plane(v, UInt16(pl)) &- 8)
                     let a = lo * dLo, b = hi * dHi, e = 16 * L + 4 * pl
                     UnsafeMutableRawPointer(y + e).storeBytes(of: a.lowHalf, as: SIMD4<Float>.self)
                     UnsafeMutableRawPointer(y + 32 + e).storeBytes(of: a.highHalf, as: SIMD4<Float>.self)
@@ -191,6 +191,6 @@ public enum RepackedQ4_0 {
             }
         }
         let done = 4 * groups
-        RowDequantizer.row(.q4_0, src + 72 * groups, dst + 32 * done, cols: 32 * (blocks - done))
+        BlockQ4_0.dequantizeGGMLRow(src + 72 * groups, into: dst + 32 * done, count: 32 * (blocks - done))
     }
 }

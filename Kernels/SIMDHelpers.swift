@@ -168,3 +168,17 @@ func scales4(_ p: UnsafeRawPointer, _ stride: Int, _ offset: Int) -> SIMD4<Float
     let h = SIMD4<UInt16>(loadU16(p, offset), loadU16(p, stride + offset), loadU16(p, 2 * stride + offset), loadU16(p, 3 * stride + offset))
     return SIMD4<Float>(unsafeBitCast(h, to: SIMD4<Float16>.self))
 }
+
+@inline(__always)
+func widenI8x8(_ v: SIMD8<Int8>) -> SIMD8<Int32> {
+    var r = SIMD8<Int32>()
+    for i in 0..<8 { r[i] = Int32(v[i]) }
+    return r
+}
+
+/// Sixteen 16-bit integers as two vectors of f32.
+@inline(__always)
+func floats(_ v: SIMD16<Int16>) -> (SIMD8<Float>, SIMD8<Float>) {
+    let w = widenI16(v)
+    return (toFloat(w.lowHalf), toFloat(w.highHalf))
+}

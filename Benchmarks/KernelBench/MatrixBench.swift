@@ -59,19 +59,12 @@ struct MatrixBench {
         let x = (0..<shape.cols).map { Float(($0 * 7919) % 1000) / 1000 - 0.5 }
         var acc: Float = 0
         let t0 = now()
+        let traits = type.traits!  // kernel-bench only accepts supported types
         x.withUnsafeBufferPointer { xb in
             raw.withUnsafeBytes { w in
-                let a = type.isQuantized ? try! ActivationsQ8_0(xb) : nil
                 for r in 0..<rows {
                     let row = UnsafeRawBufferPointer(rebasing: w[(r * rowBytes)..<((r + 1) * rowBytes)])
-                    switch type {
-                    case .f32: acc += DotProducts.dotF32Ref(row.assumingMemoryBound(to: Float.self), xb)
-                    case .f16: acc += DotProducts.dotF16F32Ref(row, xb)
-                    case .bf16: acc += DotProducts.dotBF16F32Ref(row, xb)
-                    case .q8_0: acc += DotProducts.dotQ8_0Q8_0Ref(row, a!)
-                    case .q4_0: acc += DotProducts.dotQ4_0Q8_0Ref(row, a!)
-                    case .q4_1: acc += DotProducts.dotQ4_1Q8_0Ref(row, a!)
-                    }
+                    acc += (try? traits.dotRef(row, xb)) ?? 0
                 }
             }
         }

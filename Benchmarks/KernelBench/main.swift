@@ -14,7 +14,7 @@ case .failure(let e):
 }
 var types: [GGMLType] = []
 for name in options.types {
-    guard let t = GGMLType(name: name) else {
+    guard let t = GGMLType(name: name), t.isSupported else {
         FileHandle.standardError.write(Data("error: unknown type \(name)\n".utf8))
         exit(2)
     }

@@ -98,8 +98,8 @@ struct Arguments {
 
     func type(_ key: String, default def: GGMLType? = nil) throws(UsageError) -> GGMLType? {
         guard let s = string(key) else { return def }
-        guard let t = GGMLType(name: s) else {
-            throw UsageError("option '\(key)': unknown type '\(s)' (use \(GGMLType.allCases.map(\.name).joined(separator: "|")))")
+        guard let t = GGMLType(name: s), t.isSupported else {
+            throw UsageError("option '\(key)': unknown type '\(s)' (use \(GGMLType.supported.map(\.name).joined(separator: "|")))")
         }
         return t
     }

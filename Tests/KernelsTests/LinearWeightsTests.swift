@@ -28,13 +28,14 @@ final class LinearWeightsTests: XCTestCase {
 
     func testGemvAndGemmMatchReferenceOnAwkwardShapes() throws {
         let pool2 = ThreadPool(threads: 2)
-        for type in GGMLType.allCases {
-            let colsList = type.isQuantized ? [32, 96, 4096 + 32] : [33, 96, 4096 + 32]
+        for type in GGMLType.supported {
+            let b = type.traits!.activation.blockSize
+            let colsList = b > 1 ? [b, 3 * b, 4096 + b] : [33, 96, 4096 + 32]
             for cols in colsList {
                 for rows in [1, 7, 13] {
                     let w = try TestData.weights(type, rows: rows, cols: cols, seed: UInt64(rows * 31 + cols))
                     let lw = try w.withUnsafeBytes { try LinearWeights(type: type, rows: rows, cols: cols, bytes: $0) }
-                    XCTAssertEqual(lw.quantizesActivations, type.isQuantized)
+                    XCTAssertEqual(lw.quantizesActivations, type.traits!.activation.quantizes)
                     for tokens in [1, 2, 17] where cols < 4096 || tokens < 17 || rows == 7 {
                         let x = TestData.values(tokens * cols, seed: UInt64(tokens + cols))
                         let (ref, mag) = try reference(type, w: w, x: x, rows: rows, cols: cols, tokens: tokens)

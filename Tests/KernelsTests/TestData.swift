@@ -17,10 +17,8 @@ enum TestData {
         try RowCodec.quantize(values(rows * cols, seed: seed), as: type)
     }
 
-    /// What the kernels see of `x` for `type`: Q8_0-rounded for quantized weights.
+    /// What the kernels see of `x` for `type`: rounded through its activation format.
     static func effectiveActivations(_ x: [Float], for type: GGMLType) throws -> [Float] {
-        guard type.isQuantized else { return x }
-        let q = try RowCodec.quantize(x, as: .q8_0)
-        return try q.withUnsafeBytes { try RowCodec.dequantize($0, as: .q8_0, count: x.count) }
+        try type.traits!.effectiveActivations(x)
     }
 }

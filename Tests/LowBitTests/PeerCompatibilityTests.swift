@@ -140,7 +140,7 @@ final class PeerCompatibilityTests: XCTestCase {
             XCTAssertEqual(Int(info.offset), want["offset"] as? Int, info.name)
             XCTAssertEqual(info.byteCount, want["bytes"] as? Int, info.name)
         }
-        XCTAssertEqual(Set(file.tensors.map(\.type)), Set(GGMLType.allCases), "every type LowBit supports appears")
+        XCTAssertEqual(Set(file.tensors.map(\.type)), [.f32, .f16, .bf16, .q8_0, .q4_0, .q4_1], "every type the fixture was made with appears")
     }
 
     func testDequantizesGGUFPyTensorsBitExactly() throws {
@@ -250,7 +250,7 @@ final class PeerCompatibilityTests: XCTestCase {
         let got = try RowCodec.quantize(values, as: type)
         XCTAssertEqual(got.count, want.count, what, file: file, line: line)
         if got != want, let i = zip(got, want).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
-            let unit = type.isQuantized ? "block \(i / type.bytesPerBlock)" : "element \(i / 2)"
+            let unit = type.blockSize > 1 ? "block \(i / type.bytesPerBlock)" : "element \(i / 2)"
             XCTFail("\(what): first differing byte \(i) (\(unit)): LowBit \(got[i]), gguf-py \(want[i])", file: file, line: line)
         }
     }

@@ -13,7 +13,6 @@ public enum GGUFError: Error, Equatable, CustomStringConvertible {
     case nestingTooDeep(file: String, offset: Int, key: String)
     case duplicateKey(file: String, key: String)
     case duplicateTensor(file: String, name: String)
-    case unknownTensorType(file: String, name: String, rawValue: UInt32)
     case invalidShape(file: String, name: String, shape: [UInt64], reason: String)
     case misalignedOffset(file: String, name: String, offset: UInt64, alignment: Int)
     case tensorOutOfBounds(file: String, name: String, offset: UInt64, bytes: UInt64, fileSize: Int)
@@ -44,8 +43,6 @@ public enum GGUFError: Error, Equatable, CustomStringConvertible {
             "\(file): metadata key '\(key)' appears twice"
         case let .duplicateTensor(file, name):
             "\(file): tensor '\(name)' appears twice"
-        case let .unknownTensorType(file, name, rawValue):
-            "\(file): tensor '\(name)' has ggml type \(rawValue) (\(ggmlTypeName(rawValue))), which LowBit does not support (supported: f32, f16, bf16, q8_0, q4_0, q4_1)"
         case let .invalidShape(file, name, shape, reason):
             "\(file): tensor '\(name)' has invalid shape \(shape): \(reason)"
         case let .misalignedOffset(file, name, offset, alignment):
@@ -62,15 +59,4 @@ public enum GGUFError: Error, Equatable, CustomStringConvertible {
             "\(file): write failed: \(reason)"
         }
     }
-}
-
-/// ggml's name for a type id, including types LowBit does not run, for error messages.
-func ggmlTypeName(_ raw: UInt32) -> String {
-    let names: [UInt32: String] = [
-        0: "f32", 1: "f16", 2: "q4_0", 3: "q4_1", 6: "q5_0", 7: "q5_1", 8: "q8_0", 9: "q8_1", 10: "q2_K",
-        11: "q3_K", 12: "q4_K", 13: "q5_K", 14: "q6_K", 15: "q8_K", 16: "iq2_xxs", 17: "iq2_xs", 18: "iq3_xxs",
-        19: "iq1_s", 20: "iq4_nl", 21: "iq3_s", 22: "iq2_s", 23: "iq4_xs", 24: "i8", 25: "i16", 26: "i32",
-        27: "i64", 28: "f64", 29: "iq1_m", 30: "bf16", 34: "tq1_0", 35: "tq2_0",
-    ]
-    return names[raw] ?? "unknown"
 }

@@ -87,9 +87,9 @@ public final class GGUFFile: @unchecked Sendable {
             for _ in 0..<Int(nDims) { dims.append(try c.read(UInt64.self)) }
             let rawType = try c.read(UInt32.self)
             let offset = try c.read(UInt64.self)
-            guard let type = GGMLType(rawValue: rawType) else {
-                throw .unknownTensorType(file: file, name: name, rawValue: rawType)
-            }
+            // Any type id is kept: a tensor LowBit cannot compute with still belongs to a valid
+            // file (inspect and tokenize work; the model names it when it cannot proceed).
+            let type = GGMLType(rawValue: rawType)
             var count: UInt64 = 1
             for d in dims {
                 let (p, o) = count.multipliedReportingOverflow(by: d)
@@ -98,15 +98,13 @@ public final class GGUFFile: @unchecked Sendable {
                 }
                 count = p
             }
-            guard dims[0] % UInt64(type.blockSize) == 0 else {
+            if type.isKnown, dims[0] % UInt64(type.blockSize) != 0 {
                 throw .invalidShape(file: file, name: name, shape: dims, reason: "rows of \(dims[0]) are not a whole number of \(type) blocks of \(type.blockSize)")
             }
             guard offset % UInt64(alignment) == 0 else {
                 throw .misalignedOffset(file: file, name: name, offset: offset, alignment: alignment)
             }
-            var info = GGUFTensorInfo(name: name, type: type, shape: dims.map { Int($0) }, offset: offset)
-            info.byteCount = type.byteCount(elements: Int(count)) ?? 0
-            infos.append(info)
+            infos.append(GGUFTensorInfo(name: name, type: type, shape: dims.map { Int($0) }, offset: offset))
         }
 
         let (padded, o1) = c.offset.addingReportingOverflow(alignment - 1)
@@ -116,14 +114,17 @@ public final class GGUFFile: @unchecked Sendable {
         if !infos.isEmpty, dataOffset > fileSize {
             throw .truncated(file: file, offset: c.offset, needed: dataOffset - fileSize)
         }
+        let dataBytes = UInt64(fileSize - min(dataOffset, fileSize))
         for info in infos {
-            let (end, o) = info.offset.addingReportingOverflow(UInt64(info.byteCount))
-            guard !o, end <= UInt64(fileSize - min(dataOffset, fileSize)) else {
-                throw .tensorOutOfBounds(file: file, name: info.name, offset: info.offset, bytes: UInt64(info.byteCount), fileSize: fileSize)
+            // A type ggml does not define has no known size: only its offset can be checked.
+            let bytes = UInt64(info.byteCount ?? 0)
+            let (end, o) = info.offset.addingReportingOverflow(bytes)
+            guard !o, end <= dataBytes else {
+                throw .tensorOutOfBounds(file: file, name: info.name, offset: info.offset, bytes: bytes, fileSize: fileSize)
             }
         }
-        let sorted = infos.sorted { $0.offset < $1.offset }
-        for (a, b) in zip(sorted, sorted.dropFirst()) where a.offset + UInt64(a.byteCount) > b.offset {
+        let sized = infos.filter { $0.byteCount != nil }.sorted { $0.offset < $1.offset }
+        for (a, b) in zip(sized, sized.dropFirst()) where a.offset + UInt64(a.byteCount!) > b.offset {
             throw .overlappingTensors(file: file, first: a.name, second: b.name)
         }
         self.tensors = infos
@@ -175,9 +176,10 @@ public final class GGUFFile: @unchecked Sendable {
         tensors.first { $0.name == name }
     }
 
-    /// The bytes of a tensor from this file's table (valid while this file lives).
+    /// The bytes of a tensor from this file's table (valid while this file lives); empty for
+    /// a type ggml does not define, whose size is unknown.
     public func bytes(of info: GGUFTensorInfo) -> UnsafeRawBufferPointer {
         let start = dataOffset + Int(info.offset)
-        return UnsafeRawBufferPointer(rebasing: mapping.bytes[start..<(start + info.byteCount)])
+        return UnsafeRawBufferPointer(rebasing: mapping.bytes[start..<(start + (info.byteCount ?? 0))])
     }
 }

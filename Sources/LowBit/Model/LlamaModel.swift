@@ -46,6 +46,7 @@ public final class LlamaModel: @unchecked Sendable {
         func tensor(_ name: String, _ shape: [Int]) throws(ModelError) -> WeightTensor {
             guard let t = weights[name] else { throw .missingTensor(file: file, name: name) }
             guard t.shape == shape else { throw .shapeMismatch(file: file, name: name, expected: shape, found: t.shape) }
+            guard t.type.isSupported else { throw .unsupportedTensorType(file: file, name: name, type: t.type) }
             return t
         }
         func vector(_ name: String, _ n: Int) throws(ModelError) -> [Float] {

@@ -6,6 +6,7 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
     case missingTensor(file: String, name: String)
     case shapeMismatch(file: String, name: String, expected: [Int], found: [Int])
     case invalidTensor(file: String, name: String, reason: String)
+    case unsupportedTensorType(file: String, name: String, type: GGMLType)
     case tokenOutOfRange(token: Int32, vocabularySize: Int)
     case contextOverflow(needed: Int, capacity: Int)
 
@@ -21,6 +22,8 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
             "\(file): required tensor '\(name)' is missing"
         case let .shapeMismatch(file, name, expected, found):
             "\(file): tensor '\(name)' has shape \(found), expected \(expected)"
+        case let .unsupportedTensorType(file, name, type):
+            "\(file): tensor '\(name)' has ggml type \(type) (id \(type.rawValue)), which LowBit cannot compute with (supported: \(GGMLType.supported.map(\.name).joined(separator: ", ")))"
         case let .invalidTensor(file, name, reason):
             "\(file): tensor '\(name)': \(reason)"
         case let .tokenOutOfRange(token, n):

@@ -59,7 +59,7 @@ public enum SyntheticModel {
         md["general.architecture"] = .string("llama")
         md["general.name"] = .string(name)
         c.write(into: &md)
-        md["general.file_type"] = .uint32(fileType(type))
+        md["general.file_type"] = .uint32(QuantizationPreset.pure(type)?.fileType ?? 0)
         (tokenizer ?? TokenizerConfig.syntheticLlama(size: c.vocabSize)).write(into: &md)
         var rng = SeededRandom(seed: seed)
         var tensors: [WeightTensor] = []
@@ -77,17 +77,5 @@ public enum SyntheticModel {
             }
         }
         return ModelWeights(metadata: md, tensors: tensors, source: name)
-    }
-
-    /// llama.cpp's `general.file_type` for a model whose matrices are `type`.
-    public static func fileType(_ type: GGMLType) -> UInt32 {
-        switch type {
-        case .f32: 0
-        case .f16: 1
-        case .q4_0: 2
-        case .q4_1: 3
-        case .q8_0: 7
-        case .bf16: 32
-        }
     }
 }

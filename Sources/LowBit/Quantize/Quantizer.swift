@@ -53,7 +53,7 @@ public enum Quantizer {
             report.append(TensorReport(name: t.name, from: t.type, to: target, rmse: rmse, bytes: converted.storage.bytes.count))
         }
         var md = weights.metadata
-        md["general.file_type"] = .uint32(SyntheticModel.fileType(type))
+        md["general.file_type"] = .uint32(QuantizationPreset.pure(type)?.fileType ?? 0)
         return (ModelWeights(metadata: md, tensors: out, source: "\(weights.source) as \(type)"), report)
     }
 }

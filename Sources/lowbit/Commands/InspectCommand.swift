@@ -9,8 +9,11 @@ enum InspectCommand: Command {
     USAGE: lowbit inspect FILE [--json]
 
     Shows every metadata key and every tensor (name, type, shape innermost-first, data offset,
-    bytes). Long arrays are abbreviated in the text form; --json prints them whole as
-    {"metadata": {key: value}, "tensors": [{"name","type","shape","offset","bytes"}]}.
+    bytes). Any well-formed GGUF opens, including tensors of types LowBit cannot compute with
+    (marked "no kernels") and type ids ggml does not define (shown as unknown(ID), size "?").
+    Long arrays are abbreviated in the text form; --json prints them whole as
+    {"metadata": {key: value}, "tensors": [{"name","type","type_id","supported","shape",
+    "offset","bytes"}]} ("bytes" is null for an unknown type).
 
     EXAMPLES:
       lowbit inspect Models/target.gguf
@@ -24,8 +27,11 @@ enum InspectCommand: Command {
         if args.flag("--json") {
             var md: [String: Any] = [:]
             for (k, v) in file.metadata.entries { md[k] = v.jsonObject }
-            let tensors: [[String: Any]] = file.tensors.map {
-                ["name": $0.name, "type": $0.type.name, "shape": $0.shape, "offset": $0.offset, "bytes": $0.byteCount]
+            let tensors: [[String: Any]] = file.tensors.map { t in
+                [
+                    "name": t.name, "type": t.type.name, "type_id": t.type.rawValue, "supported": t.type.isSupported,
+                    "shape": t.shape, "offset": t.offset, "bytes": t.byteCount.map { $0 as Any } ?? NSNull(),
+                ]
             }
             Console.out(try Console.json(["metadata": md, "tensors": tensors]))
             return 0
@@ -35,15 +41,19 @@ enum InspectCommand: Command {
         for (k, v) in file.metadata.entries { Console.out("  \(k) = \(summarize(v))") }
         Console.out("\nTENSORS")
         let w = max(4, file.tensors.map(\.name.count).max() ?? 4)
-        Console.out("  " + "name".padding(toLength: w, withPad: " ", startingAt: 0) + "  type   shape                 offset         bytes")
+        let tw = max(5, file.tensors.map(\.type.name.count).max() ?? 5)
+        Console.out("  " + "name".padding(toLength: w, withPad: " ", startingAt: 0) + "  "
+            + "type".padding(toLength: tw, withPad: " ", startingAt: 0) + "  shape                 offset         bytes")
         var total = 0
         for t in file.tensors {
-            total += t.byteCount
+            total += t.byteCount ?? 0
             let shape = "[" + t.shape.map(String.init).joined(separator: ", ") + "]"
+            let bytes = t.byteCount.map(String.init) ?? "?"
+            let note = t.type.isSupported ? "" : (t.type.isKnown ? "  (no kernels)" : "  (type unknown to ggml)")
             Console.out("  " + t.name.padding(toLength: w, withPad: " ", startingAt: 0) + "  "
-                + t.type.name.padding(toLength: 5, withPad: " ", startingAt: 0) + "  "
+                + t.type.name.padding(toLength: tw, withPad: " ", startingAt: 0) + "  "
                 + shape.padding(toLength: 20, withPad: " ", startingAt: 0) + "  "
-                + String(t.offset).leftAligned(12) + "  " + String(t.byteCount))
+                + String(t.offset).leftAligned(12) + "  " + bytes + note)
         }
         Console.out("\n  total tensor data: \(total) bytes (\(String(format: "%.2f", Double(total) / 1_048_576)) MiB)")
         return 0

@@ -86,8 +86,8 @@ enum ProbeCommand: Command {
             precisions = []
             for part in list.split(separator: ",", omittingEmptySubsequences: false) {
                 let name = part.trimmingCharacters(in: .whitespaces)
-                guard let t = GGMLType(name: name) else {
-                    throw UsageError("--precisions: unknown type '\(name)' (use \(GGMLType.allCases.map(\.name).joined(separator: ",")))")
+                guard let t = GGMLType(name: name), t.isSupported else {
+                    throw UsageError("--precisions: unknown type '\(name)' (use \(GGMLType.supported.map(\.name).joined(separator: ",")))")
                 }
                 guard !precisions.contains(t) else { throw UsageError("--precisions names \(t.name) twice") }
                 precisions.append(t)

@@ -3,28 +3,28 @@
 ///
 /// Blocking: the activations are packed once per call into panels of 16 tokens laid out
 /// `[panel][c][16]` (zero-padded), and the weights are taken 6 rows at a time, dequantized
-/// to f32 (f32 rows are read in place). The micro-kernel holds a 6 × 16 tile of `y` in
-/// twelve `SIMD8<Float>` accumulators: per column it broadcasts six weights, loads two
-/// activation vectors and issues twelve FMAs. Each weight tile is decoded once and reused
-/// for every token panel, so decoding costs `1 / tokens` of the FMA work.
+/// to f32 by the format's SIMD dequantizer (f32 rows are read in place). The micro-kernel
+/// holds a 6 × 16 tile of `y` in twelve `SIMD8<Float>` accumulators: per column it
+/// broadcasts six weights, loads two activation vectors and issues twelve FMAs. Each weight
+/// tile is decoded once and reused for every token panel, so decoding costs `1 / tokens`
+/// of the FMA work.
 ///
-/// Quantized weights see their activations quantized to Q8_0 and decoded back to f32, so
-/// prefill computes the same function as the integer GEMV (ggml's semantics), up to
-/// summation order.
-enum Gemm {
+/// Activations go through the format's activation encoding and back to f32
+/// (``ActivationEncoding/roundTrip(_:into:count:)``), so prefill computes the same function
+/// as the integer GEMV (ggml's semantics), up to summation order.
+enum BlockedGemm {
     static let tileRows = 6
     static let panelTokens = 16
 
-    static func run(
-        type: GGMLType, w: UnsafeRawPointer, rowBytes: Int, rows: Int, cols: Int,
-        x: UnsafePointer<Float>, tokens: Int, y: UnsafeMutablePointer<Float>, pool: ThreadPool?,
-        repackedQ4_0: Bool = false
+    static func run<F: WeightFormat>(
+        _: F.Type, w: UnsafeRawPointer, rowBytes: Int, rows: Int, cols: Int,
+        x: UnsafePointer<Float>, tokens: Int, y: UnsafeMutablePointer<Float>, pool: ThreadPool?
     ) {
         let panels = (tokens + panelTokens - 1) / panelTokens
         let packed = UnsafeMutablePointer<Float>.allocate(capacity: panels * cols * panelTokens)
         defer { packed.deallocate() }
         packed.initialize(repeating: 0, count: panels * cols * panelTokens)
-        packActivations(x, tokens: tokens, cols: cols, quantize: type.isQuantized, into: packed)
+        packActivations(F.Activations.self, x, tokens: tokens, cols: cols, into: packed)
 
         let tiles = (rows + tileRows - 1) / tileRows
         let pk = UncheckedBox(UnsafePointer(packed)), wk = UncheckedBox(w), yk = UncheckedBox(y)
@@ -36,18 +36,18 @@ enum Gemm {
                 let r0 = t * tileRows, n = min(tileRows, rows - r0)
                 var rowPtr = [UnsafePointer<Float>](repeating: UnsafePointer(tile), count: tileRows)
                 for i in 0..<tileRows {
-                    if type == .f32 && i < n {
-                        rowPtr[i] = (wk.value + (r0 + i) * rowBytes).assumingMemoryBound(to: Float.self)
-                    } else {
-                        let dst = tile + i * cols
-                        if i < n {
-                            let src = wk.value + (r0 + i) * rowBytes
-                            if repackedQ4_0 { RepackedQ4_0.dequantizeRow(src, dst, cols: cols) }
-                            else { RowDequantizer.row(type, src, dst, cols: cols) }
+                    let dst = tile + i * cols
+                    if i < n {
+                        let src = wk.value + (r0 + i) * rowBytes
+                        if let f = F.floatRow(src) {
+                            rowPtr[i] = f
+                            continue
                         }
-                        else { dst.update(repeating: 0, count: cols) }
-                        rowPtr[i] = UnsafePointer(dst)
+                        F.dequantizeRow(src, into: dst, count: cols)
+                    } else {
+                        dst.update(repeating: 0, count: cols)
                     }
+                    rowPtr[i] = UnsafePointer(dst)
                 }
                 for p in 0..<panels {
                     microKernel(
@@ -61,26 +61,17 @@ enum Gemm {
         if let pool { pool.parallelFor(tiles, work) } else { work(0..<tiles, 0) }
     }
 
-    /// Packs `x` (`[tokens, cols]`) into `[panel][c][16]`, optionally through Q8_0.
-    static func packActivations(
-        _ x: UnsafePointer<Float>, tokens: Int, cols: Int, quantize: Bool, into packed: UnsafeMutablePointer<Float>
+    /// Packs `x` (`[tokens, cols]`), rounded through activation encoding `A`, into
+    /// `[panel][c][16]`.
+    static func packActivations<A: ActivationEncoding>(
+        _: A.Type, _ x: UnsafePointer<Float>, tokens: Int, cols: Int, into packed: UnsafeMutablePointer<Float>
     ) {
         let row = UnsafeMutablePointer<Float>.allocate(capacity: cols)
         defer { row.deallocate() }
         for t in 0..<tokens {
-            var src = x + t * cols
-            if quantize {
-                for b in 0..<(cols / 32) {
-                    let (d, q0, q1, q2, q3) = ActivationQuantizer.quantizeBlock(src + 32 * b)
-                    let s = SIMD8<Float>(repeating: HalfConversion.float(f16Bits: HalfConversion.f16Bits(d)))
-                    let o = row + 32 * b
-                    store8(toFloat(q0) * s, o); store8(toFloat(q1) * s, o + 8)
-                    store8(toFloat(q2) * s, o + 16); store8(toFloat(q3) * s, o + 24)
-                }
-                src = UnsafePointer(row)
-            }
+            A.roundTrip(x + t * cols, into: row, count: cols)
             let panel = packed + (t / panelTokens) * cols * panelTokens + t % panelTokens
-            for c in 0..<cols { panel[c * panelTokens] = src[c] }
+            for c in 0..<cols { panel[c * panelTokens] = row[c] }
         }
     }
 

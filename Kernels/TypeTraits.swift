@@ -1,0 +1,188 @@
+/// What LowBit can compute with one ggml weight type: a row of the table that everything
+/// else consults, as ggml's `type_traits` is. A row holds the block geometry, the activation
+/// format the dot product consumes, the scalar reference quantizer, dequantizer and dot
+/// product (the spec, in ggml's layout), the SIMD dequantizer and dot product on the stored
+/// layout, an optional load-time repack, and the GEMV and GEMM built on them.
+///
+/// ```swift
+/// guard let traits = GGMLType.q4_K.traits else { … }   // nil: LowBit cannot compute with it
+/// try traits.quantizeRowRef(x, into: bytes)
+/// ```
+///
+/// The public methods check shapes once and then run the kernels unchecked.
+public struct TypeTraits: Sendable {
+    /// The ggml type.
+    public let type: GGMLType
+    /// The form the dot product reads activations in (ggml's `vec_dot_type`).
+    public let activation: ActivationFormat
+    /// Whether rows are stored in a layout of LowBit's own, converted at load time.
+    public let repacksAtLoad: Bool
+
+    typealias RowMap = @Sendable (UnsafeRawPointer, UnsafeMutablePointer<Float>, Int) -> Void
+    typealias Encode = @Sendable (UnsafePointer<Float>, UnsafeMutableRawPointer, Int) -> Void
+    typealias Repack = @Sendable (UnsafeRawPointer, UnsafeMutableRawPointer, Int) -> Void
+    typealias RowDot = @Sendable (UnsafeRawPointer, UnsafePointer<Float>, Int) -> Float
+    /// `(w, rowBytes, rows, cols, x, y, pool)`: `y[r] = W[r] · x` over all rows.
+    typealias Gemv = @Sendable (UnsafeRawPointer, Int, Int, Int, UnsafePointer<Float>, UnsafeMutablePointer<Float>, ThreadPool?) -> Void
+    /// `(w, rowBytes, rows, cols, x, tokens, y, pool)`: `y[t, r] = W[r] · x[t]`.
+    typealias Gemm = @Sendable (UnsafeRawPointer, Int, Int, Int, UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, ThreadPool?) -> Void
+
+    let roundTrip: @Sendable (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
+    let quantizeRef: Encode
+    let dequantizeRef: RowMap
+    let dequantizeStored: RowMap
+    let repack: Repack
+    let dotReference: RowDot
+    let dotStored: RowDot
+    let gemv: Gemv
+    let gemm: Gemm
+
+    /// The table: one row per weight type LowBit computes with.
+    public static let table: [TypeTraits] = [
+        TypeTraits(FloatWeights<F32Row>.self),
+        TypeTraits(FloatWeights<F16Row>.self),
+        TypeTraits(FloatWeights<BF16Row>.self),
+        TypeTraits(BlockQ8_0.self),
+        TypeTraits(BlockQ4_0.self),
+        TypeTraits(BlockQ4_1.self),
+    ]
+
+    private static let byID: [UInt32: TypeTraits] = Dictionary(uniqueKeysWithValues: table.map { ($0.type.rawValue, $0) })
+
+    /// The row for `type`, or `nil` when LowBit cannot compute with it.
+    public static func of(_ type: GGMLType) -> TypeTraits? { byID[type.rawValue] }
+
+    init<F: WeightFormat>(_: F.Type) {
+        type = F.type
+        activation = F.Activations.format
+        repacksAtLoad = F.repacksAtLoad
+        roundTrip = { x, y, n in F.Activations.roundTrip(x, into: y, count: n) }
+        quantizeRef = { x, y, n in F.quantizeRowRef(x, into: y, count: n) }
+        dequantizeRef = { x, y, n in F.dequantizeRowRef(x, into: y, count: n) }
+        dequantizeStored = { x, y, n in F.dequantizeRow(x, into: y, count: n) }
+        repack = { s, d, n in F.repackRow(s, into: d, count: n) }
+        dotReference = { w, x, n in F.Activations(encoding: x, count: n).withRow { F.dotRef(w, $0, count: n) } }
+        dotStored = { w, x, n in
+            var a = F.Activations(encoding: x, count: n)
+            F.prepare(&a)
+            return a.withRow { F.dot(w, $0, count: n) }
+        }
+        gemv = { w, rowBytes, rows, cols, x, y, pool in
+            var a = F.Activations(encoding: x, count: cols)
+            F.prepare(&a)
+            let wb = UncheckedBox(w), yb = UncheckedBox(y)
+            a.withRow { row in
+                let rb = UncheckedBox(row)
+                // Groups of four rows per work item keep chunks cache-line aligned in y.
+                let body: (Range<Int>, Int) -> Void = { g, _ in
+                    for r in (4 * g.lowerBound)..<min(rows, 4 * g.upperBound) {
+                        yb.value[r] = F.dot(wb.value + r * rowBytes, rb.value, count: cols)
+                    }
+                }
+                if let pool { pool.parallelFor((rows + 3) / 4, body) } else { body(0..<((rows + 3) / 4), 0) }
+            }
+        }
+        gemm = { w, rowBytes, rows, cols, x, tokens, y, pool in
+            BlockedGemm.run(F.self, w: w, rowBytes: rowBytes, rows: rows, cols: cols, x: x, tokens: tokens, y: y, pool: pool)
+        }
+    }
+}
+
+extension GGMLType {
+    /// What LowBit can compute with this type, or `nil` when it cannot (the type is still
+    /// valid in a file: it can be inspected, copied and named in errors).
+    public var traits: TypeTraits? { TypeTraits.of(self) }
+
+    /// Whether LowBit can compute with this type.
+    public var isSupported: Bool { traits != nil }
+
+    /// Every type LowBit computes with, in table order.
+    public static var supported: [GGMLType] { TypeTraits.table.map(\.type) }
+}
+
+extension TypeTraits {
+    /// Elements per block.
+    public var blockSize: Int { type.blockSize }
+    /// Bytes per block.
+    public var bytesPerBlock: Int { type.bytesPerBlock }
+
+    /// Checks that `count` elements fit `bytes` bytes; returns the bytes a row needs.
+    private func rowBytes(count: Int, available: Int, what: String) throws(KernelError) -> Int {
+        guard count % activation.blockSize == 0, let needed = type.byteCount(elements: count) else {
+            throw .notBlockAligned(type: type, count: count)
+        }
+        guard available >= needed else { throw .bufferTooSmall(what: what, needed: needed, available: available) }
+        return needed
+    }
+
+    /// Reference quantizer: encodes `x` (a whole number of blocks) as ggml's bytes into `y`.
+    ///
+    /// - Throws: ``KernelError`` when `x.count` is not block-aligned or `y` is too small.
+    public func quantizeRowRef(_ x: UnsafeBufferPointer<Float>, into y: UnsafeMutableRawBufferPointer) throws(KernelError) {
+        _ = try rowBytes(count: x.count, available: y.count, what: "output")
+        guard let xp = x.baseAddress, let yp = y.baseAddress else { return }
+        quantizeRef(xp, yp, x.count)
+    }
+
+    /// Reference dequantizer: decodes `y.count` elements of ggml's layout from `x`.
+    ///
+    /// - Throws: ``KernelError`` when `y.count` is not block-aligned or `x` is too small.
+    public func dequantizeRowRef(_ x: UnsafeRawBufferPointer, into y: UnsafeMutableBufferPointer<Float>) throws(KernelError) {
+        _ = try rowBytes(count: y.count, available: x.count, what: "input")
+        guard let xp = x.baseAddress, let yp = y.baseAddress else { return }
+        dequantizeRef(xp, yp, y.count)
+    }
+
+    /// Converts one row of `count` elements from ggml's layout to the stored layout (a copy
+    /// unless ``repacksAtLoad``).
+    ///
+    /// - Throws: ``KernelError`` when the buffers do not fit `count`.
+    public func repackRow(_ src: UnsafeRawBufferPointer, into dst: UnsafeMutableRawBufferPointer, count: Int) throws(KernelError) {
+        let n = try rowBytes(count: count, available: min(src.count, dst.count), what: "row")
+        guard n > 0, let s = src.baseAddress, let d = dst.baseAddress else { return }
+        repack(s, d, count)
+    }
+
+    /// SIMD dequantizer of one stored row; the same values as ``dequantizeRowRef(_:into:)``
+    /// on the row before repacking.
+    ///
+    /// - Throws: ``KernelError`` when `y.count` is not block-aligned or `x` is too small.
+    public func dequantizeRow(_ x: UnsafeRawBufferPointer, into y: UnsafeMutableBufferPointer<Float>) throws(KernelError) {
+        _ = try rowBytes(count: y.count, available: x.count, what: "input")
+        guard let xp = x.baseAddress, let yp = y.baseAddress else { return }
+        dequantizeStored(xp, yp, y.count)
+    }
+
+    /// The activations as the dot product sees them: `x` rounded through ``activation``
+    /// (unchanged for the float types).
+    ///
+    /// - Throws: ``KernelError`` when `x.count` is not a whole number of activation blocks.
+    public func effectiveActivations(_ x: [Float]) throws(KernelError) -> [Float] {
+        guard x.count % activation.blockSize == 0 else { throw .notBlockAligned(type: type, count: x.count) }
+        var y = [Float](repeating: 0, count: x.count)
+        x.withUnsafeBufferPointer { xb in
+            y.withUnsafeMutableBufferPointer { yb in
+                if let xp = xb.baseAddress, let yp = yb.baseAddress { roundTrip(xp, yp, x.count) }
+            }
+        }
+        return y
+    }
+
+    /// Reference dot product of a row in ggml's layout with `x`, encoded as ``activation``.
+    ///
+    /// - Throws: ``KernelError`` when `x.count` is not block-aligned or `w` is too short.
+    public func dotRef(_ w: UnsafeRawBufferPointer, _ x: UnsafeBufferPointer<Float>) throws(KernelError) -> Float {
+        _ = try rowBytes(count: x.count, available: w.count, what: "weight row")
+        guard let wp = w.baseAddress, let xp = x.baseAddress else { return 0 }
+        return dotReference(wp, xp, x.count)
+    }
+
+    /// SIMD dot product of a stored row with `x`, encoded as ``activation``.
+    ///
+    /// - Throws: ``KernelError`` when `x.count` is not block-aligned or `w` is too short.
+    public func dot(_ w: UnsafeRawBufferPointer, _ x: UnsafeBufferPointer<Float>) throws(KernelError) -> Float {
+        _ = try rowBytes(count: x.count, available: w.count, what: "weight row")
+        guard let wp = w.baseAddress, let xp = x.baseAddress else { return 0 }
+        return dotStored(wp, xp, x.count)
+    }
+}
