@@ -2,61 +2,104 @@ import Foundation
 
 /// Scaled dot-product attention of one query head over cached keys and values.
 public enum Attention {
-    /// Computes, for query head `head` (with grouped-query sharing `heads / kvHeads` query
-    /// heads per key/value head):
+    /// How one head attends: the key positions it sees and how scores are shaped.
+    public struct Settings: Sendable, Hashable {
+        /// Query heads.
+        public var heads: Int
+        /// Key/value heads; `heads / kvHeads` query heads share one (grouped-query attention).
+        public var kvHeads: Int
+        /// Elements per query/key head.
+        public var keyDim: Int
+        /// Elements per value head.
+        public var valueDim: Int
+        /// Score scale (`1/sqrt(keyDim)` for most models).
+        public var scale: Float
+        /// Soft-capping of scores, `cap · tanh(s / cap)` (Gemma 2), or `nil`.
+        public var softcap: Float?
+
+        public init(heads: Int, kvHeads: Int, keyDim: Int, valueDim: Int, scale: Float, softcap: Float? = nil) {
+            self.heads = heads
+            self.kvHeads = kvHeads
+            self.keyDim = keyDim
+            self.valueDim = valueDim
+            self.scale = scale
+            self.softcap = softcap
+        }
+    }
+
+    /// Computes, for query head `head` over key positions `first..<positions` (a sliding
+    /// window starts after 0):
     ///
     /// ```
-    /// s[p]   = (q_h · k[p, g]) / sqrt(headDim)      for p in 0..<positions, g = head / (heads / kvHeads)
+    /// s[p]   = (q_h · k[p, g]) · scale              g = head / (heads / kvHeads)
+    /// s[p]   = cap · tanh(s[p] / cap)               (with soft-capping)
     /// out_h  = Σ_p softmax(s)[p] · v[p, g]
     /// ```
     ///
     /// - Parameters:
-    ///   - query: `[heads, headDim]` for one token.
-    ///   - keys, values: `[positions, kvHeads·headDim]` row-major (at least `positions` rows).
-    ///   - out: `[heads, headDim]`; only head `head`'s slice is written.
+    ///   - query: `[heads, keyDim]` for one token.
+    ///   - keys: `[positions, kvHeads·keyDim]` row-major.
+    ///   - values: `[positions, kvHeads·valueDim]` row-major.
+    ///   - first: the first key position this query sees.
+    ///   - positions: one past the last key position (the query's own position + 1).
+    ///   - out: `[heads, valueDim]`; only head `head`'s slice is written.
     ///   - scores: scratch of at least `positions` floats.
+    public static func attendHead(
+        _ head: Int, query: UnsafeBufferPointer<Float>, keys: UnsafeBufferPointer<Float>,
+        values: UnsafeBufferPointer<Float>, first: Int, positions: Int, settings a: Settings,
+        out: UnsafeMutableBufferPointer<Float>, scores: UnsafeMutableBufferPointer<Float>
+    ) {
+        let kDim = a.kvHeads * a.keyDim, vDim = a.kvHeads * a.valueDim
+        precondition(
+            query.count >= a.heads * a.keyDim && keys.count >= positions * kDim && values.count >= positions * vDim
+                && out.count >= a.heads * a.valueDim && scores.count >= positions && head < a.heads
+                && a.heads % a.kvHeads == 0 && 0 <= first && first < positions,
+            "attendHead: shape mismatch")
+        let g = head / (a.heads / a.kvHeads), hd = a.keyDim
+        let q = query.baseAddress! + head * hd
+        let k = keys.baseAddress! + g * hd
+        let v = values.baseAddress! + g * a.valueDim
+        let s = scores.baseAddress!
+        var m = -Float.infinity
+        for p in first..<positions {
+            let kp = k + p * kDim
+            var acc = SIMD8<Float>()
+            var i = 0
+            while i + 8 <= hd {
+                acc.addProduct(load8(q + i), load8(kp + i))
+                i += 8
+            }
+            var dot = acc.sum()
+            while i < hd { dot = dot.addingProduct(q[i], kp[i]); i += 1 }
+            var score = dot * a.scale
+            if let cap = a.softcap { score = cap * tanhf(score / cap) }
+            s[p] = score
+            m = max(m, score)
+        }
+        var sum: Float = 0
+        for p in first..<positions {
+            s[p] = expf(s[p] - m)
+            sum += s[p]
+        }
+        let inv = 1 / sum
+        let o = out.baseAddress! + head * a.valueDim
+        for i in 0..<a.valueDim { o[i] = 0 }
+        for p in first..<positions {
+            let w = s[p] * inv
+            let vp = v + p * vDim
+            for i in 0..<a.valueDim { o[i] = o[i].addingProduct(w, vp[i]) }
+        }
+    }
+
+    /// Llama attention over all positions `0..<positions` with scale `1/sqrt(headDim)`.
     public static func attendHead(
         _ head: Int, query: UnsafeBufferPointer<Float>, keys: UnsafeBufferPointer<Float>,
         values: UnsafeBufferPointer<Float>, positions: Int, heads: Int, kvHeads: Int, headDim: Int,
         out: UnsafeMutableBufferPointer<Float>, scores: UnsafeMutableBufferPointer<Float>
     ) {
-        let kvDim = kvHeads * headDim
-        precondition(
-            query.count >= heads * headDim && keys.count >= positions * kvDim && values.count >= positions * kvDim
-                && out.count >= heads * headDim && scores.count >= positions && head < heads && heads % kvHeads == 0,
-            "attendHead: shape mismatch")
-        let g = head / (heads / kvHeads)
-        let q = query.baseAddress! + head * headDim
-        let k = keys.baseAddress! + g * headDim
-        let v = values.baseAddress! + g * headDim
-        let s = scores.baseAddress!
-        let scale = 1 / Float(headDim).squareRoot()
-        var m = -Float.infinity
-        for p in 0..<positions {
-            let kp = k + p * kvDim
-            var acc = SIMD8<Float>()
-            var i = 0
-            while i + 8 <= headDim {
-                acc.addProduct(SIMD8(UnsafeBufferPointer(start: q + i, count: 8)), SIMD8(UnsafeBufferPointer(start: kp + i, count: 8)))
-                i += 8
-            }
-            var dot = acc.sum()
-            while i < headDim { dot = dot.addingProduct(q[i], kp[i]); i += 1 }
-            s[p] = dot * scale
-            m = max(m, s[p])
-        }
-        var sum: Float = 0
-        for p in 0..<positions {
-            s[p] = expf(s[p] - m)
-            sum += s[p]
-        }
-        let inv = 1 / sum
-        let o = out.baseAddress! + head * headDim
-        for i in 0..<headDim { o[i] = 0 }
-        for p in 0..<positions {
-            let w = s[p] * inv
-            let vp = v + p * kvDim
-            for i in 0..<headDim { o[i] = o[i].addingProduct(w, vp[i]) }
-        }
+        let settings = Settings(heads: heads, kvHeads: kvHeads, keyDim: headDim, valueDim: headDim,
+                                scale: 1 / Float(headDim).squareRoot())
+        attendHead(head, query: query, keys: keys, values: values, first: 0, positions: positions, settings: settings,
+                   out: out, scores: scores)
     }
 }

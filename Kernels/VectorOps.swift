@@ -48,8 +48,43 @@ public enum VectorOps {
         }
     }
 
-    /// Rotary position embedding in llama.cpp's "normal" layout (the one GGUF llama files
-    /// use): each head's adjacent pairs `(x[2i], x[2i+1])` rotate by `pos · base^(-2i/headDim)`.
+    /// GeGLU with the tanh approximation of GELU (ggml's `ggml_gelu`, Hugging Face's
+    /// `gelu_pytorch_tanh`): `gate[i] = gelu(gate[i]) · up[i]`, in place in `gate`, where
+    /// `gelu(x) = 0.5·x·(1 + tanh(√(2/π)·x·(1 + 0.044715·x²)))`.
+    public static func geluGLU(gate: UnsafeMutableBufferPointer<Float>, up: UnsafeBufferPointer<Float>) {
+        precondition(gate.count == up.count, "geluGLU: shape mismatch")
+        for i in gate.indices { gate[i] = gelu(gate[i]) * up[i] }
+    }
+
+    /// GELU, tanh approximation, as ggml computes it in f32.
+    @inlinable
+    public static func gelu(_ x: Float) -> Float {
+        let c: Float = 0.79788456080286535587989211986876  // √(2/π)
+        return 0.5 * x * (1 + tanhf(c * x * (1 + 0.044715 * x * x)))
+    }
+
+    /// Soft-capping in place: `x[i] = cap · tanh(x[i] / cap)`.
+    public static func softcap(_ x: UnsafeMutableBufferPointer<Float>, cap: Float) {
+        for i in x.indices { x[i] = cap * tanhf(x[i] / cap) }
+    }
+
+    /// `x[i] *= factor`.
+    public static func scale(_ x: UnsafeMutableBufferPointer<Float>, by factor: Float) {
+        for i in x.indices { x[i] *= factor }
+    }
+
+    /// Adds `bias` to each of the `x.count / bias.count` rows of `x`.
+    public static func addBias(_ bias: UnsafeBufferPointer<Float>, toRows x: UnsafeMutableBufferPointer<Float>) {
+        let n = bias.count
+        precondition(n > 0 && x.count % n == 0, "addBias: shape mismatch")
+        for r in 0..<(x.count / n) {
+            add(bias, into: UnsafeMutableBufferPointer(rebasing: x[(r * n)..<((r + 1) * n)]))
+        }
+    }
+
+    /// Rotary position embedding in llama.cpp's "normal" layout over whole heads (the Llama
+    /// case of ``RoPE``): each head's adjacent pairs `(x[2i], x[2i+1])` rotate by
+    /// `pos · base^(-2i/headDim)`.
     ///
     /// - Parameters:
     ///   - x: `[heads, headDim]` for one token, rotated in place.
@@ -61,17 +96,10 @@ public enum VectorOps {
         _ x: UnsafeMutableBufferPointer<Float>, heads: Int, headDim: Int, position: Int, freqBase: Float
     ) {
         precondition(x.count >= heads * headDim && headDim % 2 == 0, "rope: shape mismatch")
-        let thetaScale = powf(freqBase, -2 / Float(headDim))
-        var theta = Float(position)
-        for i in stride(from: 0, to: headDim, by: 2) {
-            let c = cosf(theta), s = sinf(theta)
-            for h in 0..<heads {
-                let j = h * headDim + i
-                let x0 = x[j], x1 = x[j + 1]
-                x[j] = x0 * c - x1 * s
-                x[j + 1] = x0 * s + x1 * c
-            }
-            theta *= thetaScale
+        let r = RoPE(dims: headDim, layout: .normal, base: freqBase)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: headDim) { cache in
+            r.angles(position: position, into: cache)
+            r.apply(x, heads: heads, headDim: headDim, cache: UnsafeBufferPointer(cache))
         }
     }
 }

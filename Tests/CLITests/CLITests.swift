@@ -40,7 +40,7 @@ func tempPath(_ name: String) -> String {
 }
 
 func microModelFile(type: GGMLType = .f32, contextLength: Int = 64) throws -> String {
-    let cfg = LlamaConfig(vocabSize: 300, dim: 64, layers: 2, heads: 4, kvHeads: 2, ffnDim: 96, contextLength: contextLength)
+    let cfg = ModelConfig(vocabSize: 300, dim: 64, layers: 2, heads: 4, kvHeads: 2, ffnDim: 96, contextLength: contextLength)
     let path = tempPath("micro.gguf")
     try GGUFWriter.write(SyntheticModel.make(config: cfg, type: type, seed: 5), to: path)
     return path
@@ -102,7 +102,7 @@ final class CLITests: XCTestCase {
         let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
         XCTAssertEqual(obj["tokens"] as? [Int], [1, 5, 9])
         let logits = (obj["logits"] as! [NSNumber]).map(\.floatValue)
-        let model = try LlamaModel(weights: GGUFFile.loadWeights(path: path))
+        let model = try TransformerModel(weights: GGUFFile.loadWeights(path: path))
         XCTAssertEqual(logits, try model.forward([1, 5, 9], cache: model.makeCache()))
     }
 

@@ -4,7 +4,7 @@ import XCTest
 
 final class GGUFCorruptionTests: XCTestCase {
     private func smallFile() throws -> Data {
-        let cfg = LlamaConfig(vocabSize: 260, dim: 32, layers: 1, heads: 2, kvHeads: 1, ffnDim: 32, contextLength: 16)
+        let cfg = ModelConfig(vocabSize: 260, dim: 32, layers: 1, heads: 2, kvHeads: 1, ffnDim: 32, contextLength: 16)
         let w = try SyntheticModel.make(config: cfg, type: .q8_0, seed: 1, tokenizer: .syntheticLlama(size: 260))
         let path = temporaryDirectory().appendingPathComponent("small.gguf").path
         try GGUFWriter.write(w, to: path)
@@ -83,7 +83,7 @@ final class GGUFCorruptionTests: XCTestCase {
         XCTAssertFalse(info.type.isKnown)
         XCTAssertNil(info.byteCount)
         XCTAssertEqual(info.type.name, "unknown(200)")
-        XCTAssertThrowsError(try LlamaModel(weights: f.weights())) { e in
+        XCTAssertThrowsError(try TransformerModel(weights: f.weights())) { e in
             let message = String(describing: e)
             XCTAssertTrue(message.contains(name) && message.contains("unknown(200)"), message)
         }
@@ -114,7 +114,7 @@ final class GGUFCorruptionTests: XCTestCase {
                 // A file that still parses must only expose in-bounds tensors.
                 for t in f.tensors { XCTAssertLessThanOrEqual(f.dataOffset + Int(t.offset) + (t.byteCount ?? 0), d.count) }
                 // And building the model and tokenizer from it either works or throws.
-                if let model = try? LlamaModel(weights: f.weights()) {
+                if let model = try? TransformerModel(weights: f.weights()) {
                     _ = try? model.forward([1, 2], cache: model.makeCache(capacity: 4))
                 }
                 if let config = try? TokenizerConfig(metadata: f.metadata, file: f.path),

@@ -3,13 +3,13 @@ import XCTest
 @testable import LowBit
 
 /// A plain scalar implementation of the Llama forward pass, written independently of
-/// `LlamaModel`: no cache, recomputes every position, f64 accumulation.
+/// `TransformerModel`: no cache, recomputes every position, f64 accumulation.
 private struct ReferenceLlama {
-    let c: LlamaConfig
+    let c: ModelConfig
     let w: [String: [Float]]
 
     init(_ weights: ModelWeights) throws {
-        c = try LlamaConfig(weights: weights)
+        c = try ModelConfig(weights: weights)
         var w: [String: [Float]] = [:]
         for t in weights.tensors { w[t.name] = t.floats() }
         self.w = w
@@ -91,7 +91,7 @@ final class LlamaForwardTests: XCTestCase {
         for tied in [false, true] {
             let path = try writeMicroModel(type: .f32, tied: tied)
             let weights = try GGUFFile.loadWeights(path: path)
-            let model = try LlamaModel(weights: weights)
+            let model = try TransformerModel(weights: weights)
             let ref = try ReferenceLlama(weights).logits(tokens)
             let cache = model.makeCache()
             let all = try model.forward(tokens, cache: cache, logits: .all, pool: ThreadPool(threads: 2))
@@ -104,7 +104,7 @@ final class LlamaForwardTests: XCTestCase {
     }
 
     func testIncrementalDecodeMatchesPrefill() throws {
-        let model = try LlamaModel(weights: GGUFFile.loadWeights(path: writeMicroModel(type: .f16)))
+        let model = try TransformerModel(weights: GGUFFile.loadWeights(path: writeMicroModel(type: .f16)))
         let c1 = model.makeCache()
         let full = try model.forward(tokens, cache: c1, logits: .last)
         let c2 = model.makeCache()
@@ -117,7 +117,7 @@ final class LlamaForwardTests: XCTestCase {
     }
 
     func testRewindingTheCacheReusesAPrefix() throws {
-        let model = try LlamaModel(weights: GGUFFile.loadWeights(path: writeMicroModel(type: .q8_0)))
+        let model = try TransformerModel(weights: GGUFFile.loadWeights(path: writeMicroModel(type: .q8_0)))
         let cache = model.makeCache()
         _ = try model.forward(Array(tokens.prefix(5)), cache: cache, logits: .none)
         let a = try model.forward([10, 11], cache: cache)
@@ -127,14 +127,14 @@ final class LlamaForwardTests: XCTestCase {
     }
 
     func testQuantizedModelsStayCloseToF32() throws {
-        let ref = try LlamaModel(weights: GGUFFile.loadWeights(path: writeMicroModel(type: .f32)))
+        let ref = try TransformerModel(weights: GGUFFile.loadWeights(path: writeMicroModel(type: .f32)))
         let base = try ref.forward(tokens, cache: ref.makeCache())
         // Cosine similarity of the logit vectors to the f32 model's (integer types also
         // quantize activations to Q8_0, as ggml does). Uniform random weights
         // through two layers are a harsh case for 4-bit RTN; garbage would score near 0.
         let floor: [GGMLType: Float] = [.f16: 0.99999, .bf16: 0.9995, .q8_0: 0.998, .q4_1: 0.85, .q4_0: 0.85]
         for (type, minCos) in floor {
-            let m = try LlamaModel(weights: GGUFFile.loadWeights(path: writeMicroModel(type: type)))
+            let m = try TransformerModel(weights: GGUFFile.loadWeights(path: writeMicroModel(type: type)))
             let l = try m.forward(tokens, cache: m.makeCache())
             let dot = zip(base, l).reduce(0) { $0 + $1.0 * $1.1 }
             let cos = dot / (base.reduce(0) { $0 + $1 * $1 }.squareRoot() * l.reduce(0) { $0 + $1 * $1 }.squareRoot())
@@ -143,7 +143,7 @@ final class LlamaForwardTests: XCTestCase {
     }
 
     func testBadInputsThrow() throws {
-        let model = try LlamaModel(weights: GGUFFile.loadWeights(path: writeMicroModel()))
+        let model = try TransformerModel(weights: GGUFFile.loadWeights(path: writeMicroModel()))
         XCTAssertThrowsError(try model.forward([5000], cache: model.makeCache())) { e in
             XCTAssertEqual(e as? ModelError, .tokenOutOfRange(token: 5000, vocabularySize: 300))
         }
@@ -155,7 +155,7 @@ final class LlamaForwardTests: XCTestCase {
 
 final class LogitLensTests: XCTestCase {
     func testLastLensRowIsTheModelsOutputAndEveryLayerIsRead() throws {
-        let model = try LlamaModel(weights: GGUFFile.loadWeights(path: writeMicroModel(type: .f32)))
+        let model = try TransformerModel(weights: GGUFFile.loadWeights(path: writeMicroModel(type: .f32)))
         let tokens: [Int32] = [1, 17, 200, 3, 99]
         let lens = try model.logitLens(tokens, cache: model.makeCache())
         XCTAssertEqual(lens.count, microConfig.layers)

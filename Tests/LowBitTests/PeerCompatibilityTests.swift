@@ -160,8 +160,8 @@ final class PeerCompatibilityTests: XCTestCase {
     func testLoadsGGUFPyModelAndMatchesNumpyForwardPass() throws {
         let fx = try Self.json("peer_llama.json")
         let weights = try GGUFFile.loadWeights(path: Self.llamaPath)
-        let model = try LlamaModel(weights: weights)
-        XCTAssertEqual(model.config, LlamaConfig(vocabSize: 300, dim: 64, layers: 2, heads: 4, kvHeads: 2, ffnDim: 96, contextLength: 64))
+        let model = try TransformerModel(weights: weights)
+        XCTAssertEqual(model.config, ModelConfig(vocabSize: 300, dim: 64, layers: 2, heads: 4, kvHeads: 2, ffnDim: 96, contextLength: 64))
 
         let tok = try TokenizerConfig(metadata: weights.metadata, file: Self.llamaPath)
         XCTAssertEqual(tok.model, .llama)

@@ -2,7 +2,7 @@ import Foundation
 @testable import LowBit
 
 /// A tiny Llama configuration for hermetic tests: GQA (4 heads, 2 KV heads), 2 layers.
-let microConfig = LlamaConfig(vocabSize: 300, dim: 64, layers: 2, heads: 4, kvHeads: 2, ffnDim: 96, contextLength: 64)
+let microConfig = ModelConfig(vocabSize: 300, dim: 64, layers: 2, heads: 4, kvHeads: 2, ffnDim: 96, contextLength: 64)
 
 /// A fresh temporary directory, removed at process exit by the OS's tmp cleaning.
 func temporaryDirectory() -> URL {

@@ -8,7 +8,7 @@ struct RunnerFixture {
     let modelPath: String
     let dataDirectory: URL
 
-    static let config = LlamaConfig(vocabSize: 300, dim: 64, layers: 2, heads: 4, kvHeads: 2, ffnDim: 96, contextLength: 512)
+    static let config = ModelConfig(vocabSize: 300, dim: 64, layers: 2, heads: 4, kvHeads: 2, ffnDim: 96, contextLength: 512)
 
     init() throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("probe-runner-\(UUID().uuidString)")

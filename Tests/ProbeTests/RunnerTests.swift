@@ -111,7 +111,7 @@ final class RunnerTests: XCTestCase {
     }
 
     func testReusableCacheFeedsOnlyTheNewTokens() throws {
-        let model = try LlamaModel(weights: GGUFFile.loadWeights(path: fixture.modelPath))
+        let model = try TransformerModel(weights: GGUFFile.loadWeights(path: fixture.modelPath))
         let cache = ReusableCache(model: model, capacity: 64, reuse: true)
         try cache.prime([1, 10, 11, 12, 13], model: model, pool: ThreadPool(threads: 1))
         XCTAssertEqual(cache.rewind(for: [1, 10, 11, 20]), 3)

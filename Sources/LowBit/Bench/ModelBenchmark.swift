@@ -26,7 +26,7 @@ public struct ModelBenchmark: Sendable {
     }
 
     /// Runs prefill and decode tests on `model` with `threads` threads, after one warm-up.
-    public func run(_ model: LlamaModel, threads: Int) throws(ModelError) -> [Result] {
+    public func run(_ model: any LanguageModel, threads: Int) throws(ModelError) -> [Result] {
         let pool = ThreadPool(threads: threads)
         let vocab = Int32(model.config.vocabSize)
         let prompt = (0..<promptTokens).map { Int32(($0 * 7919 + 13) % Int(vocab)) }

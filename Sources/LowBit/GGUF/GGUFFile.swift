@@ -67,7 +67,7 @@ public final class GGUFFile: @unchecked Sendable {
         var alignment = 32
         if let a = metadata["general.alignment"] {
             guard let v = a.intValue, v > 0, v <= 1 << 20, v & (v - 1) == 0 else {
-                throw .invalidMetadata(file: file, key: "general.alignment", reason: "must be a power of two, got \(a)")
+                throw .invalidMetadata(file: file, key: "general.alignment", reason: "must be a power of two, got \(a.abbreviated())")
             }
             alignment = v
         }

@@ -83,6 +83,22 @@ public indirect enum GGUFValue: Sendable, Equatable {
         return nil
     }
 
+    /// A short rendering for messages and listings, bounded in length whatever the value:
+    /// strings are cut at 120 characters, arrays show their element type, count and first
+    /// `elements` elements.
+    public func abbreviated(elements: Int = 8) -> String {
+        switch self {
+        case let .string(s): return "\"\(s.count > 120 ? String(s.prefix(120)) + "…" : s)\""
+        case let .array(t, xs):
+            let head = xs.prefix(elements).map { $0.abbreviated(elements: 2) }.joined(separator: ", ")
+            return "[\(t)] × \(xs.count): [\(head)\(xs.count > elements ? ", …" : "")]"
+        case let .bool(b): return String(b)
+        case let .float32(f): return String(f)
+        case let .float64(f): return String(f)
+        default: return intValue.map(String.init) ?? "?"
+        }
+    }
+
     /// A Foundation-compatible JSON object (numbers, strings, bools, arrays).
     public var jsonObject: Any {
         switch self {

@@ -51,18 +51,18 @@ public struct Generation: Sendable {
 /// Runs prompt → prefill → sample/decode loops on a model with its tokenizer, streaming text
 /// that is always whole UTF-8 and never includes a stop string.
 public struct Generator: Sendable {
-    public let model: LlamaModel
+    public let model: any LanguageModel
     public let tokenizer: Tokenizer
     public let pool: ThreadPool
 
-    public init(model: LlamaModel, tokenizer: Tokenizer, pool: ThreadPool) {
+    public init(model: any LanguageModel, tokenizer: Tokenizer, pool: ThreadPool) {
         self.model = model
         self.tokenizer = tokenizer
         self.pool = pool
     }
 
     /// Creates a generator for `model` with the tokenizer from its metadata.
-    public init(model: LlamaModel, threads: Int = 1) throws {
+    public init(model: any LanguageModel, threads: Int = 1) throws {
         let config = try TokenizerConfig(metadata: model.weights.metadata, file: model.weights.source)
         self.init(model: model, tokenizer: try Tokenizer(config: config), pool: ThreadPool(threads: threads))
     }

@@ -6,37 +6,51 @@ import Kernels
 /// One scratch per cache keeps concurrent forward passes on different caches independent
 /// (forward passes on the same cache are sequential by nature).
 final class ForwardScratch {
+    /// Row widths of the buffers.
+    struct Widths: Hashable {
+        /// Residual stream.
+        var dim: Int
+        /// Queries (`heads · headDim`).
+        var q: Int
+        /// Keys (`kvHeads · headDim`).
+        var k: Int
+        /// Values (`kvHeads · valueDim`).
+        var v: Int
+        /// Attention output (`heads · valueDim`).
+        var att: Int
+        /// FFN hidden width.
+        var ffn: Int
+        /// FFN up-projection output (`ffn`, or `2 · ffn` when gate and up are fused).
+        var up: Int
+    }
+
+    let widths: Widths
     private(set) var tokens = 0
     private(set) var positions = 0
     private(set) var threads = 0
-    let dim: Int, kvDim: Int, ffnDim: Int
 
     /// `[tokens, dim]` residual stream.
     private(set) var x = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
     /// `[tokens, dim]` normed rows.
     private(set) var xn = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
-    /// `[tokens, dim]` queries.
+    /// `[tokens, q]` queries.
     private(set) var q = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
-    /// `[tokens, kvDim]` keys.
+    /// `[tokens, k]` keys.
     private(set) var k = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
-    /// `[tokens, kvDim]` values.
+    /// `[tokens, v]` values.
     private(set) var v = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
-    /// `[tokens, dim]` attention output.
+    /// `[tokens, att]` attention output.
     private(set) var att = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
     /// `[tokens, dim]` projection output.
     private(set) var proj = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
-    /// `[tokens, ffnDim]` gate, then SwiGLU output.
+    /// `[tokens, ffn]` gate, then the gated activation.
     private(set) var gate = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
-    /// `[tokens, ffnDim]` up projection.
+    /// `[tokens, up]` up projection.
     private(set) var up = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
     /// `[threads, positions]` attention scores, one row per pool thread.
     private(set) var scores = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
 
-    init(dim: Int, kvDim: Int, ffnDim: Int) {
-        self.dim = dim
-        self.kvDim = kvDim
-        self.ffnDim = ffnDim
-    }
+    init(_ widths: Widths) { self.widths = widths }
 
     deinit { release() }
 
@@ -50,9 +64,10 @@ final class ForwardScratch {
                 b.initialize(repeating: 0)
                 return b
             }
-            x = make(t * dim); xn = make(t * dim); q = make(t * dim); att = make(t * dim); proj = make(t * dim)
-            k = make(t * kvDim); v = make(t * kvDim)
-            gate = make(t * ffnDim); up = make(t * ffnDim)
+            let w = widths
+            x = make(t * w.dim); xn = make(t * w.dim); proj = make(t * w.dim)
+            q = make(t * w.q); k = make(t * w.k); v = make(t * w.v); att = make(t * w.att)
+            gate = make(t * w.ffn); up = make(t * w.up)
         }
         if p > positions || n > threads {
             if scores.baseAddress != nil { scores.deallocate() }

@@ -1,10 +1,14 @@
 /// Keys and values of every layer for the positions processed so far.
 ///
-/// Layout per layer: `[capacity, kvDim]` row-major, for keys and values separately. Setting
-/// ``length`` back rewinds the cache, so a shared prompt prefix can be computed once and reused.
+/// Layout per layer: `[capacity, keyWidth]` keys and `[capacity, valueWidth]` values,
+/// row-major. Setting ``length`` back rewinds the cache, so a shared prompt prefix can be
+/// computed once and reused.
 public final class KVCache: @unchecked Sendable {
     public let layers: Int
-    public let kvDim: Int
+    /// Key elements per position (`kvHeads · headDim`).
+    public let keyWidth: Int
+    /// Value elements per position (`kvHeads · valueDim`).
+    public let valueWidth: Int
     /// Maximum number of positions.
     public let capacity: Int
     /// Number of positions filled. May be lowered to rewind; never raised by hand past what
@@ -14,16 +18,22 @@ public final class KVCache: @unchecked Sendable {
     /// Activation buffers of the forward passes over this cache (see ``ForwardScratch``).
     private var forwardScratch: ForwardScratch?
 
-    // [layers, capacity, kvDim]
+    // [layers, capacity, keyWidth] and [layers, capacity, valueWidth]
     let keys: UnsafeMutableBufferPointer<Float>
     let values: UnsafeMutableBufferPointer<Float>
 
-    public init(layers: Int, kvDim: Int, capacity: Int) {
+    /// A cache whose keys and values are both `kvDim` wide (Llama).
+    public convenience init(layers: Int, kvDim: Int, capacity: Int) {
+        self.init(layers: layers, keyWidth: kvDim, valueWidth: kvDim, capacity: capacity)
+    }
+
+    public init(layers: Int, keyWidth: Int, valueWidth: Int, capacity: Int) {
         self.layers = layers
-        self.kvDim = kvDim
+        self.keyWidth = keyWidth
+        self.valueWidth = valueWidth
         self.capacity = capacity
-        keys = .allocate(capacity: max(1, layers * capacity * kvDim))
-        values = .allocate(capacity: max(1, layers * capacity * kvDim))
+        keys = .allocate(capacity: max(1, layers * capacity * keyWidth))
+        values = .allocate(capacity: max(1, layers * capacity * valueWidth))
         keys.initialize(repeating: 0)
         values.initialize(repeating: 0)
     }
@@ -35,20 +45,20 @@ public final class KVCache: @unchecked Sendable {
 
     /// A copy of the first ``length`` positions, with the same capacity.
     public func copy() -> KVCache {
-        let c = KVCache(layers: layers, kvDim: kvDim, capacity: capacity)
+        let c = KVCache(layers: layers, keyWidth: keyWidth, valueWidth: valueWidth, capacity: capacity)
         for l in 0..<layers {
-            let base = l * capacity * kvDim, n = length * kvDim
-            (c.keys.baseAddress! + base).update(from: keys.baseAddress! + base, count: n)
-            (c.values.baseAddress! + base).update(from: values.baseAddress! + base, count: n)
+            let kb = l * capacity * keyWidth, vb = l * capacity * valueWidth
+            (c.keys.baseAddress! + kb).update(from: keys.baseAddress! + kb, count: length * keyWidth)
+            (c.values.baseAddress! + vb).update(from: values.baseAddress! + vb, count: length * valueWidth)
         }
         c.length = length
         return c
     }
 
     /// This cache's forward-pass buffers for a model of these widths.
-    func scratch(dim: Int, kvDim: Int, ffnDim: Int) -> ForwardScratch {
-        if let s = forwardScratch, s.dim == dim, s.kvDim == kvDim, s.ffnDim == ffnDim { return s }
-        let s = ForwardScratch(dim: dim, kvDim: kvDim, ffnDim: ffnDim)
+    func scratch(_ widths: ForwardScratch.Widths) -> ForwardScratch {
+        if let s = forwardScratch, s.widths == widths { return s }
+        let s = ForwardScratch(widths)
         forwardScratch = s
         return s
     }
@@ -56,12 +66,12 @@ public final class KVCache: @unchecked Sendable {
     /// Keys of layer `layer`, position `pos`.
     @inline(__always)
     func keyRow(_ layer: Int, _ pos: Int) -> UnsafeMutablePointer<Float> {
-        keys.baseAddress! + (layer * capacity + pos) * kvDim
+        keys.baseAddress! + (layer * capacity + pos) * keyWidth
     }
 
     /// Values of layer `layer`, position `pos`.
     @inline(__always)
     func valueRow(_ layer: Int, _ pos: Int) -> UnsafeMutablePointer<Float> {
-        values.baseAddress! + (layer * capacity + pos) * kvDim
+        values.baseAddress! + (layer * capacity + pos) * valueWidth
     }
 }

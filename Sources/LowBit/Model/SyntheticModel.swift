@@ -13,19 +13,19 @@ public enum SyntheticModel {
         case llama2_7B = "7b"
 
         /// The configuration, with a 32000-token vocabulary.
-        public var config: LlamaConfig {
+        public var config: ModelConfig {
             switch self {
-            case .stories15M: LlamaConfig(vocabSize: 32000, dim: 288, layers: 6, heads: 6, kvHeads: 6, ffnDim: 768, contextLength: 256)
-            case .stories110M: LlamaConfig(vocabSize: 32000, dim: 768, layers: 12, heads: 12, kvHeads: 12, ffnDim: 2048, contextLength: 1024)
-            case .tinyLlama1B: LlamaConfig(vocabSize: 32000, dim: 2048, layers: 22, heads: 32, kvHeads: 4, ffnDim: 5632, contextLength: 2048)
-            case .llama2_7B: LlamaConfig(vocabSize: 32000, dim: 4096, layers: 32, heads: 32, kvHeads: 32, ffnDim: 11008, contextLength: 4096)
+            case .stories15M: ModelConfig(vocabSize: 32000, dim: 288, layers: 6, heads: 6, kvHeads: 6, ffnDim: 768, contextLength: 256)
+            case .stories110M: ModelConfig(vocabSize: 32000, dim: 768, layers: 12, heads: 12, kvHeads: 12, ffnDim: 2048, contextLength: 1024)
+            case .tinyLlama1B: ModelConfig(vocabSize: 32000, dim: 2048, layers: 22, heads: 32, kvHeads: 4, ffnDim: 5632, contextLength: 2048)
+            case .llama2_7B: ModelConfig(vocabSize: 32000, dim: 4096, layers: 32, heads: 32, kvHeads: 32, ffnDim: 11008, contextLength: 4096)
             }
         }
     }
 
     /// The tensor names and GGUF shapes (innermost first) of a Llama model with `config`.
     /// `tied` omits `output.weight`.
-    public static func tensorLayout(_ c: LlamaConfig, tied: Bool) -> [(name: String, shape: [Int])] {
+    public static func tensorLayout(_ c: ModelConfig, tied: Bool) -> [(name: String, shape: [Int])] {
         var out: [(String, [Int])] = [("token_embd.weight", [c.dim, c.vocabSize])]
         for i in 0..<c.layers {
             let p = "blk.\(i)."
@@ -52,7 +52,7 @@ public enum SyntheticModel {
     ///
     /// - Throws: ``KernelError`` when a row length is not a multiple of `type`'s block size.
     public static func make(
-        config c: LlamaConfig, type: GGMLType, seed: UInt64, tied: Bool = false,
+        config c: ModelConfig, type: GGMLType, seed: UInt64, tied: Bool = false,
         tokenizer: TokenizerConfig? = nil, name: String = "synthetic"
     ) throws(KernelError) -> ModelWeights {
         var md = GGUFMetadata()

@@ -7,7 +7,7 @@ import LowBit
 struct CellEvaluator {
     let spec: ModelSpec
     let precision: String
-    let model: LlamaModel
+    let model: any LanguageModel
     let tokenizer: Tokenizer
     let data: PreparedData
     let configuration: ProbeRunConfiguration

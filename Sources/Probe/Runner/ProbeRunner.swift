@@ -4,7 +4,7 @@ import LowBit
 /// Runs the MUSE probe over every model × precision and assembles a ``ProbeReport``.
 ///
 /// For each cell it quantizes the model in memory with `Quantizer` (the same conversion as
-/// `lowbit quantize`: 1-D norms stay f32), builds a `LlamaModel`, and measures (REFERENCE §2):
+/// `lowbit quantize`: 1-D norms stay f32), builds the model (`loadModel`), and measures (REFERENCE §2):
 ///
 /// ```
 /// M1 VerbMem        greedy 128 new tokens; 100·mean ROUGE-L F1 vs gt cut to 128 tokens
@@ -63,7 +63,7 @@ public struct ProbeRunner: Sendable {
             let context: Int
             do {
                 weights = try GGUFFile.loadWeights(path: spec.path)
-                context = try LlamaConfig(weights: weights).contextLength
+                context = try ModelConfig(weights: weights).contextLength
                 tokenizer = try Tokenizer(config: TokenizerConfig(metadata: weights.metadata, file: spec.path))
             } catch {
                 throw .model(path: spec.path, message: "\(error)")
@@ -81,10 +81,10 @@ public struct ProbeRunner: Sendable {
         for subject in subjects {
             for type in c.precisions {
                 tracker.beginCell(cells.count, label: "\(subject.spec.name) @ \(type.name)")
-                let model: LlamaModel
+                let model: any LanguageModel
                 do {
                     let quantized = try Quantizer.quantize(subject.weights, to: type, computeRMSE: false).weights
-                    model = try LlamaModel(weights: quantized)
+                    model = try loadModel(quantized)
                 } catch {
                     throw .model(path: subject.spec.path, message: "as \(type.name): \(error)")
                 }

@@ -17,7 +17,7 @@ final class ReusableCache: @unchecked Sendable {
     private(set) var held: [Int32] = []
 
     /// Creates an empty cache of `capacity` positions for `model`.
-    init(model: LlamaModel, capacity: Int, reuse: Bool) {
+    init(model: any LanguageModel, capacity: Int, reuse: Bool) {
         cache = model.makeCache(capacity: capacity)
         self.reuse = reuse
     }
@@ -35,7 +35,7 @@ final class ReusableCache: @unchecked Sendable {
     }
 
     /// Prefills `tokens` from position 0 (or what is already held), without logits.
-    func prime(_ tokens: [Int32], model: LlamaModel, pool: ThreadPool) throws(ModelError) {
+    func prime(_ tokens: [Int32], model: any LanguageModel, pool: ThreadPool) throws(ModelError) {
         guard !tokens.isEmpty else { return }
         let start = rewind(for: tokens)
         _ = try model.forward(Array(tokens[start...]), cache: cache, logits: .none, pool: pool)

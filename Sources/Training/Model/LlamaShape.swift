@@ -1,13 +1,13 @@
 import LowBit
 
-/// The hyper-parameters of a trainable Llama: the same ``LlamaConfig`` the runtime reads
+/// The hyper-parameters of a trainable Llama: the same ``ModelConfig`` the runtime reads
 /// from GGUF, so a trained model and the model that runs it cannot disagree.
 ///
 /// The trainer always ties the output head to `token_embd.weight` (no `output.weight`
 /// tensor), which is how llama.cpp treats a GGUF file without an output tensor.
-public typealias LlamaShape = LlamaConfig
+public typealias LlamaShape = ModelConfig
 
-extension LlamaConfig {
+extension ModelConfig {
     /// Checks that the sizes describe a buildable model.
     ///
     /// - Throws: `TrainingError.invalidShape` naming the first violated constraint.

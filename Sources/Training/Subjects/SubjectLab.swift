@@ -85,7 +85,7 @@ public enum SubjectLab {
     /// - Throws: ``TrainingError`` or ``ModelError`` when the model does not fit the
     ///   trainable architecture (tied head, llama).
     public static func parameters(from weights: ModelWeights) throws -> LlamaParameters {
-        let shape = try LlamaConfig(weights: weights)
+        let shape = try ModelConfig(weights: weights)
         var tensors: [String: [Float]] = [:]
         for t in weights.tensors where t.name != "output.weight" { tensors[t.name] = t.floats() }
         return try LlamaParameters(shape: shape, tensors: tensors)
@@ -149,7 +149,7 @@ extension SubjectLab {
         of weights: ModelWeights, corpus: FactCorpus, threads: Int
     ) throws -> (forget: Double, retain: Double) {
         let muse = corpus.museExport()
-        let generator = try Generator(model: LlamaModel(weights: weights), threads: threads)
+        let generator = try Generator(model: loadModel(weights), threads: threads)
         return (try KnowledgeCheck(examples: muse.forgetQAICL).accuracy(muse.forgetQA, generator: generator),
                 try KnowledgeCheck(examples: muse.retainQAICL).accuracy(muse.retainQA, generator: generator))
     }

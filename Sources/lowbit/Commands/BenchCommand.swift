@@ -37,7 +37,7 @@ enum BenchCommand: Command {
         let threads = try args.intList("--threads") ?? [1]
         guard threads.allSatisfy({ (1...256).contains($0) }) else { throw UsageError("--threads values must be in 1...256") }
         let weights = try GGUFFile.loadWeights(path: path)
-        let model = try LlamaModel(weights: weights)
+        let model = try loadModel(weights)
         let types = Dictionary(grouping: weights.tensors.filter { $0.shape.count == 2 }, by: \.type).mapValues(\.count)
         let mainType = types.max { $0.value < $1.value }?.key.name ?? "?"
         var results: [ModelBenchmark.Result] = []

@@ -38,7 +38,7 @@ enum InspectCommand: Command {
         }
         Console.out("\(file.path): GGUF v\(file.version), \(file.metadata.entries.count) metadata keys, \(file.tensors.count) tensors, alignment \(file.alignment), data at \(file.dataOffset)")
         Console.out("\nMETADATA")
-        for (k, v) in file.metadata.entries { Console.out("  \(k) = \(summarize(v))") }
+        for (k, v) in file.metadata.entries { Console.out("  \(k) = \(v.abbreviated())") }
         Console.out("\nTENSORS")
         let w = max(4, file.tensors.map(\.name.count).max() ?? 4)
         let tw = max(5, file.tensors.map(\.type.name.count).max() ?? 5)
@@ -57,19 +57,6 @@ enum InspectCommand: Command {
         }
         Console.out("\n  total tensor data: \(total) bytes (\(String(format: "%.2f", Double(total) / 1_048_576)) MiB)")
         return 0
-    }
-
-    static func summarize(_ v: GGUFValue) -> String {
-        switch v {
-        case let .string(s): return "\"\(s.count > 120 ? String(s.prefix(120)) + "…" : s)\""
-        case let .array(t, xs):
-            let head = xs.prefix(8).map(summarize).joined(separator: ", ")
-            return "[\(t)] × \(xs.count): [\(head)\(xs.count > 8 ? ", …" : "")]"
-        default:
-            if let i = v.intValue { return String(i) }
-            if let b = v.boolValue { return String(b) }
-            return v.doubleValue.map { String($0) } ?? "?"
-        }
     }
 }
 

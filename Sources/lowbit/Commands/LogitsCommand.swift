@@ -26,7 +26,7 @@ enum LogitsCommand: Command {
         let path = try args.required("--model")
         guard let ids = try args.intList("--tokens"), !ids.isEmpty else { throw UsageError("--tokens needs at least one id") }
         let threads = try args.int("--threads", default: 1, range: 1...256)!
-        let model = try LlamaModel(weights: GGUFFile.loadWeights(path: path))
+        let model = try loadModel(GGUFFile.loadWeights(path: path))
         let tokens = ids.map { Int32(clamping: $0) }
         let logits = try model.forward(tokens, cache: model.makeCache(capacity: tokens.count), pool: ThreadPool(threads: threads))
         if args.flag("--json") {

@@ -46,7 +46,7 @@ enum RunCommand: Command {
         if args.flag("--no-bos") { options.addBOS = false }
         let threads = try args.int("--threads", default: 1, range: 1...256)!
 
-        let model = try LlamaModel(weights: GGUFFile.loadWeights(path: path))
+        let model = try loadModel(GGUFFile.loadWeights(path: path))
         let generator = try Generator(model: model, threads: threads)
         let g = try generator.generate(prompt: prompt, options: options) { text in
             FileHandle.standardOutput.write(Data(text.utf8))
