@@ -43,7 +43,8 @@ public enum Attention {
     ///   - first: the first key position this query sees.
     ///   - positions: one past the last key position (the query's own position + 1).
     ///   - out: `[heads, valueDim]`; only head `head`'s slice is written.
-    ///   - scores: scratch of at least `positions` floats.
+    ///   - scores: at least `positions` floats; on return `scores[first..<positions]` holds
+    ///     the attention probabilities (what training keeps for the backward pass).
     public static func attendHead(
         _ head: Int, query: UnsafeBufferPointer<Float>, keys: UnsafeBufferPointer<Float>,
         values: UnsafeBufferPointer<Float>, first: Int, positions: Int, settings a: Settings,
@@ -85,7 +86,8 @@ public enum Attention {
         let o = out.baseAddress! + head * a.valueDim
         for i in 0..<a.valueDim { o[i] = 0 }
         for p in first..<positions {
-            let w = s[p] * inv
+            s[p] *= inv
+            let w = s[p]
             let vp = v + p * vDim
             for i in 0..<a.valueDim { o[i] = o[i].addingProduct(w, vp[i]) }
         }

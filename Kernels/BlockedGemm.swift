@@ -18,13 +18,18 @@ enum BlockedGemm {
 
     static func run<F: WeightFormat>(
         _: F.Type, w: UnsafeRawPointer, rowBytes: Int, rows: Int, cols: Int,
-        x: UnsafePointer<Float>, tokens: Int, y: UnsafeMutablePointer<Float>, pool: ThreadPool?
+        x: UnsafePointer<Float>, tokens: Int, y: UnsafeMutablePointer<Float>, pool: ThreadPool?,
+        accumulate: Bool = false, transposedX: Bool = false
     ) {
         let panels = (tokens + panelTokens - 1) / panelTokens
         let packed = UnsafeMutablePointer<Float>.allocate(capacity: panels * cols * panelTokens)
         defer { packed.deallocate() }
         packed.initialize(repeating: 0, count: panels * cols * panelTokens)
-        packActivations(F.Activations.self, x, tokens: tokens, cols: cols, into: packed)
+        if transposedX {
+            packTransposed(x, tokens: tokens, cols: cols, into: packed)
+        } else {
+            packActivations(F.Activations.self, x, tokens: tokens, cols: cols, into: packed)
+        }
 
         let tiles = (rows + tileRows - 1) / tileRows
         let pk = UncheckedBox(UnsafePointer(packed)), wk = UncheckedBox(w), yk = UncheckedBox(y)
@@ -54,7 +59,8 @@ enum BlockedGemm {
                         rowPtr[0], rowPtr[1], rowPtr[2], rowPtr[3], rowPtr[4], rowPtr[5],
                         pk.value + p * cols * panelTokens, cols: cols,
                         y: yk.value, ldy: rows, row0: r0, rowCount: n,
-                        token0: p * panelTokens, tokenCount: min(panelTokens, tokens - p * panelTokens))
+                        token0: p * panelTokens, tokenCount: min(panelTokens, tokens - p * panelTokens),
+                        accumulate: accumulate)
                 }
             }
         }
@@ -75,18 +81,41 @@ enum BlockedGemm {
         }
     }
 
-    /// `y[token0 + j, row0 + i] = Σ_c w_i[c] · panel[c][j]` for a 6 × 16 tile, storing only
-    /// the `rowCount × tokenCount` valid corner.
+    /// Packs `x` given as `xᵀ` (`[cols, tokens]`, f32, used as is) into `[panel][c][16]`.
+    static func packTransposed(_ xt: UnsafePointer<Float>, tokens: Int, cols: Int, into packed: UnsafeMutablePointer<Float>) {
+        for c in 0..<cols {
+            let src = xt + c * tokens
+            for t in 0..<tokens { packed[(t / panelTokens) * cols * panelTokens + c * panelTokens + t % panelTokens] = src[t] }
+        }
+    }
+
+    /// `y[token0 + j, row0 + i] (+)= Σ_c w_i[c] · panel[c][j]` for a 6 × 16 tile, storing
+    /// (or adding, with `accumulate`) only the `rowCount × tokenCount` valid corner.
     @inline(__always)
     static func microKernel(
         _ w0: UnsafePointer<Float>, _ w1: UnsafePointer<Float>, _ w2: UnsafePointer<Float>,
         _ w3: UnsafePointer<Float>, _ w4: UnsafePointer<Float>, _ w5: UnsafePointer<Float>,
         _ panel: UnsafePointer<Float>, cols: Int,
-        y: UnsafeMutablePointer<Float>, ldy: Int, row0: Int, rowCount: Int, token0: Int, tokenCount: Int
+        y: UnsafeMutablePointer<Float>, ldy: Int, row0: Int, rowCount: Int, token0: Int, tokenCount: Int,
+        accumulate: Bool
     ) {
         var c00 = SIMD8<Float>(), c01 = SIMD8<Float>(), c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
         var c20 = SIMD8<Float>(), c21 = SIMD8<Float>(), c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
         var c40 = SIMD8<Float>(), c41 = SIMD8<Float>(), c50 = SIMD8<Float>(), c51 = SIMD8<Float>()
+        if accumulate {
+            // Start each chain from y, so that accumulating adds every product to y in
+            // column order, exactly as a scalar `y += w·x` loop would.
+            withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 12) { acc in
+                let a = UnsafeMutableRawPointer(acc.baseAddress!)
+                a.initializeMemory(as: Float.self, repeating: 0, count: 96)
+                for i in 0..<rowCount {
+                    let src = y + token0 * ldy + row0 + i
+                    for j in 0..<tokenCount { a.storeBytes(of: src[j * ldy], toByteOffset: 4 * (16 * i + j), as: Float.self) }
+                }
+                c00 = acc[0]; c01 = acc[1]; c10 = acc[2]; c11 = acc[3]; c20 = acc[4]; c21 = acc[5]
+                c30 = acc[6]; c31 = acc[7]; c40 = acc[8]; c41 = acc[9]; c50 = acc[10]; c51 = acc[11]
+            }
+        }
         var xp = panel
         for c in 0..<cols {
             let x0 = load8(xp), x1 = load8(xp + 8)

@@ -4,16 +4,20 @@ import Foundation
 public enum VectorOps {
     /// RMSNorm: `y[i] = x[i] / sqrt(mean(x²) + eps) · weight[i]`, with the sum in f32 as
     /// ggml computes it.
+    ///
+    /// - Returns: `1 / sqrt(mean(x²) + eps)`, which the backward pass needs.
+    @discardableResult
     public static func rmsNorm(
         _ x: UnsafeBufferPointer<Float>, weight: UnsafeBufferPointer<Float>, eps: Float,
         into y: UnsafeMutableBufferPointer<Float>
-    ) {
+    ) -> Float {
         let n = x.count
         precondition(weight.count == n && y.count == n, "rmsNorm: shape mismatch")
         var ss: Float = 0
         for i in 0..<n { ss = ss.addingProduct(x[i], x[i]) }
         let scale = 1 / (ss / Float(n) + eps).squareRoot()
         for i in 0..<n { y[i] = x[i] * scale * weight[i] }
+        return scale
     }
 
     /// `y[i] += x[i]` (the residual add).

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// Losses on the logits of the last forward pass. Each `add…` function returns the loss
 /// value and adds `scale · ∂loss/∂logits` into the logit-gradient buffer that `backward`
@@ -10,12 +11,12 @@ extension LlamaGraph {
     /// The logits of row `r` (`vocabSize` floats).
     public func logits(row r: Int) -> [Float] {
         let V = shape.vocabSize
-        return Array(UnsafeBufferPointer(start: logitBuffer.pointer + r * V, count: V))
+        return Array(logitBuffer.prefix(rows * V)[(r * V)..<((r + 1) * V)])
     }
 
     /// All logits of the current batch, `[rows, vocabSize]` row-major.
     public func allLogits() -> [Float] {
-        Array(UnsafeBufferPointer(start: logitBuffer.pointer, count: rows * shape.vocabSize))
+        Array(logitBuffer.prefix(rows * shape.vocabSize))
     }
 
     /// The rows that belong to sequence `s` of the current batch.
@@ -28,8 +29,8 @@ extension LlamaGraph {
 
     /// `log Σ exp(logits)` of one row, in Double.
     @inline(__always)
-    func logSumExp(_ row: UnsafePointer<Float>) -> Double {
-        let V = shape.vocabSize
+    func logSumExp(_ row: UnsafeBufferPointer<Float>) -> Double {
+        let V = row.count
         var mx = -Float.infinity
         for i in 0..<V { mx = max(mx, row[i]) }
         var sum = 0.0
@@ -60,18 +61,18 @@ extension LlamaGraph {
         let count = maskedRows
         guard count > 0 else { return 0 }
         let V = shape.vocabSize, targets = batch.targets
-        let lg = logitBuffer.pointer, dl = dLogitBuffer.pointer
+        let lg = UnsafeBufferPointer(logitBuffer.prefix(rows * V)), dl = UncheckedBox(dLogitBuffer.prefix(rows * V))
         let coef = scale / Float(count)
         let losses = perMaskedRow { r in
-            let row = lg + r * V, drow = dl + r * V
+            let row = UnsafeBufferPointer(rebasing: lg[(r * V)..<((r + 1) * V)])
+            let drow = UnsafeMutableBufferPointer(rebasing: dl.value[(r * V)..<((r + 1) * V)])
             let t = Int(targets[r])
             guard coef != 0 else { return logSumExp(row) - Double(row[t]) }
             // One exp per logit: park exp(x − max) in the gradient row's slack, then scale.
             var mx = -Float.infinity
             for i in 0..<V { mx = max(mx, row[i]) }
             var sum = 0.0
-            let e = UnsafeMutablePointer<Float>.allocate(capacity: V)
-            defer { e.deallocate() }
+            var e = [Float](repeating: 0, count: V)
             for i in 0..<V {
                 let x = expf(row[i] - mx)
                 e[i] = x
@@ -88,9 +89,9 @@ extension LlamaGraph {
     /// Per-sequence log-probability `log π(y|x) = Σ log p(target)` over masked rows.
     public func sequenceLogProbs() -> [Double] {
         let V = shape.vocabSize, targets = batch.targets
-        let lg = logitBuffer.pointer
+        let lg = UnsafeBufferPointer(logitBuffer.prefix(rows * V))
         let perRow = perMaskedRow { r in
-            let row = lg + r * V
+            let row = UnsafeBufferPointer(rebasing: lg[(r * V)..<((r + 1) * V)])
             return Double(row[Int(targets[r])]) - logSumExp(row)
         }
         var out = [Double](repeating: 0, count: batch.sequenceCount)
@@ -102,11 +103,12 @@ extension LlamaGraph {
     /// masked log-probability (`∂/∂logits = onehot(target) − softmax`).
     public func addSequenceLogProbGradient(coefficients: [Double]) {
         let V = shape.vocabSize, targets = batch.targets, seqOfRow = batch.sequenceOfRow
-        let lg = logitBuffer.pointer, dl = dLogitBuffer.pointer
+        let lg = UnsafeBufferPointer(logitBuffer.prefix(rows * V)), dl = UncheckedBox(dLogitBuffer.prefix(rows * V))
         _ = perMaskedRow { r in
             let c = Float(coefficients[seqOfRow[r]])
             guard c != 0 else { return 0 }
-            let row = lg + r * V, drow = dl + r * V
+            let row = UnsafeBufferPointer(rebasing: lg[(r * V)..<((r + 1) * V)])
+            let drow = UnsafeMutableBufferPointer(rebasing: dl.value[(r * V)..<((r + 1) * V)])
             let lsef = Float(logSumExp(row))
             for i in 0..<V { drow[i] -= c * expf(row[i] - lsef) }
             drow[Int(targets[r])] += c
@@ -126,12 +128,13 @@ extension LlamaGraph {
         let count = maskedRows, V = shape.vocabSize
         guard count > 0 else { return 0 }
         precondition(referenceLogits.count == rows * V, "addKLDivergence: reference logits have the wrong size")
-        let lg = logitBuffer.pointer, dl = dLogitBuffer.pointer
+        let lg = UnsafeBufferPointer(logitBuffer.prefix(rows * V)), dl = UncheckedBox(dLogitBuffer.prefix(rows * V))
         let coef = scale / Float(count)
-        let perRow = referenceLogits.withUnsafeBufferPointer { rp in
-            let ref = rp.baseAddress!
-            return perMaskedRow { r in
-                let row = lg + r * V, rrow = ref + r * V, drow = dl + r * V
+        let perRow = referenceLogits.withUnsafeBufferPointer { ref in
+            perMaskedRow { r in
+                let row = UnsafeBufferPointer(rebasing: lg[(r * V)..<((r + 1) * V)])
+                let rrow = UnsafeBufferPointer(rebasing: ref[(r * V)..<((r + 1) * V)])
+                let drow = UnsafeMutableBufferPointer(rebasing: dl.value[(r * V)..<((r + 1) * V)])
                 let lse = logSumExp(row), lseRef = logSumExp(rrow)
                 let lsef = Float(lse), lseRefF = Float(lseRef)
                 var kl = 0.0

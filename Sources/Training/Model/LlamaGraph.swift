@@ -3,6 +3,12 @@ import Kernels
 /// The differentiable Llama: a forward pass over a batch of packed sequences that keeps
 /// its activations, and an explicit reverse-mode backward pass (llama2.c / llm.c style).
 ///
+/// It reads the same ``ModelConfig`` and ``Architecture`` description the runtime reads,
+/// and computes with Kernels' kernels: the runtime's blocked GEMM (``MatrixProducts``), its
+/// RMSNorm, SwiGLU, ``RoPE`` and per-head attention (``CausalAttention``), plus their
+/// backward passes. So the model a trainer writes and the model the runtime runs compute
+/// the same function.
+///
 /// One graph is a reusable workspace for one shape. Call `forward(_:sequences:)`, read or
 /// score the logits (see `LlamaGraph+Losses.swift`, which also fills the logit gradients),
 /// then call `backward(_:into:)` to add the parameter gradients into a flat buffer laid out
@@ -12,7 +18,9 @@ public final class LlamaGraph {
     public let shape: LlamaShape
     let layout: ParameterLayout
     let pool: ThreadPool
-    let rope: RoPETable
+    let rope: RoPE
+    /// `[positions, ropeDims]` interleaved cos, sin per position (``RoPE/angles(position:into:)``).
+    let angles: [Float]
 
     var batch = PackedBatch.empty
     var geometry = AttentionGeometry(heads: 1, kvHeads: 1, headDim: 2, offsets: [], lengths: [])
@@ -56,7 +64,16 @@ public final class LlamaGraph {
         self.shape = shape
         layout = ParameterLayout(shape: shape)
         pool = ThreadPool(threads: threads)
-        rope = RoPETable(headDim: shape.headDim, positions: shape.contextLength, base: shape.ropeBase)
+        let rope = RoPE(dims: shape.ropeDims, layout: shape.family?.ropeLayout ?? .normal, base: shape.ropeBase,
+                        scale: shape.ropeScale, mscale: shape.ropeAttentionFactor)
+        self.rope = rope
+        var angles = [Float](repeating: 0, count: shape.contextLength * shape.ropeDims)
+        angles.withUnsafeMutableBufferPointer { a in
+            for p in 0..<shape.contextLength {
+                rope.angles(position: p, into: UnsafeMutableBufferPointer(rebasing: a[(p * shape.ropeDims)..<((p + 1) * shape.ropeDims)]))
+            }
+        }
+        self.angles = angles
         for _ in 0..<shape.layers {
             xIn.append(FloatBuffer()); invA.append(FloatBuffer()); xnA.append(FloatBuffer())
             q.append(FloatBuffer()); k.append(FloatBuffer()); v.append(FloatBuffer())
@@ -88,44 +105,42 @@ public final class LlamaGraph {
         geometry = AttentionGeometry(
             heads: s.heads, kvHeads: s.kvHeads, headDim: s.headDim,
             offsets: batch.offsets, lengths: batch.lengths)
-        parameters.values.withUnsafeBufferPointer { wp in
-            let w = wp.baseAddress!
-            func t(_ i: Int) -> UnsafePointer<Float> { w + layout.entries[i].offset }
+        parameters.values.withUnsafeBufferPointer { w in
+            func t(_ i: Int) -> UnsafeBufferPointer<Float> { UnsafeBufferPointer(rebasing: w[layout.entries[i].range]) }
+            func mm(_ x: UnsafeMutableBufferPointer<Float>, _ wi: Int, _ y: UnsafeMutableBufferPointer<Float>, _ inDim: Int, _ outDim: Int) {
+                MatrixProducts.forward(x: UnsafeBufferPointer(x), w: t(wi), y: y, rows: n, inDim: inDim, outDim: outDim, pool: pool)
+            }
             for l in 0..<s.layers {
                 let b = layout.blocks[l]
                 let x = xIn[l].reserve(n * dim)
-                if l == 0 { LayerKernels.embed(tokens: batch.inputs, table: t(layout.embedding), x: x, dim: dim) }
+                if l == 0 { RowKernels.embed(tokens: batch.inputs, table: t(layout.embedding), x: x, dim: dim) }
                 let xa = xnA[l].reserve(n * dim), ia = invA[l].reserve(n)
-                LayerKernels.rmsNormForward(
-                    x: x, w: t(b.attnNorm), y: xa, inv: ia, rows: n, dim: dim, eps: s.normEps, pool: pool)
+                RowKernels.rmsNormForward(x: UnsafeBufferPointer(x), w: t(b.attnNorm), y: xa, inv: ia, rows: n, dim: dim, eps: s.normEps, pool: pool)
                 let qb = q[l].reserve(n * dim), kb = k[l].reserve(n * kvDim), vb = v[l].reserve(n * kvDim)
-                Matmul.forward(x: xa, w: t(b.q), y: qb, rows: n, inDim: dim, outDim: dim, scratch: scratch, pool: pool)
-                Matmul.forward(x: xa, w: t(b.k), y: kb, rows: n, inDim: dim, outDim: kvDim, scratch: scratch, pool: pool)
-                Matmul.forward(x: xa, w: t(b.v), y: vb, rows: n, inDim: dim, outDim: kvDim, scratch: scratch, pool: pool)
+                mm(xa, b.q, qb, dim, dim)
+                mm(xa, b.k, kb, dim, kvDim)
+                mm(xa, b.v, vb, dim, kvDim)
                 applyRoPE(q: qb, k: kb, inverse: false)
                 let pb = probs[l].reserve(geometry.probCount), ab = attn[l].reserve(n * dim)
-                AttentionKernels.forward(q: qb, k: kb, v: vb, out: ab, probs: pb, geometry: geometry, pool: pool)
+                CausalAttention.forward(
+                    q: UnsafeBufferPointer(qb), k: UnsafeBufferPointer(kb), v: UnsafeBufferPointer(vb), out: ab, probs: pb,
+                    geometry: geometry, pool: pool)
                 let xm = xMid[l].reserve(n * dim)
-                Matmul.forward(x: ab, w: t(b.o), y: xm, rows: n, inDim: dim, outDim: dim, scratch: scratch, pool: pool)
-                addInPlace(xm, x, n * dim)
+                mm(ab, b.o, xm, dim, dim)
+                RowKernels.add(UnsafeBufferPointer(x), into: xm, count: n * dim, pool: pool)
                 let xf = xnF[l].reserve(n * dim), iff = invF[l].reserve(n)
-                LayerKernels.rmsNormForward(
-                    x: xm, w: t(b.ffnNorm), y: xf, inv: iff, rows: n, dim: dim, eps: s.normEps, pool: pool)
+                RowKernels.rmsNormForward(x: UnsafeBufferPointer(xm), w: t(b.ffnNorm), y: xf, inv: iff, rows: n, dim: dim, eps: s.normEps, pool: pool)
                 let gb = gate[l].reserve(n * ffn), ub = up[l].reserve(n * ffn), hb = hAct[l].reserve(n * ffn)
-                Matmul.forward(x: xf, w: t(b.gate), y: gb, rows: n, inDim: dim, outDim: ffn, scratch: scratch, pool: pool)
-                Matmul.forward(x: xf, w: t(b.up), y: ub, rows: n, inDim: dim, outDim: ffn, scratch: scratch, pool: pool)
-                LayerKernels.swiGLUForward(gate: gb, up: ub, h: hb, rows: n, width: ffn, pool: pool)
+                mm(xf, b.gate, gb, dim, ffn)
+                mm(xf, b.up, ub, dim, ffn)
+                RowKernels.swiGLUForward(gate: UnsafeBufferPointer(gb), up: UnsafeBufferPointer(ub), h: hb, rows: n, width: ffn, pool: pool)
                 let next = l + 1 < s.layers ? xIn[l + 1].reserve(n * dim) : xOut.reserve(n * dim)
-                Matmul.forward(x: hb, w: t(b.down), y: next, rows: n, inDim: ffn, outDim: dim, scratch: scratch, pool: pool)
-                addInPlace(next, xm, n * dim)
+                mm(hb, b.down, next, ffn, dim)
+                RowKernels.add(UnsafeBufferPointer(xm), into: next, count: n * dim, pool: pool)
             }
-            let xo = xOut.pointer, xn = xnOut.reserve(n * dim), io = invOut.reserve(n)
-            LayerKernels.rmsNormForward(
-                x: xo, w: t(layout.outputNorm), y: xn, inv: io, rows: n, dim: dim, eps: s.normEps, pool: pool)
-            let lg = logitBuffer.reserve(n * s.vocabSize)
-            Matmul.forward(
-                x: xn, w: t(layout.embedding), y: lg, rows: n, inDim: dim, outDim: s.vocabSize,
-                scratch: scratch, pool: pool)
+            let xo = xOut.prefix(n * dim), xn = xnOut.reserve(n * dim), io = invOut.reserve(n)
+            RowKernels.rmsNormForward(x: UnsafeBufferPointer(xo), w: t(layout.outputNorm), y: xn, inv: io, rows: n, dim: dim, eps: s.normEps, pool: pool)
+            mm(xn, layout.embedding, logitBuffer.reserve(n * s.vocabSize), dim, s.vocabSize)
         }
         dLogitBuffer.reserve(n * s.vocabSize)
         dLogitBuffer.zero(n * s.vocabSize)
@@ -141,18 +156,25 @@ public final class LlamaGraph {
         precondition(gradients.count == parameters.count, "backward: gradient buffer has the wrong size")
         let s = shape, n = batch.rows, dim = s.dim, kvDim = s.kvDim, ffn = s.ffnDim, V = s.vocabSize
         guard n > 0 else { return }
-        parameters.values.withUnsafeBufferPointer { wp in
-            gradients.withUnsafeMutableBufferPointer { gp in
-                let w = wp.baseAddress!, g = gp.baseAddress!
-                func t(_ i: Int) -> UnsafePointer<Float> { w + layout.entries[i].offset }
-                func d(_ i: Int) -> UnsafeMutablePointer<Float> { g + layout.entries[i].offset }
+        parameters.values.withUnsafeBufferPointer { w in
+            gradients.withUnsafeMutableBufferPointer { g in
+                func t(_ i: Int) -> UnsafeBufferPointer<Float> { UnsafeBufferPointer(rebasing: w[layout.entries[i].range]) }
+                func d(_ i: Int) -> UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(rebasing: g[layout.entries[i].range]) }
+                func ro(_ b: FloatBuffer, _ count: Int) -> UnsafeBufferPointer<Float> { UnsafeBufferPointer(b.prefix(count)) }
+                /// dx (+)= dy·W and dW += dyᵀ·x for one projection `W [outDim, inDim]`.
+                func project(dy: UnsafeMutableBufferPointer<Float>, wi: Int, x: UnsafeBufferPointer<Float>,
+                             dx: UnsafeMutableBufferPointer<Float>, inDim: Int, outDim: Int, accumulate: Bool) {
+                    MatrixProducts.backwardInput(dy: UnsafeBufferPointer(dy), w: t(wi), dx: dx, rows: n, inDim: inDim, outDim: outDim,
+                                                 accumulate: accumulate, scratch: scratch, pool: pool)
+                    MatrixProducts.backwardWeight(dy: UnsafeBufferPointer(dy), x: x, dw: d(wi), rows: n, inDim: inDim, outDim: outDim,
+                                                  scratch: scratch, pool: pool)
+                }
                 let dX = dx.reserve(n * dim), dXn = dxn.reserve(n * dim)
-                let dL = dLogitBuffer.pointer
                 // Tied head: logits = xnOut · Eᵀ.
-                Matmul.backwardInput(dy: dL, w: t(layout.embedding), dx: dXn, rows: n, inDim: dim, outDim: V, accumulate: false, pool: pool)
-                Matmul.backwardWeight(dy: dL, x: xnOut.pointer, dw: d(layout.embedding), rows: n, inDim: dim, outDim: V, scratch: scratch, pool: pool)
-                LayerKernels.rmsNormBackward(
-                    x: xOut.pointer, w: t(layout.outputNorm), inv: invOut.pointer, dy: dXn, dx: dX,
+                project(dy: dLogitBuffer.prefix(n * V), wi: layout.embedding, x: ro(xnOut, n * dim), dx: dXn,
+                        inDim: dim, outDim: V, accumulate: false)
+                RowKernels.rmsNormBackward(
+                    x: ro(xOut, n * dim), w: t(layout.outputNorm), inv: ro(invOut, n), dy: UnsafeBufferPointer(dXn), dx: dX,
                     dw: d(layout.outputNorm), rows: n, dim: dim, accumulate: false, pool: pool)
                 let dQ = dq.reserve(n * dim), dK = dk.reserve(n * kvDim), dV = dv.reserve(n * kvDim)
                 let dA = dAttn.reserve(n * dim)
@@ -160,54 +182,50 @@ public final class LlamaGraph {
                 for l in stride(from: s.layers - 1, through: 0, by: -1) {
                     let b = layout.blocks[l]
                     // x_{l+1} = xMid + hAct · downᵀ
-                    Matmul.backwardInput(dy: dX, w: t(b.down), dx: dHh, rows: n, inDim: ffn, outDim: dim, accumulate: false, pool: pool)
-                    Matmul.backwardWeight(dy: dX, x: hAct[l].pointer, dw: d(b.down), rows: n, inDim: ffn, outDim: dim, scratch: scratch, pool: pool)
-                    LayerKernels.swiGLUBackward(
-                        gate: gate[l].pointer, up: up[l].pointer, dh: dHh, dGate: dG, dUp: dU, rows: n, width: ffn, pool: pool)
-                    Matmul.backwardInput(dy: dG, w: t(b.gate), dx: dXn, rows: n, inDim: dim, outDim: ffn, accumulate: false, pool: pool)
-                    Matmul.backwardInput(dy: dU, w: t(b.up), dx: dXn, rows: n, inDim: dim, outDim: ffn, accumulate: true, pool: pool)
-                    Matmul.backwardWeight(dy: dG, x: xnF[l].pointer, dw: d(b.gate), rows: n, inDim: dim, outDim: ffn, scratch: scratch, pool: pool)
-                    Matmul.backwardWeight(dy: dU, x: xnF[l].pointer, dw: d(b.up), rows: n, inDim: dim, outDim: ffn, scratch: scratch, pool: pool)
-                    LayerKernels.rmsNormBackward(
-                        x: xMid[l].pointer, w: t(b.ffnNorm), inv: invF[l].pointer, dy: dXn, dx: dX,
+                    project(dy: dX, wi: b.down, x: ro(hAct[l], n * ffn), dx: dHh, inDim: ffn, outDim: dim, accumulate: false)
+                    RowKernels.swiGLUBackward(
+                        gate: ro(gate[l], n * ffn), up: ro(up[l], n * ffn), dh: UnsafeBufferPointer(dHh), dGate: dG, dUp: dU,
+                        rows: n, width: ffn, pool: pool)
+                    project(dy: dG, wi: b.gate, x: ro(xnF[l], n * dim), dx: dXn, inDim: dim, outDim: ffn, accumulate: false)
+                    project(dy: dU, wi: b.up, x: ro(xnF[l], n * dim), dx: dXn, inDim: dim, outDim: ffn, accumulate: true)
+                    RowKernels.rmsNormBackward(
+                        x: ro(xMid[l], n * dim), w: t(b.ffnNorm), inv: ro(invF[l], n), dy: UnsafeBufferPointer(dXn), dx: dX,
                         dw: d(b.ffnNorm), rows: n, dim: dim, accumulate: true, pool: pool)
                     // xMid = xIn + attn · oᵀ
-                    Matmul.backwardInput(dy: dX, w: t(b.o), dx: dA, rows: n, inDim: dim, outDim: dim, accumulate: false, pool: pool)
-                    Matmul.backwardWeight(dy: dX, x: attn[l].pointer, dw: d(b.o), rows: n, inDim: dim, outDim: dim, scratch: scratch, pool: pool)
-                    AttentionKernels.backward(
-                        q: q[l].pointer, k: k[l].pointer, v: v[l].pointer, probs: probs[l].pointer, dOut: dA,
-                        dq: dQ, dk: dK, dv: dV, geometry: geometry, pool: pool)
+                    project(dy: dX, wi: b.o, x: ro(attn[l], n * dim), dx: dA, inDim: dim, outDim: dim, accumulate: false)
+                    CausalAttention.backward(
+                        q: ro(q[l], n * dim), k: ro(k[l], n * kvDim), v: ro(v[l], n * kvDim), probs: ro(probs[l], geometry.probCount),
+                        dOut: UnsafeBufferPointer(dA), dq: dQ, dk: dK, dv: dV, geometry: geometry, pool: pool)
                     applyRoPE(q: dQ, k: dK, inverse: true)
-                    let xa = xnA[l].pointer
-                    Matmul.backwardInput(dy: dQ, w: t(b.q), dx: dXn, rows: n, inDim: dim, outDim: dim, accumulate: false, pool: pool)
-                    Matmul.backwardInput(dy: dK, w: t(b.k), dx: dXn, rows: n, inDim: dim, outDim: kvDim, accumulate: true, pool: pool)
-                    Matmul.backwardInput(dy: dV, w: t(b.v), dx: dXn, rows: n, inDim: dim, outDim: kvDim, accumulate: true, pool: pool)
-                    Matmul.backwardWeight(dy: dQ, x: xa, dw: d(b.q), rows: n, inDim: dim, outDim: dim, scratch: scratch, pool: pool)
-                    Matmul.backwardWeight(dy: dK, x: xa, dw: d(b.k), rows: n, inDim: dim, outDim: kvDim, scratch: scratch, pool: pool)
-                    Matmul.backwardWeight(dy: dV, x: xa, dw: d(b.v), rows: n, inDim: dim, outDim: kvDim, scratch: scratch, pool: pool)
-                    LayerKernels.rmsNormBackward(
-                        x: xIn[l].pointer, w: t(b.attnNorm), inv: invA[l].pointer, dy: dXn, dx: dX,
+                    let xa = ro(xnA[l], n * dim)
+                    project(dy: dQ, wi: b.q, x: xa, dx: dXn, inDim: dim, outDim: dim, accumulate: false)
+                    project(dy: dK, wi: b.k, x: xa, dx: dXn, inDim: dim, outDim: kvDim, accumulate: true)
+                    project(dy: dV, wi: b.v, x: xa, dx: dXn, inDim: dim, outDim: kvDim, accumulate: true)
+                    RowKernels.rmsNormBackward(
+                        x: ro(xIn[l], n * dim), w: t(b.attnNorm), inv: ro(invA[l], n), dy: UnsafeBufferPointer(dXn), dx: dX,
                         dw: d(b.attnNorm), rows: n, dim: dim, accumulate: true, pool: pool)
                 }
-                LayerKernels.embedBackward(tokens: batch.inputs, dx: dX, dTable: d(layout.embedding), dim: dim)
+                RowKernels.embedBackward(tokens: batch.inputs, dx: UnsafeBufferPointer(dX), dTable: d(layout.embedding), dim: dim)
             }
         }
     }
 
-    private func applyRoPE(q: UnsafeMutablePointer<Float>, k: UnsafeMutablePointer<Float>, inverse: Bool) {
-        let s = shape, dim = s.dim, kvDim = s.kvDim
+    /// RoPE on every row's queries and keys at the row's position; `inverse` rotates
+    /// gradients back.
+    private func applyRoPE(q: UnsafeMutableBufferPointer<Float>, k: UnsafeMutableBufferPointer<Float>, inverse: Bool) {
+        let s = shape, dim = s.qDim, kvDim = s.kvDim, rd = s.ropeDims
         let positions = batch.positionOfRow
-        pool.parallelFor(batch.rows) { range, _ in
-            for r in range {
-                rope.apply(q + r * dim, heads: s.heads, position: positions[r], inverse: inverse)
-                rope.apply(k + r * kvDim, heads: s.kvHeads, position: positions[r], inverse: inverse)
+        let qb = UncheckedBox(q), kb = UncheckedBox(k), rope = self.rope
+        angles.withUnsafeBufferPointer { a in
+            pool.parallelFor(batch.rows) { range, _ in
+                for r in range {
+                    let cache = UnsafeBufferPointer(rebasing: a[(positions[r] * rd)..<((positions[r] + 1) * rd)])
+                    rope.apply(UnsafeMutableBufferPointer(rebasing: qb.value[(r * dim)..<((r + 1) * dim)]),
+                               heads: s.heads, headDim: s.headDim, cache: cache, inverse: inverse)
+                    rope.apply(UnsafeMutableBufferPointer(rebasing: kb.value[(r * kvDim)..<((r + 1) * kvDim)]),
+                               heads: s.kvHeads, headDim: s.headDim, cache: cache, inverse: inverse)
+                }
             }
-        }
-    }
-
-    private func addInPlace(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ count: Int) {
-        pool.parallelFor((count + 4095) / 4096) { range, _ in
-            for i in (range.lowerBound * 4096)..<min(count, range.upperBound * 4096) { y[i] += x[i] }
         }
     }
 }
