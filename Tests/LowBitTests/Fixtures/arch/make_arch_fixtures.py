@@ -1,5 +1,186 @@
 #!/usr/bin/env python3
-"""PLACEHOLDER: the full docstring is written at the end of this file's development."""
+"""Architecture and quantization fixtures that tie LowBit to llama.cpp itself.
+
+Development-time only: CI never runs this (it has no Python); the Swift tests only read
+what it wrote. Everything is regenerated deterministically (fixed numpy default_rng seeds,
+llama.cpp on one thread); rerunning rewrites byte-identical files.
+
+HOW TO RUN
+    pip install numpy gguf==0.19.0 llama-cpp-python==0.3.36     # CPU build, no GPU
+    python3 Tests/LowBitTests/Fixtures/arch/make_arch_fixtures.py [arch] [quant] [blocks] [mixtures]
+        [--models llama qwen3 ...] [--keep DIR]
+    No part named = all four (about 1 minute on 2 cores). --models limits `arch` to some
+    fixtures; --keep DIR keeps the regenerated, uncommitted models (the f32 quantizer
+    source, every quantized variant, the mixture sources) in DIR instead of a temp dir.
+    Optional: LLAMA_CPP_SRC=/path/to/llama.cpp (the source llama-cpp-python was built
+    from) only to record its git commit in the JSON.
+
+WHAT IT WRITES (all next to this script; committed unless said otherwise)
+    arch:     llama.gguf llama3.gguf qwen2.gguf qwen3.gguf gemma2.gguf gemma3.gguf phi3.gguf
+              and one <name>.json each: llama.cpp's logits at every prompt position, its
+              32-token greedy continuation, and a float64 reference at 5 positions.
+    quant:    quantized.json (every variant's llama.cpp logits, greedy ids, tensor -> type
+              map, sha256); quant_q4_k_m.gguf and quant_q2_k_pure.gguf are committed, the
+              f32 source (2.9 MB, too big) and the other 12 variants are regenerated only.
+    blocks:   quant_blocks.json (ggml's reference quantizers, byte for byte).
+    mixtures: mixtures.json (llama-quantize's per-tensor type choices); its models are
+              never kept unless --keep.
+
+CONVENTIONS (all files)
+  * Float arrays (logits, row values, dequantized values) are ONE JSON string: 8 hex digits
+    per f32, each the value's IEEE-754 bit pattern as a big-endian u32 ("%08x"), simply
+    concatenated (so value i is chars [8i, 8i+8)). Nothing depends on decimal printing.
+    Scalars in "hparams"/"stats" are plain JSON numbers (informative; the GGUF metadata is
+    authoritative). Tensor shapes are GGUF/ggml order, ne0 (the contiguous row) first.
+    Type names are ggml's spelling: f32 f16 q4_0 q4_1 q5_0 q5_1 q8_0 q2_K q3_K q4_K q5_K q6_K q8_K.
+  * Prompts are explicit token ids (never tokenized text): the family's BOS (if it adds one)
+    followed by PROMPT_BODY, 24 ids in all. Greedy: evaluate the prompt in one batch, then
+    repeat {t = argmax(last logits), lowest id on ties; append t; eval [t]} 32 times. No
+    sampler, no repeat penalty, EOS/EOG ids do not stop it. "greedy" holds the 32 new ids.
+  * llama.cpp runs through llama-cpp-python: Llama(model_path, n_ctx=256, n_batch=256,
+    n_ubatch=256, n_threads=1, n_threads_batch=1, n_gpu_layers=0, logits_all=True,
+    flash_attn=False (LLAMA_FLASH_ATTN_TYPE_DISABLED), verbose=False); KV cache at
+    llama.cpp's default f16 (a second run with type_k=type_v=f32 only gives
+    greedy_f32_kv and a stat). swa_full is left at llama.cpp's default (it logs "using
+    full-size SWA cache"); the mask still enforces the window.
+  * Weights: every 2-D tensor f16, every 1-D tensor (norms, biases, rope_freqs) f32, as
+    `convert_hf_to_gguf.py --outtype f16` writes them (the quantizer source is all f32).
+    NOTE for comparisons: llama.cpp's CPU matmul converts the activations to the weight's
+    vec_dot type first (f16 for f16 weights, q8_0/q8_1/q8_K for quantized ones) and keeps
+    K/V in f16, and its GELU is an f16 lookup table. Expect |llama.cpp - exact| of about
+    2e-2 (5e-2 for gemma3) on logits of std ~5: see stats.max_abs_diff_*; the "reference"
+    logits (float64 numpy over the exact stored weights, rounded to f32) are the tight target
+    for an f32 implementation, llama.cpp's the loose one. Greedy ids agree between the two.
+  * Weight design: N(0, (gain/sqrt(fan_in))^2) matrices, out_gain 3 for attn_output and
+    ffn_down (2 for the quantizer source), norms ~ center + 10% noise. The seeds in SPECS were
+    picked (by a search not part of this script) for varied greedy output whose top-1/top-2
+    margin stays far above llama.cpp's error: stats.min_top1_top2_margin_greedy_steps is
+    0.13 .. 0.45 against a max error of ~0.02 .. 0.05. Tied heads make greedy output repetitive
+    (a token that predicts itself); that is random weights, not a bug.
+
+ARCHITECTURE FIXTURES (hyper-parameters in SPECS; vocab 272; context_length 4096)
+    name    arch    layers dim heads kv head_dim ffn  rope  base   extras
+    llama   llama   2      32  4     2  8        64   norm  1e4    tied head (no output.weight)
+    llama3  llama   2      32  2     1  16       64   norm  5e5    untied; rope_freqs.weight [8]
+    qwen2   qwen2   2      32  4     2  8        64   neox  1e6    q/k/v biases; tied
+    qwen3   qwen3   2      32  4     2  16       64   neox  1e6    attn_q_norm/attn_k_norm [16]; tied
+    gemma2  gemma2  2      32  4     2  16       64   neox  1e4*   SWA 6 on layer 0; softcaps 4 / 12; tied
+    gemma3  gemma3  6      32  4     2  16       32   neox  1e6    SWA 6 on layers 0-4 (local base 1e4); QK norm; tied
+    phi3    phi3    2      32  4     4  8        64   neox  1e4    attn_qkv [32, 64]; ffn_up [32, 128]; untied
+    (* gemma2 files carry no rope.freq_base key: llama.cpp's default 10000 applies.)
+  Metadata keys are those the family's converter writes (conversion/*.py of the llama.cpp
+  source), in its order: base TextModel keys (block_count, context_length, embedding_length,
+  feed_forward_length, attention.head_count, head_count_kv, rope.freq_base,
+  [rope.freq_base_swa], attention.layer_norm_rms_epsilon, [attention.key_length/value_length
+  when config.json has head_dim], general.file_type), plus: llama -> vocab_size,
+  rope.dimension_count; gemma3 -> attention.sliding_window; gemma2 -> its own list
+  (no rope keys) + attn_logit_softcapping, final_logit_softcapping, attention.sliding_window;
+  phi3 -> its own list incl. rope.scaling.original_context_length, rope.dimension_count and
+  attention.sliding_window 2047 (Phi-3-mini-4k; llama.cpp reads it and disables SWA for phi3).
+  Tokenizers: llama, phi3 (pre "default", eos <|endoftext|>), gemma2/3 (pad 0, eos 1, bos 2,
+  unk 3, add_space_prefix false): tokenizer.ggml.model "llama" with the 256 <0xXX> byte
+  tokens (type 6) and a few scored pieces; llama3 (pre "llama-bpe", bos <|begin_of_text|>),
+  qwen2/qwen3 (pre "qwen2", no BOS): "gpt2" byte-level BPE with 13 merges.
+  Family semantics the reference implements (read from src/models/*.cpp, llama-graph.cpp):
+  * rope: NORM rotates pairs (x[2i], x[2i+1]) (llama); NEOX rotates (x[i], x[i+d/2]) (qwen2,
+    qwen3, gemma2, gemma3, phi3). theta_i = pos * base^(-2i/n_rot) / rope_freqs[i].
+    llama3's rope_freqs follow convert_hf_to_gguf.py's Llama 3.1 formula (factor 8,
+    low_freq_factor 1, high_freq_factor 4, original_max_position_embeddings 64 so that all
+    three regimes occur: [1, 2.44.., 8 x6]); llama.cpp divides the angle by them.
+  * attention scale 1/sqrt(head_dim) everywhere (gemma: applied to Q before QK^T; llama.cpp
+    would use 1/sqrt(n_embd/n_head) instead only for the 27B gemma types, chosen by layer
+    count). GQA: query head h reads KV head h // (n_head / n_head_kv).
+  * sliding window (gemma2, gemma3): key j is visible from query i iff 0 <= i - j < n_swa
+    (the window holds n_swa tokens including i). gemma2: layer il is local iff il % 2 == 0;
+    gemma3: iff il % 6 < 5. gemma3 local layers use rope.freq_base_swa (10000; also
+    llama.cpp's default), global layers rope.freq_base (1e6); gemma2 uses one base for all.
+  * softcap: s = cap * tanh(s / cap) on the scaled scores before the mask/softmax
+    (attn_logit_softcapping, gemma2 only) and on the final logits (final_logit_softcapping;
+    gemma3 files have none).
+  * gemma: x = embedding * sqrt(n_embd) (f32 sqrtf); every "*norm.weight" is stored with
+    the +1 already added (the converter adds it), so all families compute x/rms(x) * w;
+    post_attention_norm / post_ffw_norm normalize the attention / FFN output before the
+    residual add; FFN gelu_tanh(gate) * up. qwen3/gemma3 QK norm: RMS-normalize each head's
+    q and k (over head_dim) with attn_q_norm/attn_k_norm, before rope.
+  * phi3: attn_qkv rows = [q (n_head*hd), k (n_kv*hd), v (n_kv*hd)]; ffn_up has 2*ffn rows,
+    rows [0, ffn) are the gate (silu), rows [ffn, 2 ffn) the up projection.
+  stats.reference_change_if lists, per convention, how far the reference logits move if it
+  is got wrong (all >= 4): the fixtures catch each of these mistakes.
+
+  <name>.json = {name, file, generator{llama_cpp_python, gguf_py, numpy, llama_version,
+    system_info, llama_cpp_commit}, llama_cpp_settings{...}, hparams{arch, n_vocab, n_layer,
+    n_embd, n_head, n_head_kv, head_dim, n_ff, rope_type, rope_freq_base, rms_eps,
+    tied_embeddings, context_length, [rope_freq_base_swa, sliding_window, swa_layers[bool],
+    attn_logit_softcapping, final_logit_softcapping, rope_scaling{...}], attention_scale,
+    embedding_scale, ffn_activation}, tokenizer{model, [pre], n_vocab, bos, eos, [unk, pad]},
+    tensors[{name, type, shape}] (file order), prompt[24 ids],
+    llama_cpp{prompt_logits[24 hex strings, one per position, n_vocab values each],
+      greedy[32 ids], greedy_last_step_logits (hex; position 23+31 = 54, which produced
+      greedy[31]), greedy_f32_kv[32 ids]},
+    reference{about, positions[0,5,6,23,54], logits[5 hex strings], greedy[32 ids]},
+    stats{max_abs_diff_llama_cpp_vs_reference, max_abs_diff_llama_cpp_f32kv_vs_reference,
+      logit_std_reference, min_top1_top2_margin_prompt, min_top1_top2_margin_greedy_steps,
+      median_top1_top2_margin_greedy_steps, distinct_greedy_tokens, reference_greedy_agrees,
+      f32_kv_greedy_agrees, reference_change_if{case: max |delta logit|}}}
+  Positions: 0..23 are the prompt; position 23+k (k >= 1) holds greedy[k-1]. The reference
+  runs over prompt + greedy[:31] (55 tokens) and its greedy is argmax at positions 23..54.
+
+QUANTIZED FIXTURES (quantized.json)
+  Source: QSPEC, an f32 llama: 1 layer, dim 256, 4 heads, 2 KV heads (head_dim 64), ffn 512,
+  vocab 272, untied output.weight whose row pi(t) is 0.8 * embedding(t) + noise (a random
+  permutation pi: the model mostly predicts pi(last token), so greedy output is varied and
+  its margin is >= 1.7 for every variant while llama.cpp's error is ~0.1 on logits of std ~3).
+  Every variant: llama_model_quantize(src, dst, &params) with
+  llama_model_quantize_default_params(), params.ftype = LLAMA_FTYPE_MOSTLY_<X>, params.pure,
+  params.nthread = 1, no imatrix. Single-type (pure=true): q4_0 q4_1 q5_0 q5_1 q8_0
+  q2_k_pure q3_k_s_pure q4_k_s_pure q5_k_s_pure q6_k_pure; mixtures (pure=false): q2_k
+  q3_k_m q4_k_m q5_k_m. Pure files quantize output.weight and token_embd.weight too; 1-D
+  tensors stay f32. Output tensor order is llama.cpp's: non-block tensors by name, then
+  blocks by layer number, names sorted within a block.
+  quantized.json = {generator, llama_cpp_settings, prompt[24], source{about, hparams,
+    tokenizer, tensors, sha256, file_bytes, llama_cpp{prompt_logits_last (hex), greedy[32]},
+    reference_logits_last (hex), stats}, variants[{name, ftype, ftype_id, pure, nthread, params,
+    file, committed, file_bytes, sha256, tensor_types[[name, type, shape]] (file order),
+    llama_cpp{prompt_logits_last (hex, position 23), greedy[32]},
+    reference_logits_last (hex: float64 forward over gguf.quants.dequantize of the stored
+    blocks, i.e. exact dequantize-then-f32 math), stats{max_abs_diff_llama_cpp_vs_reference_last,
+    max_abs_diff_vs_f32_source_last, min/median_top1_top2_margin_greedy_steps,
+    distinct_greedy_tokens, greedy_equals_f32_source}}]}
+
+QUANT BLOCKS (quant_blocks.json, ggml through ctypes: libggml-base.so / libggml-cpu.so)
+  For each row: ggml_quantize_chunk(type, row, dst, start=0, nrows=1, n_per_row=n,
+  imatrix=NULL), which for these types calls quantize_row_<type>_ref (what llama-quantize
+  does without an imatrix); dequantized with ggml_get_type_traits(type)->to_float. q8_K (the
+  activation type of k-quant dot products) is not in ggml_quantize_chunk: it comes from
+  quantize_row_q8_K_ref / dequantize_row_q8_K, exported by libggml-base. cpu_activation_bytes
+  are ggml_get_type_traits_cpu(type)->from_float of libggml-cpu (the SIMD quantizers the CPU
+  matmuls apply to activations) for q8_0, q8_1, q8_K; checks.cpu_*_equals_ref says whether
+  they matched the reference bytes on these rows (they did on this AVX2 build).
+  checks.gguf_py_dequantize_equals_ggml_to_float: gguf.quants.dequantize gave bit-identical
+  values for every type and row.
+  quant_blocks.json = {generator, about, float_encoding, types{name: {type_id, block_size,
+    type_size}}, checks{...}, rows[{name, n, values (hex), types{q4_0 .. q6_K, q8_K:
+    {bytes (hex of the raw blocks, little-endian as in memory), dequantized (hex f32)}},
+    cpu_activation_bytes{q8_0, q8_1, q8_K: hex}}]}
+  Rows (n = 256 unless said): gauss_256_scale1, gauss_256_scale0.01, gauss_512_scale1 (512),
+  laplace_256_scale30, all_zeros, one_huge_outlier (1000 among N(0, 0.01^2)), all_equal
+  (0.75), all_equal_negative (-2.5), negative_maximum (largest |x| negative), tiny_1e-30,
+  mixed_signs (alternating signs, 7 magnitudes).
+
+MIXTURES (mixtures.json)
+  Three TinyLlama-1.1B-shaped tensor lists at tiny width (22 blocks, 32 heads, head_dim 8,
+  dim 256, ffn 512, vocab 272, f16 2-D / f32 1-D): tinyllama_gqa (4 KV heads, untied output
+  as TinyLlama), tinyllama_no_gqa (32 KV heads), tinyllama_gqa_tied (no output.weight).
+  Quantized with pure=false to Q2_K Q3_K_S Q3_K_M Q3_K_L Q4_K_S Q4_K_M Q5_K_S Q5_K_M Q6_K
+  Q4_0 Q8_0. llama_tensor_get_type (src/llama-quant.cpp) depends on the tensor's name, its
+  position among tensors of its kind (= layer index, as files are sorted by layer), n_layer,
+  n_gqa, n_expert, the arch, the model size class (70B only) and whether ne0 divides the
+  block size (every row here, and in the real TinyLlama, is a multiple of 256), never on the
+  values or other dims, so these choices are TinyLlama's.
+  mixtures.json = {generator, about, shapes[{name, hparams, source_types, file_tensor_order,
+    presets{Q4_K_M: {ftype, pure, global{non-block name: type}, layers{"attn_v.weight":
+    [type of blk.0 .. blk.21], ...}}}}]}
+"""
 
 from __future__ import annotations
 
@@ -8,6 +189,7 @@ import ctypes
 import json
 import math
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -36,6 +218,11 @@ def f32_hex_array(a) -> list[str]:
 def f32_hex_string(a) -> str:
     """All values of `a` as one string: 8 hex digits per f32 (its bit pattern as a big-endian u32)."""
     return "".join(f32_hex_array(a))
+
+
+def ggml_type_name(qt: Q) -> str:
+    """ggml's own spelling (ggml_type_name): f32, f16, q4_0, q6_K, q8_K, ..."""
+    return qt.name.lower().replace("_k", "_K")
 
 
 def write_json(path: str, obj) -> None:
@@ -443,7 +630,7 @@ def write_arch_gguf(s: Spec, path: str) -> tuple[dict, list[tuple[str, np.ndarra
         data = values.astype(np.float16) if qt == Q.F16 else values.astype(np.float32)
         w.add_tensor(name, data)
         stored.append((name, data.astype(np.float32)))    # what the file holds, widened exactly
-        table.append({"name": name, "type": qt.name.lower(), "shape": list(reversed(values.shape))})
+        table.append({"name": name, "type": ggml_type_name(qt), "shape": list(reversed(values.shape))})
     w.write_header_to_file()
     w.write_kv_data_to_file()
     w.write_tensors_to_file()
@@ -487,7 +674,7 @@ def silu(x):
     return x / (1.0 + np.exp(-x))
 
 
-def reference_forward(s: Spec, W: dict[str, np.ndarray], tokens: list[int]) -> np.ndarray:
+def reference_forward(s: Spec, W: dict[str, np.ndarray], tokens: list[int], kv_of_head=None) -> np.ndarray:
     W = {k: v.astype(np.float64) for k, v in W.items()}
     T = len(tokens)
     pos = np.arange(T)
@@ -524,7 +711,7 @@ def reference_forward(s: Spec, W: dict[str, np.ndarray], tokens: list[int]) -> n
             visible &= (i_idx - j_idx) < s.n_swa
         att = np.zeros((T, s.n_head, s.head_dim))
         for hd in range(s.n_head):
-            kv = hd // group
+            kv = hd // group if kv_of_head is None else kv_of_head(hd)
             sc = (q[:, hd, :] * scale) @ k[:, kv, :].T
             if s.attn_softcap:
                 sc = s.attn_softcap * np.tanh(sc / s.attn_softcap)
@@ -611,6 +798,49 @@ def spec_hparams(s: Spec) -> dict:
 REF_POSITIONS = [0, 5, 6, 23, 23 + N_GEN - 1]
 
 
+def ablations(s: Spec, W: dict, seq: list[int], ref: np.ndarray) -> dict:
+    """How much the reference logits (max |change| over all positions) move when one family
+    convention is got wrong: evidence that the fixture catches that mistake."""
+    import dataclasses
+    cases: dict[str, tuple[Spec, dict]] = {}
+    other = "neox" if s.rope_type == "norm" else "norm"
+    cases["rope_type_" + other] = (dataclasses.replace(s, rope_type=other), W)
+    if s.n_swa:
+        cases["no_sliding_window"] = (dataclasses.replace(s, n_swa=0, swa_layers=[]), W)
+        cases["sliding_window_plus_1"] = (dataclasses.replace(s, n_swa=s.n_swa + 1), W)
+    if s.rope_base_swa is not None:
+        cases["local_rope_base_as_global"] = (dataclasses.replace(s, rope_base_swa=None), W)
+    if "rope_freqs.weight" in W:
+        cases["no_rope_freqs"] = (s, {k: v for k, v in W.items() if k != "rope_freqs.weight"})
+    if s.attn_softcap:
+        cases["no_attn_softcap"] = (dataclasses.replace(s, attn_softcap=0.0), W)
+    if s.final_softcap:
+        cases["no_final_softcap"] = (dataclasses.replace(s, final_softcap=0.0), W)
+    if s.emb_scale:
+        cases["no_embedding_scale"] = (dataclasses.replace(s, emb_scale=False), W)
+        cases["norm_weights_plus_1_again"] = (s, {k: (v + 1 if k.endswith("norm.weight") else v) for k, v in W.items()})
+    if s.qkv_bias:
+        cases["no_qkv_bias"] = (dataclasses.replace(s, qkv_bias=False), W)
+    if s.qk_norm:
+        cases["no_qk_norm"] = (dataclasses.replace(s, qk_norm=False), W)
+    if s.post_norms:
+        cases["gelu_as_silu"] = (dataclasses.replace(s, act="silu"), W)
+    if s.fused_up:
+        swapped = {k: (np.concatenate([v[s.ffn:], v[: s.ffn]]) if k.endswith("ffn_up.weight") else v) for k, v in W.items()}
+        cases["fused_gate_up_halves_swapped"] = (s, swapped)
+    if 1 < s.n_kv < s.n_head:
+        # q head h must use kv head h // (n_head / n_head_kv), not h % n_head_kv
+        cases["gqa_heads_interleaved"] = (dataclasses.replace(s, name="interleaved"), W)
+    out = {}
+    for name, (s2, W2) in cases.items():
+        if name == "gqa_heads_interleaved":
+            alt = reference_forward(s2, W2, seq, kv_of_head=lambda h: h % s.n_kv)
+        else:
+            alt = reference_forward(s2, W2, seq)
+        out[name] = float(np.abs(alt - ref).max())
+    return out
+
+
 def make_arch_fixture(s: Spec, info: dict) -> dict:
     path = os.path.join(HERE, s.name + ".gguf")
     tok, stored, table = write_arch_gguf(s, path)
@@ -632,8 +862,8 @@ def make_arch_fixture(s: Spec, info: dict) -> dict:
     assert lc_all.shape == ref.shape
     diff = np.abs(lc_all - ref).max(axis=-1)
     diff32 = np.abs(lc32_all - ref).max(axis=-1)
-    m_ref = margins(ref)
     m_steps = margins(run["step_logits"])
+    sensitivity = ablations(s, W, seq, ref)
 
     fixture = {
         "name": s.name, "file": s.name + ".gguf", "generator": info,
@@ -664,6 +894,7 @@ def make_arch_fixture(s: Spec, info: dict) -> dict:
             "distinct_greedy_tokens": len(set(run["greedy"])),
             "reference_greedy_agrees": ref_greedy == run["greedy"],
             "f32_kv_greedy_agrees": run32["greedy"] == run["greedy"],
+            "reference_change_if": sensitivity,
         },
     }
     print("%-7s size %6d  maxdiff f16kv %.2e f32kv %.2e  margin min %.3f med %.3f  distinct %d  ref-agree %s f32kv-agree %s  std %.2f" % (
@@ -700,6 +931,8 @@ COMMITTED_QUANT = ["q4_k_m", "q2_k_pure"]
 
 def quantize_file(src: str, dst: str, ftype_name: str, pure: bool, nthread: int = 1) -> dict:
     import llama_cpp
+    import llama_cpp._logger
+    llama_cpp._logger.set_verbose(False)   # llama.cpp's per-tensor log only on errors
     params = llama_cpp.llama_model_quantize_default_params()
     params.ftype = getattr(llama_cpp, "LLAMA_FTYPE_MOSTLY_" + ftype_name)
     params.pure = pure
@@ -714,7 +947,7 @@ def quantize_file(src: str, dst: str, ftype_name: str, pure: bool, nthread: int 
 def gguf_tensor_types(path: str) -> list[list]:
     """[name, ggml type name, shape (ne0 first)] in file order."""
     r = gguf.GGUFReader(path)
-    return [[t.name, Q(t.tensor_type).name.lower(), [int(d) for d in t.shape]] for t in r.tensors]
+    return [[t.name, ggml_type_name(Q(t.tensor_type)), [int(d) for d in t.shape]] for t in r.tensors]
 
 
 def dequantized_weights(path: str) -> dict[str, np.ndarray]:
@@ -789,6 +1022,8 @@ def make_quant_fixtures(keep_dir: str | None) -> None:
         "variants": variants,
     }
     write_json(os.path.join(HERE, "quantized.json"), fixture)
+    if not keep_dir:
+        shutil.rmtree(tmp)
 
 # ---------------------------------------------------------------------------------------
 # quant_blocks.json: ggml's reference quantizers, byte for byte
@@ -939,6 +1174,66 @@ def make_quant_blocks() -> None:
     print("checks:", agree)
     write_json(os.path.join(HERE, "quant_blocks.json"), fixture)
 
+# ---------------------------------------------------------------------------------------
+# mixtures.json: llama-quantize's per-tensor type choices (llama_tensor_get_type)
+
+MIX_SHAPES = [
+    # TinyLlama-1.1B's tensor list (22 blocks, 32 heads, 4 KV heads, untied output) at tiny width
+    ("tinyllama_gqa", dict(n_kv=4, tied=False)),
+    ("tinyllama_no_gqa", dict(n_kv=32, tied=False)),
+    ("tinyllama_gqa_tied", dict(n_kv=4, tied=True)),
+]
+MIX_PRESETS = ["Q2_K", "Q3_K_S", "Q3_K_M", "Q3_K_L", "Q4_K_S", "Q4_K_M", "Q5_K_S", "Q5_K_M", "Q6_K", "Q4_0", "Q8_0"]
+
+
+def mixture_spec(name: str, n_kv: int, tied: bool) -> Spec:
+    return Spec(name, "llama", 301, n_layer=22, dim=256, n_head=32, n_kv=n_kv, head_dim=8, ffn=512,
+                rope_type="norm", rope_base=10000.0, eps=1e-5, tied=tied, matrix_type="f16", embd_std=0.02,
+                gain=0.02)
+
+
+def make_mixtures(keep_dir: str | None) -> None:
+    tmp = keep_dir or tempfile.mkdtemp(prefix="lowbit-mix-")
+    os.makedirs(tmp, exist_ok=True)
+    shapes = []
+    for shape_name, kw in MIX_SHAPES:
+        s = mixture_spec(shape_name, **kw)
+        src = os.path.join(tmp, "mix_%s_f16.gguf" % shape_name)
+        write_arch_gguf(s, src)
+        presets = {}
+        order = None
+        for preset in MIX_PRESETS:
+            dst = os.path.join(tmp, "mix_%s_%s.gguf" % (shape_name, preset.lower()))
+            quantize_file(src, dst, preset, False)
+            types = gguf_tensor_types(dst)
+            if order is None:
+                order = [t[0] for t in types]
+            glob, layers = {}, {}
+            for name, ty, _ in types:
+                if name.startswith("blk."):
+                    i = int(name.split(".")[1])
+                    key = name.split(".", 2)[2]
+                    layers.setdefault(key, [None] * s.n_layer)[i] = ty
+                else:
+                    glob[name] = ty
+            presets[preset] = {"ftype": "LLAMA_FTYPE_MOSTLY_" + preset, "pure": False, "global": glob, "layers": layers}
+            os.remove(dst)
+        shapes.append({"name": shape_name, "hparams": spec_hparams(s), "source_types": "f16 2-D, f32 1-D",
+                       "file_tensor_order": order, "presets": presets})
+        print("mixtures: %s done" % shape_name)
+        if not keep_dir:
+            os.remove(src)
+    fixture = {
+        "generator": llama_cpp_info(),
+        "about": "llama_model_quantize(src, dst, params) with llama_model_quantize_default_params(), ftype set, "
+                 "pure=false, no imatrix; types read back from dst with gguf.GGUFReader. 'layers' maps each "
+                 "per-block tensor name (without 'blk.N.') to its type in blocks 0..n_layer-1.",
+        "shapes": shapes,
+    }
+    write_json(os.path.join(HERE, "mixtures.json"), fixture)
+    if not keep_dir:
+        shutil.rmtree(tmp)
+
 
 # ---------------------------------------------------------------------------------------
 
@@ -956,6 +1251,8 @@ def main() -> int:
         make_quant_fixtures(args.keep)
     if "blocks" in args.parts:
         make_quant_blocks()
+    if "mixtures" in args.parts:
+        make_mixtures(args.keep)
     return 0
 
 
