@@ -182,3 +182,27 @@ func floats(_ v: SIMD16<Int16>) -> (SIMD8<Float>, SIMD8<Float>) {
     let w = widenI16(v)
     return (toFloat(w.lowHalf), toFloat(w.highHalf))
 }
+
+/// `Σ pairs (q · s) · x` for sixteen codes `q` with one sub-block scale `s` and sixteen
+/// activation codes at `x`: one `vpmullw` and one `vpmaddwd`. The k-quant dot products'
+/// inner step; `q · s` must fit in 16 bits.
+@inline(__always)
+func scaledMadd(_ q: SIMD16<Int16>, _ s: Int16, _ x: UnsafePointer<Int16>) -> SIMD8<Int32> {
+    maddPairs(q &* SIMD16(repeating: s), UnsafeRawPointer(x).loadUnaligned(as: SIMD16<Int16>.self))
+}
+
+/// Sixteen bytes at `p` widened to 16-bit lanes.
+@inline(__always)
+func load16U8(_ p: UnsafeRawPointer) -> SIMD16<Int16> {
+    widenU8(p.loadUnaligned(as: SIMD16<UInt8>.self))
+}
+
+/// Stores `f · q − m` for sixteen codes at `y` (the k-quant dequantizers' step, in ggml's
+/// evaluation order: one multiply, then one subtraction).
+@inline(__always)
+func storeScaled(_ q: SIMD16<Int16>, _ f: Float, minus m: Float, _ y: UnsafeMutablePointer<Float>) {
+    let (a, b) = floats(q)
+    let fv = SIMD8<Float>(repeating: f), mv = SIMD8<Float>(repeating: m)
+    store8(fv * a - mv, y)
+    store8(fv * b - mv, y + 8)
+}

@@ -45,6 +45,13 @@ public struct TypeTraits: Sendable {
         TypeTraits(BlockQ8_0.self),
         TypeTraits(BlockQ4_0.self),
         TypeTraits(BlockQ4_1.self),
+        TypeTraits(BlockQ5_0.self),
+        TypeTraits(BlockQ5_1.self),
+        TypeTraits(BlockQ2_K.self),
+        TypeTraits(BlockQ3_K.self),
+        TypeTraits(BlockQ4_K.self),
+        TypeTraits(BlockQ5_K.self),
+        TypeTraits(BlockQ6_K.self),
     ]
 
     private static let byID: [UInt32: TypeTraits] = Dictionary(uniqueKeysWithValues: table.map { ($0.type.rawValue, $0) })

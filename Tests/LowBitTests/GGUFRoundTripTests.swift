@@ -5,7 +5,7 @@ import XCTest
 final class GGUFRoundTripTests: XCTestCase {
     func testEveryTensorTypeRoundTripsExactly() throws {
         for type in GGMLType.supported {
-            let w = try SyntheticModel.make(config: microConfig, type: type, seed: 3)
+            let w = try SyntheticModel.make(config: microConfig(for: type), type: type, seed: 3)
             let path = temporaryDirectory().appendingPathComponent("rt.gguf").path
             try GGUFWriter.write(w, to: path)
             let file = try GGUFFile(path: path)

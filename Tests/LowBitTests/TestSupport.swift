@@ -3,6 +3,13 @@ import Foundation
 
 /// A tiny Llama configuration for hermetic tests: GQA (4 heads, 2 KV heads), 2 layers.
 let microConfig = ModelConfig(vocabSize: 300, dim: 64, layers: 2, heads: 4, kvHeads: 2, ffnDim: 96, contextLength: 64)
+/// The smallest Llama whose every matrix row is a whole number of 256-weight k-quant blocks.
+let microKConfig = ModelConfig(vocabSize: 300, dim: 256, layers: 1, heads: 4, kvHeads: 2, ffnDim: 512, contextLength: 64)
+
+/// `microConfig`, or `microKConfig` for a type whose rows need 256-element blocks.
+func microConfig(for type: GGMLType) -> ModelConfig {
+    microConfig.dim % max(type.blockSize, type.traits?.activation.blockSize ?? 1) == 0 ? microConfig : microKConfig
+}
 
 /// A fresh temporary directory, removed at process exit by the OS's tmp cleaning.
 func temporaryDirectory() -> URL {

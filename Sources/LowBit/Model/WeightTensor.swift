@@ -47,7 +47,12 @@ public struct WeightTensor: Sendable {
     }
 
     /// Creates a tensor by encoding f32 `values` as `type`.
+    ///
+    /// - Throws: ``KernelError`` when the type is unsupported, or rows (the innermost
+    ///   dimension) are not a whole number of the type's blocks.
     public init(name: String, type: GGMLType, shape: [Int], values: [Float]) throws(KernelError) {
+        let rowLength = shape.first ?? 0
+        guard rowLength % type.blockSize == 0 else { throw .notBlockAligned(type: type, count: rowLength) }
         self.init(name: name, type: type, shape: shape, storage: TensorStorage(copying: try RowCodec.quantize(values, as: type)))
     }
 
