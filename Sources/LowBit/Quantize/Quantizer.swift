@@ -1,6 +1,7 @@
-/// Converts a model's tensors to another weight type, in memory, following llama.cpp's
-/// conventions: 1-D tensors (norm weights) stay f32; matrices take the requested type unless
-/// `keep` names them; a matrix whose rows are not a whole number of blocks falls back to f16.
+/// Converts a model's tensors to other weight types, in memory, as `llama-quantize` does:
+/// a ``QuantizationPreset`` picks each tensor's type (mixtures promote some tensors; the
+/// output head and tied embeddings follow llama.cpp's rules; rows that are not a whole
+/// number of blocks fall back to a smaller block), 1-D tensors and norms keep their type.
 /// `lowbit quantize` writes the result; the probe runs it directly.
 public enum Quantizer {
     /// What happened to one tensor.
@@ -14,29 +15,34 @@ public enum Quantizer {
         public var bytes: Int
     }
 
-    /// Converts `weights` to `type`.
+    /// Converts `weights` with `preset`.
     ///
     /// - Parameters:
     ///   - weights: the source model (any supported types).
-    ///   - type: the type for 2-D weight matrices.
+    ///   - preset: the llama-quantize file type.
+    ///   - pure: give every quantizable tensor the preset's base type (llama-quantize
+    ///     `--pure`), except where the row length forces the fallback.
     ///   - keep: tensor names mapped to the type they should have instead.
     ///   - computeRMSE: whether to measure each tensor's error (costs a second dequantization).
     /// - Returns: the converted weights (metadata updated with `general.file_type`) and one
     ///   report per tensor.
+    /// - Throws: ``KernelError`` when a `keep` type cannot hold a tensor's rows or a source
+    ///   tensor has a type LowBit cannot decode.
     public static func quantize(
-        _ weights: ModelWeights, to type: GGMLType, keep: [String: GGMLType] = [:], computeRMSE: Bool = true
+        _ weights: ModelWeights, preset: QuantizationPreset, pure: Bool = false, keep: [String: GGMLType] = [:],
+        computeRMSE: Bool = true
     ) throws(KernelError) -> (weights: ModelWeights, report: [TensorReport]) {
+        let facts = QuantizationPreset.ModelFacts(weights)
         var out: [WeightTensor] = []
         var report: [TensorReport] = []
         for t in weights.tensors {
-            var target: GGMLType = t.shape.count >= 2 ? type : .f32
-            if let k = keep[t.name] { target = k }
-            if t.rowLength % target.blockSize != 0 { target = .f16 }
+            let target = keep[t.name] ?? preset.type(forTensor: t.name, shape: t.shape, facts: facts, pure: pure) ?? t.type
             if target == t.type {
                 out.append(t)
                 report.append(TensorReport(name: t.name, from: t.type, to: target, rmse: 0, bytes: t.storage.bytes.count))
                 continue
             }
+            guard t.type.isSupported else { throw .unsupportedType(t.type) }
             let values = t.floats()
             let converted = try WeightTensor(name: t.name, type: target, shape: t.shape, values: values)
             var rmse = 0.0
@@ -53,7 +59,18 @@ public enum Quantizer {
             report.append(TensorReport(name: t.name, from: t.type, to: target, rmse: rmse, bytes: converted.storage.bytes.count))
         }
         var md = weights.metadata
-        md["general.file_type"] = .uint32(QuantizationPreset.pure(type)?.fileType ?? 0)
-        return (ModelWeights(metadata: md, tensors: out, source: "\(weights.source) as \(type)"), report)
+        md["general.file_type"] = .uint32(preset.fileType)
+        let suffix = pure ? " (pure)" : ""
+        return (ModelWeights(metadata: md, tensors: out, source: "\(weights.source) as \(preset.name)\(suffix)"), report)
+    }
+
+    /// Converts every quantizable matrix of `weights` to `type` (a pure preset: the output
+    /// head and embeddings too), falling back as llama.cpp does where rows do not fit the
+    /// type's blocks. This is what a probe precision means.
+    public static func quantize(
+        _ weights: ModelWeights, to type: GGMLType, keep: [String: GGMLType] = [:], computeRMSE: Bool = true
+    ) throws(KernelError) -> (weights: ModelWeights, report: [TensorReport]) {
+        guard let preset = QuantizationPreset.pure(type) else { throw .unsupportedType(type) }
+        return try quantize(weights, preset: preset, pure: true, keep: keep, computeRMSE: computeRMSE)
     }
 }

@@ -1,38 +1,50 @@
 import Foundation
 import LowBit
 
-/// `lowbit quantize IN OUT --type T [--keep NAME=TYPE ...]`.
+/// `lowbit quantize IN OUT --type PRESET [--pure] [--keep NAME=TYPE ...]`.
 enum QuantizeCommand: Command {
     static let name = "quantize"
-    static let summary = "convert a GGUF model's weights to q8_0, q4_0, q4_1, f16, bf16 or f32"
+    static let summary = "quantize a GGUF model as llama-quantize does (q4_k_m, q8_0, q2_k, …)"
+    static var presetNames: String { QuantizationPreset.all.map(\.name).joined(separator: "|") }
     static let help = """
-    USAGE: lowbit quantize IN OUT --type q8_0|q4_0|q4_1|f16|bf16|f32 [--keep NAME=TYPE ...] [--json]
+    USAGE: lowbit quantize IN OUT --type PRESET [--pure] [--keep NAME=TYPE ...] [--json]
 
-    Converts every 2-D weight matrix to --type with ggml's reference round-to-nearest
-    quantizers (byte-identical to llama.cpp's). 1-D norm weights stay f32, as llama.cpp keeps
-    them; a matrix whose rows are not a whole number of 32-element blocks falls back to f16.
-    Unlike llama-quantize, output.weight and token_embd.weight take --type too (LowBit has no
-    k-quants); hold them elsewhere with --keep. Prints each tensor's RMSE and the total size.
-    OUT appears atomically (temporary file, then rename).
+    PRESET: \(presetNames)
+            (aliases q3_k = q3_k_m, q4_k = q4_k_m, q5_k = q5_k_m, as in llama-quantize)
+
+    Quantizes with ggml's reference quantizers (the bytes llama-quantize writes without an
+    importance matrix) and llama-quantize's per-tensor choices: the mixtures promote
+    attn_v and ffn_down in some layers (q4_k_m gives them q6_K where llama.cpp's
+    use_more_bits says so), the output head and tied token embeddings get q6_K (q8_0 stays
+    q8_0), and a matrix whose rows are not a whole number of blocks falls back (q4_K → q5_0,
+    q5_K → q5_1, q6_K → q8_0, q2_K/q3_K → q4_0, then f16). 1-D tensors and norms keep their
+    type. --pure gives every matrix the preset's type (llama-quantize --pure). --keep holds
+    a tensor at another type. Prints each tensor's type and RMSE and the total size. OUT
+    appears atomically (temporary file, then rename).
 
     EXAMPLES:
-      lowbit quantize model-f32.gguf model-q4_0.gguf --type q4_0
+      lowbit quantize model-f32.gguf model-q4_k_m.gguf --type q4_k_m
+      lowbit quantize model-f32.gguf model-q4_0.gguf --type q4_0 --pure
       lowbit quantize model-f32.gguf model-q4_0.gguf --type q4_0 --keep output.weight=q8_0
     """
     static let options = [
         OptionSpec(names: ["--type"], takesValue: true),
+        OptionSpec(names: ["--pure"], takesValue: false),
         OptionSpec(names: ["--keep"], takesValue: true, repeatable: true),
         OptionSpec(names: ["--json"], takesValue: false),
     ]
 
     static func run(_ args: Arguments) throws -> Int32 {
         guard args.positionals.count == 2 else { throw UsageError("expected IN and OUT paths") }
-        guard let type = try args.type("--type") else { throw UsageError("missing required option '--type'") }
+        guard let name = args.string("--type") else { throw UsageError("missing required option '--type'") }
+        guard let preset = QuantizationPreset.named(name) else {
+            throw UsageError("option '--type': unknown preset '\(name)' (use \(presetNames))")
+        }
         var keep: [String: GGMLType] = [:]
         for k in args.all("--keep") {
             let parts = k.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let t = GGMLType(name: parts[1]) else {
-                throw UsageError("--keep expects NAME=TYPE, got '\(k)'")
+            guard parts.count == 2, let t = GGMLType(name: parts[1]), t.isSupported else {
+                throw UsageError("--keep expects NAME=TYPE with a type LowBit computes with, got '\(k)'")
             }
             keep[parts[0]] = t
         }
@@ -41,12 +53,12 @@ enum QuantizeCommand: Command {
             throw UsageError("--keep names tensor '\(name)', which \(args.positionals[0]) does not have")
         }
         let start = Date()
-        let (weights, report) = try Quantizer.quantize(source, to: type, keep: keep)
+        let (weights, report) = try Quantizer.quantize(source, preset: preset, pure: args.flag("--pure"), keep: keep)
         try GGUFWriter.write(weights, to: args.positionals[1])
         let seconds = Date().timeIntervalSince(start)
         if args.flag("--json") {
             Console.out(try Console.json([
-                "input": args.positionals[0], "output": args.positionals[1], "type": type.name,
+                "input": args.positionals[0], "output": args.positionals[1], "preset": preset.name, "pure": args.flag("--pure"),
                 "bytes_in": source.byteCount, "bytes_out": weights.byteCount, "seconds": seconds,
                 "tensors": report.map { ["name": $0.name, "from": $0.from.name, "to": $0.to.name, "rmse": $0.rmse, "bytes": $0.bytes] },
             ]))
@@ -57,7 +69,11 @@ enum QuantizeCommand: Command {
                 Console.out(r.name.leftAligned(w) + "  " + r.from.name.leftAligned(5) + "  " + r.to.name.leftAligned(5) + "  "
                     + String(format: "%.3e", r.rmse))
             }
-            Console.out(String(format: "\n%@ → %@: %.2f MiB → %.2f MiB in %.1f s", args.positionals[0], args.positionals[1],
+            var counts: [String: Int] = [:]
+            for r in report { counts[r.to.name, default: 0] += 1 }
+            let mix = counts.sorted { $0.value > $1.value }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            Console.out(String(format: "\n%@ → %@ (%@%@: %@): %.2f MiB → %.2f MiB in %.1f s", args.positionals[0], args.positionals[1],
+                               preset.name, args.flag("--pure") ? ", pure" : "", mix,
                                Double(source.byteCount) / 1_048_576, Double(weights.byteCount) / 1_048_576, seconds))
         }
         return 0
