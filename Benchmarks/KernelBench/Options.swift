@@ -8,18 +8,20 @@ struct Options {
     var reps = 5
     var json: String?
     var hot = false
+    var rooflinesOnly = false
 
     typealias GGMLTypeName = String
 
     static let usage = """
         usage: kernel-bench [--threads 1,2] [--shapes 1b,110m,15m,7b] [--types q4_0,q8_0,...]
                             [--modes gemv,gemm] [--tokens 64] [--reps N] [--quick] [--hot]
-                            [--json FILE]
+                            [--json FILE] [--rooflines]
 
         Times LinearWeights GEMV (decode, 1 token) and GEMM (prefill, --tokens rows) per weight
         type over model matmul shapes, against a read-bandwidth and an FMA roofline measured in
         the same run, and against the scalar reference kernels. Weights cycle through ≥ 96 MB of copies so they stream
-        from DRAM; --hot times one cache-resident copy instead. Build with -c release.
+        from DRAM; --hot times one cache-resident copy instead; --rooflines measures and prints
+        only the rooflines. Build with -c release.
 
         examples:
           swift run -c release kernel-bench --quick
@@ -66,6 +68,8 @@ struct Options {
                 o.types = ["f32", "q8_0", "q4_0"]
             case "--hot":
                 o.hot = true
+            case "--rooflines":
+                o.rooflinesOnly = true
             case "--json":
                 guard let v = value() else { return .failure(.init("--json needs a file name")) }
                 o.json = v

@@ -39,6 +39,13 @@ for t in options.threads {
     log(String(format: "  fork/join %.2f µs", forkJoin[t]!))
 }
 
+if options.rooflinesOnly {
+    for t in options.threads {
+        print(String(format: "%d thread(s): read %.1f GB/s, FMA %.1f GFLOP/s", t, rooflines[t]!.readGBps, rooflines[t]!.fmaGFlops))
+    }
+    exit(0)
+}
+
 var results: [BenchResult] = []
 for key in options.shapeKeys {
     for shape in ModelShapes.shapes(for: key)! {
