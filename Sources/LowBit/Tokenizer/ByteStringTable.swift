@@ -19,6 +19,8 @@ struct ByteStringTable: Sendable {
         while size < capacity * 2 { size <<= 1 }
         slots = [Int32](repeating: 0, count: size)
         mask = size - 1
+        values.reserveCapacity(capacity)
+        keyStarts.reserveCapacity(capacity + 1)
     }
 
     /// Number of distinct keys.
@@ -59,9 +61,13 @@ struct ByteStringTable: Sendable {
     /// Maps `bytes` to `value`, replacing an earlier value for the same bytes (llama.cpp keeps
     /// the last of duplicate tokens too).
     mutating func insert<Bytes: Collection<UInt8>>(_ bytes: Bytes, value: Int32) {
-        let key = Array(bytes)
+        if bytes.withContiguousStorageIfAvailable({ insert(buffer: $0, value: value) }) != nil { return }
+        Array(bytes).withUnsafeBufferPointer { insert(buffer: $0, value: value) }
+    }
+
+    private mutating func insert(buffer key: UnsafeBufferPointer<UInt8>, value: Int32) {
         if (values.count + 1) * 2 > slots.count { grow() }
-        let index = key.withUnsafeBufferPointer { slot(of: $0) }
+        let index = slot(of: key)
         let entry = Int(slots[index]) - 1
         if entry >= 0 {
             values[entry] = value
