@@ -41,8 +41,12 @@ final class TokenizerLlamaCppTests: XCTestCase {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Fixtures/tokenizers")
 
+    /// `LOWBIT_TOKENIZER_FIXTURES` points at a wider set made by `make_tokenizer_fixtures.py --fuzz N`.
+    static let override = ProcessInfo.processInfo.environment["LOWBIT_TOKENIZER_FIXTURES"]
+
     static let fixtures: Fixtures? = {
-        guard let data = try? Data(contentsOf: directory.appendingPathComponent("tokenizer_fixtures.json")) else { return nil }
+        let url = override.map(URL.init(fileURLWithPath:)) ?? directory.appendingPathComponent("tokenizer_fixtures.json")
+        guard let data = try? Data(contentsOf: url) else { return nil }
         return try? JSONDecoder().decode(Fixtures.self, from: data)
     }()
 
@@ -127,6 +131,7 @@ final class TokenizerLlamaCppTests: XCTestCase {
     /// Where Hugging Face `tokenizers` (with the real models' pre-tokenizer settings) and llama.cpp
     /// disagree on these texts, as recorded by the generator. LowBit follows llama.cpp.
     func testRecordedHuggingFaceDifferences() throws {
+        try XCTSkipIf(Self.override != nil, "recorded for the committed texts only")
         let fx = try fixtures()
         let overlap = try XCTUnwrap(fx.texts.firstIndex(of: "@@xyz@@@ overlapping specials @@xy"))
         let decomposed = try XCTUnwrap(fx.texts.firstIndex { $0.hasPrefix("e\u{301} vs") })

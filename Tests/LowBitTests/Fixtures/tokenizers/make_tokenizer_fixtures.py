@@ -20,6 +20,13 @@ Needs `tokenizers` (Hugging Face), `gguf` (llama.cpp's GGUF writer) and `llama-c
      the texts where they differ from llama.cpp's (LowBit follows llama.cpp for GGUF files).
 
 Output: `<case>.gguf` and `tokenizer_fixtures.json` next to this script.
+
+A wider check, not committed: `--fuzz N --out FILE` keeps the GGUF files, records llama.cpp on
+N random texts instead, and writes FILE in the same layout; then
+
+    LOWBIT_TOKENIZER_FIXTURES=FILE swift test --filter TokenizerLlamaCppTests
+
+compares LowBit with llama.cpp on those.
 """
 
 from __future__ import annotations
@@ -87,7 +94,33 @@ TEXTS = [
     "ab" * 100 + " " + "9" * 50,
     " " * 40 + "x" + "\t" * 10 + "\n" * 5,
     "naïve" * 20,
+    "\r\n\r\n  \n \t\n x \n y  \n\n",
+    "a  ", "a \t", " a", "\t", "x\u2028y\u2029z",
+    "!!!\n\n ?!\n\r\n(x)\n", "`code` ~/path/to_file.py x^2 + y_1 <= z|w ~ v --- ...",
+    "12٣45 ٣٤٥٦ １２３４ 1,234,567.89",
+    "हिन्दी भाषा ภาษาไทย \u0301x  \u0301",
+    "<s>", " <|im_start|> ", "<|im_start|><|im_start|>x", "<s> hello</s>world", "a<s>b <s> c",
+    "<|endoftext|><|endoftext|>", "New YorkNew York New  York",
 ]
+
+
+def random_texts(count: int, seed: int = 99) -> list[str]:
+    """Seeded random strings over the characters the splitters treat differently."""
+    rng = random.Random(seed)
+    pool = (
+        list("abcXYZ") + list("0123456789") + list(" " * 6) + ["\t", "\n", "\r", "\n\n", "  "]
+        + list("'.,!?;:-_()[]{}<>|$+=^~`@#%&*/\\\"") + ["'s", "'S", "'ll", "'RE", "'ve", "'d", "'m", "'t"]
+        + list("éüñßØ中文日本한국😀👍🏽") + ["\u0301", "\u00a0", "\u3000", "\u2009", "½", "٣", "１"]
+        + ["<s>", "</s>", "<|im_start|>", "<|endoftext|>", "<mask>", "New York", "@@xy", "xyz@@@"]
+    )
+    texts = []
+    for _ in range(count):
+        n = rng.randint(1, 30)
+        texts.append("".join(rng.choice(pool) for _ in range(n)))
+    return texts
+
+
+TEXTS += random_texts(40)
 
 # ---------------------------------------------------------------------------------------
 # Training corpus: deterministic, multilingual, with code, numbers and whitespace runs.
@@ -383,11 +416,11 @@ def llama_detokenize(vocab, ids: list[int], remove_special: bool, unparse_specia
     return out.raw[:n].decode("utf-8", errors="surrogateescape")
 
 
-def record_llama(path: str) -> dict:
+def record_llama(path: str, texts: list[str]) -> dict:
     model = llama_cpp.Llama(model_path=path, vocab_only=True, verbose=False)
     vocab = llama_cpp.llama_model_get_vocab(model.model)
     results = []
-    for text in TEXTS:
+    for text in texts:
         b = text.encode("utf-8")
         entry = {}
         for add_special in (True, False):
@@ -405,15 +438,24 @@ def record_llama(path: str) -> dict:
 
 
 def main() -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--fuzz", type=int, default=0, help="record N random texts into --out instead")
+    parser.add_argument("--out", default=os.path.join(HERE, "tokenizer_fixtures.json"))
+    args = parser.parse_args()
+    texts = random_texts(args.fuzz, seed=7) if args.fuzz else TEXTS
+
     lines = corpus()
-    out = {"texts": TEXTS, "cases": []}
+    out = {"texts": texts, "cases": []}
     for case in byte_level_cases():
         hf, settings = train_byte_level(case, lines)
         path = os.path.join(HERE, case["name"] + ".gguf")
-        write_gguf(path, "lowbit-tokenizer-fixture-" + case["name"], settings)
-        rec = record_llama(path)
+        if not args.fuzz:
+            write_gguf(path, "lowbit-tokenizer-fixture-" + case["name"], settings)
+        rec = record_llama(path, texts)
         differences = []
-        for i, text in enumerate(TEXTS):
+        for i, text in enumerate(texts):
             hf_ids = hf.encode(text, add_special_tokens=False).ids
             rec["results"][i]["hf_ids"] = hf_ids
             if hf_ids != rec["results"][i]["ids_add0_parse1"]:
@@ -421,15 +463,16 @@ def main() -> int:
         rec["hf_differs"] = differences
         out["cases"].append(dict(name=case["name"], file=case["name"] + ".gguf", pre=case["pre"], model="gpt2", **rec))
         print(f"{case['name']:10} vocab {len(settings['tokens'])}  merges {len(settings['merges'])}  "
-              f"HF differs on {len(differences)} of {len(TEXTS)} texts: {differences}")
+              f"HF differs on {len(differences)} of {len(texts)} texts: {differences[:40]}")
     for case in spm_cases():
         settings = train_spm(case, lines)
         path = os.path.join(HERE, case["name"] + ".gguf")
-        write_gguf(path, "lowbit-tokenizer-fixture-" + case["name"], settings)
-        rec = record_llama(path)
+        if not args.fuzz:
+            write_gguf(path, "lowbit-tokenizer-fixture-" + case["name"], settings)
+        rec = record_llama(path, texts)
         out["cases"].append(dict(name=case["name"], file=case["name"] + ".gguf", pre=None, model="llama", **rec))
         print(f"{case['name']:10} vocab {len(settings['tokens'])}")
-    with open(os.path.join(HERE, "tokenizer_fixtures.json"), "w", encoding="utf-8") as f:
+    with open(args.out, "w", encoding="utf-8") as f:
         json.dump(out, f, ensure_ascii=False, indent=None, separators=(",", ":"))
         f.write("\n")
     return 0
