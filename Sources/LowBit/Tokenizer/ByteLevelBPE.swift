@@ -57,40 +57,50 @@ struct ByteLevelBPE: Sendable {
         merges.reserveCapacity(mergeList.count)
         var joined: [UInt8] = []
         for (index, merge) in mergeList.enumerated() {
-            var failure: TokenizerError?
-            let parse = { (utf8: UnsafeBufferPointer<UInt8>) in
-                // The separator is the first space after the first byte (llama.cpp: find(' ', 1)).
-                guard utf8.count >= 3, let space = utf8[1...].firstIndex(of: 0x20), space < utf8.count - 1 else {
-                    failure = .malformedMerge(index: index, merge: merge)
-                    return
+            let parsed =
+                merge.utf8.withContiguousStorageIfAvailable { Self.parse($0, table: table, joined: &joined) }
+                ?? Array(merge.utf8).withUnsafeBufferPointer { Self.parse($0, table: table, joined: &joined) }
+            switch parsed {
+            case let .merge(left, right, result):
+                // The first of duplicate merges wins, as in llama.cpp.
+                let entry = Merge(rank: Int32(clamping: index), result: result)
+                if let earlier = merges.updateValue(entry, forKey: Self.pairKey(left, right)) {
+                    merges[Self.pairKey(left, right)] = earlier
                 }
-                let leftBytes = UnsafeBufferPointer(rebasing: utf8[..<space])
-                let rightBytes = UnsafeBufferPointer(rebasing: utf8[(space + 1)...])
-                guard let left = table.value(for: leftBytes) else {
-                    failure = .mergeReferencesUnknownToken(
-                        index: index, merge: merge, token: String(decoding: leftBytes, as: UTF8.self))
-                    return
-                }
-                guard let right = table.value(for: rightBytes) else {
-                    failure = .mergeReferencesUnknownToken(
-                        index: index, merge: merge, token: String(decoding: rightBytes, as: UTF8.self))
-                    return
-                }
-                joined.removeAll(keepingCapacity: true)
-                joined.append(contentsOf: leftBytes)
-                joined.append(contentsOf: rightBytes)
-                guard let result = table.value(for: joined) else {
-                    failure = .mergeResultNotInVocabulary(
-                        index: index, merge: merge, result: String(decoding: joined, as: UTF8.self))
-                    return
-                }
-                let key = Self.pairKey(left, right)
-                if merges[key] == nil { merges[key] = Merge(rank: Int32(clamping: index), result: result) }
+            case .malformed:
+                throw .malformedMerge(index: index, merge: merge)
+            case .unknownPart(let part):
+                throw .mergeReferencesUnknownToken(index: index, merge: merge, token: part)
+            case .unknownResult(let result):
+                throw .mergeResultNotInVocabulary(index: index, merge: merge, result: result)
             }
-            if merge.utf8.withContiguousStorageIfAvailable(parse) == nil { Array(merge.utf8).withUnsafeBufferPointer(parse) }
-            if let failure { throw failure }
         }
         self.merges = merges
+    }
+
+    private enum ParsedMerge {
+        case merge(left: Int32, right: Int32, result: Int32)
+        case malformed
+        case unknownPart(String)
+        case unknownResult(String)
+    }
+
+    /// Splits one merge, `"left right"`, at the first space after its first byte (llama.cpp:
+    /// `find(' ', 1)`) and looks the two parts and their concatenation up.
+    @inline(__always)
+    private static func parse(_ utf8: UnsafeBufferPointer<UInt8>, table: ByteStringTable, joined: inout [UInt8]) -> ParsedMerge {
+        guard utf8.count >= 3, let space = utf8[1...].firstIndex(of: 0x20), space < utf8.count - 1 else { return .malformed }
+        let leftBytes = UnsafeBufferPointer(rebasing: utf8[..<space])
+        let rightBytes = UnsafeBufferPointer(rebasing: utf8[(space + 1)...])
+        guard let left = table.value(for: leftBytes) else { return .unknownPart(String(decoding: leftBytes, as: UTF8.self)) }
+        guard let right = table.value(for: rightBytes) else { return .unknownPart(String(decoding: rightBytes, as: UTF8.self)) }
+        joined.removeAll(keepingCapacity: true)
+        joined.append(contentsOf: leftBytes)
+        joined.append(contentsOf: rightBytes)
+        guard let result = joined.withUnsafeBufferPointer({ table.value(for: $0) }) else {
+            return .unknownResult(String(decoding: joined, as: UTF8.self))
+        }
+        return .merge(left: left, right: right, result: result)
     }
 
     /// Reusable buffers for ``encode(word:into:scratch:)``.
