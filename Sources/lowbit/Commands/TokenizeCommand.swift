@@ -10,10 +10,9 @@ enum TokenizeCommand: Command {
 
     Encodes TEXT with the model's tokenizer (from its GGUF metadata) and prints the ids, one
     per line, or as a JSON array with --json. --pieces prints each id with its text piece.
-    --no-bos leaves out BOS. Special tokens written in TEXT
-    (<s>, <|im_start|>, ...) become their ids unless --no-special is given, which tokenizes
-    their text like any other (llama.cpp's parse_special = false); user-defined tokens are
-    matched either way.
+    --no-bos leaves out BOS. Special tokens written in TEXT (<s>, <|im_start|>, ...) become
+    their ids unless --no-special is given, which tokenizes their text like any other text
+    (llama.cpp's parse_special = false); user-defined tokens are matched either way.
 
     EXAMPLES:
       lowbit tokenize -m Models/target.gguf "Where was Orla Venn born?"
