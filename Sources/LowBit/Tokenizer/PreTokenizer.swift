@@ -25,7 +25,16 @@
 public struct PreTokenizer: Sendable, Equatable {
     /// The splitter families llama.cpp has for byte-level BPE.
     public enum Splitter: String, Sendable, CaseIterable {
-        case `default`, gpt2, llama3, qwen2, smollm
+        /// llama.cpp's default chain: punctuation runs, GPT-2's regex, number runs, digit triples.
+        case `default`
+        /// GPT-2's regular expression (``GPT2PreTokenizer``).
+        case gpt2
+        /// Llama 3's regular expression, digits in groups of up to three (``Llama3Splitter``).
+        case llama3
+        /// Qwen2's regular expression: Llama 3's with single digits.
+        case qwen2
+        /// SmolLM / StarCoder: digits one at a time, then GPT-2's regular expression.
+        case smollm
     }
 
     /// The `tokenizer.ggml.pre` name this entry was looked up by.
