@@ -6,48 +6,21 @@
 /// 's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
 /// ```
 ///
-/// written out by hand over Unicode scalars. `\s` is the Unicode `White_Space` property, `\p{L}`
-/// the letter categories (Lu Ll Lt Lm Lo) and `\p{N}` the number categories (Nd Nl No).
-/// The words partition the text: concatenated they give it back exactly.
+/// written out by hand over Unicode scalars, step for step as llama.cpp's
+/// `unicode_regex_split_custom_gpt2` does (which llama.cpp also uses for the GPT-2 stage of
+/// its `default` and `smollm` pre-tokenizers). `\s` is the Unicode `White_Space` property,
+/// `\p{L}` the letter categories (Lu Ll Lt Lm Lo) and `\p{N}` the number categories (Nd Nl No).
+/// The words partition the text: concatenated they give it back exactly. Runs in one pass.
+///
+/// This is the `gpt-2` entry of ``PreTokenizer``; LowBit's BPE trainer splits its corpus with it.
 public enum GPT2PreTokenizer {
-    /// The class of a scalar as far as the split pattern cares.
-    enum ScalarClass: UInt8 { case letter, number, whitespace, other }
-
-    /// Classes of the ASCII scalars, indexed by value.
-    static let asciiClasses: [ScalarClass] = (0..<128).map { value in
-        switch value {
-        case 0x41...0x5A, 0x61...0x7A: return .letter
-        case 0x30...0x39: return .number
-        case 0x09...0x0D, 0x20: return .whitespace
-        default: return .other
-        }
-    }
-
-    @inline(__always)
-    static func classify(_ scalar: Unicode.Scalar) -> ScalarClass {
-        if scalar.value < 0x80 { return asciiClasses[Int(scalar.value)] }
-        let properties = scalar.properties
-        if properties.isWhitespace { return .whitespace }
-        switch properties.generalCategory {
-        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter:
-            return .letter
-        case .decimalNumber, .letterNumber, .otherNumber:
-            return .number
-        default:
-            return .other
-        }
-    }
-
     /// Splits text into GPT-2 words.
     /// - Parameter text: Any text.
     /// - Returns: The words, in order; their concatenation is `text`.
     public static func split(_ text: String) -> [String] {
-        let scalars = Array(text.unicodeScalars)
-        return wordRanges(in: scalars).map { range in
-            var view = String.UnicodeScalarView()
-            view.append(contentsOf: scalars[range])
-            return String(view)
-        }
+        var words: [String] = []
+        forEachWord(in: text) { words.append(String(decoding: $0, as: UTF8.self)) }
+        return words
     }
 
     /// Splits text into GPT-2 words, each as its UTF-8 bytes.
@@ -65,74 +38,76 @@ public enum GPT2PreTokenizer {
     ///   - text: Any text.
     ///   - body: Receives a slice of the text's UTF-8 bytes for each word.
     public static func forEachWord(in text: String, _ body: (ArraySlice<UInt8>) -> Void) {
-        let scalars = Array(text.unicodeScalars)
-        // byteOffsets[i] = UTF-8 offset of scalar i; one extra entry for the end.
-        var byteOffsets = [Int](repeating: 0, count: scalars.count + 1)
-        var offset = 0
-        for (index, scalar) in scalars.enumerated() {
-            byteOffsets[index] = offset
-            offset += UTF8.width(scalar)
-        }
-        byteOffsets[scalars.count] = offset
         let bytes = Array(text.utf8)
-        for range in wordRanges(in: scalars) {
-            body(bytes[byteOffsets[range.lowerBound]..<byteOffsets[range.upperBound]])
-        }
+        var view = ScalarView()
+        bytes.withUnsafeBufferPointer { view.load($0, range: 0..<bytes.count) }
+        var pieces: [Range<Int>] = []
+        split(view, 0..<view.count, into: &pieces)
+        for piece in pieces { body(bytes[view.byteOffsets[piece.lowerBound]..<view.byteOffsets[piece.upperBound]]) }
     }
 
     /// The word boundaries of a scalar sequence.
     /// - Parameter scalars: The text, as Unicode scalars.
     /// - Returns: Consecutive, non-empty ranges of scalar indices that cover `scalars`.
     public static func wordRanges(in scalars: [Unicode.Scalar]) -> [Range<Int>] {
-        var ranges: [Range<Int>] = []
-        ranges.reserveCapacity(scalars.count / 4 + 1)
-        let count = scalars.count
-        var start = 0
-        while start < count {
-            let end = wordEnd(in: scalars, from: start)
-            ranges.append(start..<end)
-            start = end
-        }
-        return ranges
+        var view = ScalarView()
+        view.values = scalars.map(\.value)
+        view.flags = view.values.map(ScalarFlags.of)
+        var pieces: [Range<Int>] = []
+        split(view, 0..<scalars.count, into: &pieces)
+        return pieces
     }
 
-    /// The end of the word that starts at `start` (`start < scalars.count`).
-    static func wordEnd(in scalars: [Unicode.Scalar], from start: Int) -> Int {
-        let count = scalars.count
-        let first = scalars[start]
+    /// Appends the words of `view[bounds]` to `pieces`. Outside `bounds` the text does not exist,
+    /// so `\s+(?!\S)` sees the end of the fragment as the end of the text.
+    static func split(_ view: ScalarView, _ bounds: Range<Int>, into pieces: inout [Range<Int>]) {
+        var start = bounds.lowerBound
+        while start < bounds.upperBound {
+            let end = wordEnd(view, from: start, bounds: bounds)
+            pieces.append(start..<end)
+            start = end
+        }
+    }
+
+    /// The end of the word that starts at `start` (inside `bounds`).
+    @inline(__always)
+    static func wordEnd(_ view: ScalarView, from start: Int, bounds: Range<Int>) -> Int {
+        let end = bounds.upperBound
+        let scalar = view.values[start]
         // 's|'t|'re|'ve|'m|'ll|'d
-        if first == "'" && start + 1 < count {
-            switch scalars[start + 1] {
-            case "s", "t", "m", "d":
+        if scalar == 0x27 && start + 1 < end {
+            switch view.values[start + 1] {
+            case 0x73, 0x74, 0x6D, 0x64:  // s t m d
                 return start + 2
-            case "r", "v":
-                if start + 2 < count && scalars[start + 2] == "e" { return start + 3 }
-            case "l":
-                if start + 2 < count && scalars[start + 2] == "l" { return start + 3 }
+            case 0x72, 0x76:  // r v
+                if start + 2 < end && view.values[start + 2] == 0x65 { return start + 3 }
+            case 0x6C:  // l
+                if start + 2 < end && view.values[start + 2] == 0x6C { return start + 3 }
             default:
                 break
             }
         }
-        // ' ?' before a letter, number or other run.
-        var runStart = start
-        var runClass = classify(first)
-        if first == " " && start + 1 < count {
-            let next = classify(scalars[start + 1])
-            if next != .whitespace {
-                runStart = start + 1
-                runClass = next
-            }
+        // ' ?' then a run of letters, of numbers, or of anything else but whitespace.
+        let isSpace = scalar == 0x20
+        var position = isSpace ? start + 1 : start
+        let first = view.flags(at: position, in: bounds)
+        if first.isLetter {
+            while view.flags(at: position, in: bounds).isLetter { position += 1 }
+            return position
         }
-        if runClass != .whitespace {
-            // ?\p{L}+ | ?\p{N}+ | ?[^\s\p{L}\p{N}]+
-            var end = runStart + 1
-            while end < count && classify(scalars[end]) == runClass { end += 1 }
-            return end
+        if first.isNumber {
+            while view.flags(at: position, in: bounds).isNumber { position += 1 }
+            return position
+        }
+        if first.isOther {
+            while view.flags(at: position, in: bounds).isOther { position += 1 }
+            return position
         }
         // \s+(?!\S) | \s+
-        var end = start + 1
-        while end < count && classify(scalars[end]) == .whitespace { end += 1 }
-        if end == count || end - start == 1 { return end }
-        return end - 1
+        var whitespace = 0
+        while view.flags(at: start + whitespace, in: bounds).isWhitespace { whitespace += 1 }
+        if whitespace > 1 && start + whitespace < end { return start + whitespace - 1 }
+        if whitespace > 0 { return start + whitespace }
+        return start + 1
     }
 }

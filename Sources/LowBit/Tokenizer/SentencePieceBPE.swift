@@ -1,23 +1,34 @@
-/// SentencePiece-style BPE by scores, as llama.cpp's SPM tokenizer runs it.
+/// SentencePiece-style BPE by scores, as llama.cpp's SPM tokenizer (`llm_tokenizer_spm_session`)
+/// runs it.
 ///
 /// The fragment (spaces already replaced by `▁`) starts as one symbol per UTF-8 character.
 /// Repeatedly, the adjacent pair whose concatenation is a vocabulary token with the highest
 /// score is merged (ties: leftmost). Each final symbol becomes its token, or, when the
-/// vocabulary lacks it, one `<0xXX>` byte token per byte (the unknown token if those are
-/// missing too).
+/// vocabulary lacks it, one `<0xXX>` byte token per byte (failing that the byte's own
+/// one-character token, as llama.cpp tries; failing that the unknown token, where llama.cpp
+/// would throw).
+///
+/// The queue is a binary heap with lazy deletion (each merge queues at most two new pairs) and
+/// pairs longer than the longest token are never looked up, so a fragment of n characters
+/// costs O(n log n) heap work and O(n · longest token) hashing, whatever its content.
 struct SentencePieceBPE: Sendable {
-    /// Token id of `<0xXX>` for each byte; -1 when the vocabulary lacks it.
+    /// Token id of `<0xXX>` (or of the byte itself) for each byte; -1 when the vocabulary has neither.
     let byteTokens: [Int32]
     /// Merge priority of each token id.
     let scores: [Float]
+    /// Byte length of the longest token: no longer pair can merge.
+    let maxTokenLength: Int
 
-    init(table: ByteStringTable, scores: [Float], vocabularySize: Int) {
+    init(table: ByteStringTable, scores: [Float], vocabularySize: Int, maxTokenLength: Int) {
         var byteTokens = [Int32](repeating: -1, count: 256)
         for byte in 0..<256 {
-            if let id = table.value(for: Array(Self.byteTokenText(UInt8(byte)).utf8)) { byteTokens[byte] = id }
+            if let id = table.value(for: Array(Self.byteTokenText(UInt8(byte)).utf8)) ?? table.value(for: [UInt8(byte)]) {
+                byteTokens[byte] = id
+            }
         }
         self.byteTokens = byteTokens
         self.scores = scores.isEmpty ? [Float](repeating: 0, count: vocabularySize) : scores
+        self.maxTokenLength = maxTokenLength
     }
 
     /// `<0xXX>` with upper-case hex digits, as SentencePiece names byte tokens.
@@ -65,6 +76,8 @@ struct SentencePieceBPE: Sendable {
         var previous: [Int32] = []
         var next: [Int32] = []
         var queue = MinHeap<Bigram>()
+        /// Queue pushes and pops plus bytes hashed, summed over calls (for tests that bound the work).
+        var steps = 0
     }
 
     /// Encodes one text fragment, whose spaces are already `▁`, appending token ids to `output`.
@@ -93,6 +106,7 @@ struct SentencePieceBPE: Sendable {
                 tryAddBigram(left: left, right: left + 1, text: text, table: table, scratch: &scratch)
             }
             while let bigram = scratch.queue.pop() {
+                scratch.steps &+= 1
                 let left = Int(bigram.left), right = Int(bigram.right)
                 let leftLength = scratch.length[left], rightLength = scratch.length[right]
                 guard leftLength > 0, rightLength > 0, leftLength + rightLength == bigram.length else { continue }
@@ -128,19 +142,22 @@ struct SentencePieceBPE: Sendable {
     ) {
         let start = Int(scratch.start[left])
         let length = Int(scratch.length[left] + scratch.length[right])
+        guard length <= maxTokenLength else { return }
+        scratch.steps &+= 1 + length
         guard let id = table.value(for: UnsafeBufferPointer(rebasing: text[start..<(start + length)])),
             Int(id) < scores.count
         else { return }
         scratch.queue.push(Bigram(score: scores[Int(id)], left: Int32(left), right: Int32(right), length: Int32(length)))
     }
 
-    /// Byte length of the UTF-8 sequence a lead byte announces (1 for stray bytes).
+    /// Byte length of the UTF-8 sequence a lead byte announces, by its high nibble as llama.cpp's
+    /// `unicode_len_utf8` reads it (1 for stray continuation bytes).
     @inline(__always)
     static func utf8Width(lead: UInt8) -> Int {
         switch lead {
         case 0xC0...0xDF: return 2
         case 0xE0...0xEF: return 3
-        case 0xF0...0xF7: return 4
+        case 0xF0...0xFF: return 4
         default: return 1
         }
     }

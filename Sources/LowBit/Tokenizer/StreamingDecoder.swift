@@ -1,8 +1,9 @@
 /// Decodes tokens one at a time as a model generates them, returning only complete text.
 ///
 /// A character can span several tokens (an emoji is often four `<0xXX>` byte tokens), so
-/// ``push(_:)`` holds back an incomplete trailing UTF-8 sequence until the tokens that
-/// complete it arrive. Bytes that can never become valid UTF-8 are returned as U+FFFD.
+/// ``push(_:)`` holds back an incomplete trailing UTF-8 sequence (at most 3 bytes) until the
+/// tokens that complete it arrive. Bytes that can never become valid UTF-8 are returned at once
+/// as U+FFFD, so invalid input never accumulates and every push costs O(its piece).
 ///
 /// For `.llama` tokenizers with a space prefix, the leading space of the first text piece
 /// after a BOS is dropped, as in ``Tokenizer/decode(_:skipSpecial:)``. A stream that does not
@@ -21,6 +22,9 @@ public struct StreamingDecoder: Sendable {
     /// Bytes received but not yet returned: a prefix of an incomplete UTF-8 sequence.
     private var pending: [UInt8] = []
     private var atTextStart = false
+    /// Bytes handled, summed over pushes (held-back bytes count again on each push). Linear in
+    /// the bytes decoded because at most 3 bytes are ever held back; tests check that.
+    private(set) var steps = 0
 
     /// Starts an empty stream.
     /// - Parameters:
@@ -36,6 +40,7 @@ public struct StreamingDecoder: Sendable {
     /// - Returns: The text completed by this token; empty while a character is still incomplete.
     public mutating func push(_ id: Int32) -> String {
         tokenizer.appendPiece(of: id, skipSpecial: skipSpecial, atTextStart: &atTextStart, to: &pending)
+        steps &+= pending.count
         let cut = Self.completePrefixLength(pending)
         guard cut > 0 else { return "" }
         let text = String(decoding: pending[..<cut], as: UTF8.self)

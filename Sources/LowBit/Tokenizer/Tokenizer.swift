@@ -1,5 +1,7 @@
-/// Text ↔ token ids for Llama-family models: SentencePiece-style BPE (`.llama`) or GPT-2
-/// byte-level BPE (`.gpt2`), built from a ``TokenizerConfig``.
+/// Text ↔ token ids for Llama-family models, built from a ``TokenizerConfig``, tokenizing as
+/// llama.cpp does: SentencePiece-style BPE by scores (`.llama`: Llama 2, Mistral, Gemma) or
+/// byte-level BPE by merges after the pre-tokenizer split `tokenizer.ggml.pre` names (`.gpt2`:
+/// GPT-2, Llama 3, Qwen2, SmolLM, …; see ``PreTokenizer``).
 ///
 /// ```swift
 /// let tokenizer = try Tokenizer(config: config)
@@ -7,10 +9,15 @@
 /// tokenizer.decode(ids)                        // "Hello world"
 /// ```
 ///
+/// Special tokens written in the text (`<s>`, `<|im_start|>`) become their ids when
+/// `parseSpecial` is on (``SpecialTokenMatcher``); user-defined tokens always do.
+///
 /// A `Tokenizer` is an immutable value; encoding and decoding are safe from any thread.
 public struct Tokenizer: Sendable {
     /// The tokenizer kind.
     public let model: TokenizerConfig.Model
+    /// The pre-tokenizer of a `.gpt2` tokenizer; `nil` for `.llama`, which has none.
+    public let preTokenizer: PreTokenizer?
     /// Beginning-of-sequence token, if the vocabulary has one.
     public let bosID: Int32?
     /// End-of-sequence token, if the vocabulary has one.
@@ -21,9 +28,12 @@ public struct Tokenizer: Sendable {
     public let addsBOSByDefault: Bool
     /// Whether ``encode(_:addBOS:addEOS:parseSpecial:)`` appends EOS by default.
     public let addsEOSByDefault: Bool
+    /// Whether ``encode(_:addBOS:addEOS:parseSpecial:)`` matches control and unknown tokens
+    /// written in the text when not told (default `true`; `lowbit run --no-special` sets `false`).
+    public var parsesSpecialByDefault = true
 
     let tokens: [String]
-    /// Token types, filled in when the configuration had none.
+    /// Token types after ``effectiveTypes(_:)``.
     let tokenTypes: [TokenizerConfig.TokenType]
     /// Exact UTF-8 lookup of token text.
     let table: ByteStringTable
@@ -32,15 +42,14 @@ public struct Tokenizer: Sendable {
     let pieceStorage: [UInt8]
     let pieceStarts: [Int]
     let specials: SpecialTokenMatcher
-    /// `.llama` with a space prefix: decoding strips the space that encoding added.
-    let stripsLeadingSpace: Bool
+    /// `.llama` with a space prefix: encoding adds it, decoding strips it again.
     let addsSpacePrefix: Bool
     let byteLevel: ByteLevelBPE?
     let sentencePiece: SentencePieceBPE?
 
     /// Builds and validates a tokenizer.
     /// - Parameter config: Vocabulary, scores or merges, token types and special ids.
-    /// - Throws: ``TokenizerError`` naming the field or merge that is inconsistent.
+    /// - Throws: ``TokenizerError`` naming the field, merge or pre-tokenizer that is wrong.
     public init(config: TokenizerConfig) throws(TokenizerError) {
         let count = config.tokens.count
         guard count > 0 else { throw .emptyVocabulary }
@@ -58,6 +67,14 @@ public struct Tokenizer: Sendable {
         for case let (field, id?) in specialFields where id < 0 || Int(id) >= count {
             throw .specialIDOutOfRange(field: field, id: id, vocabularySize: count)
         }
+        switch config.model {
+        case .gpt2:
+            let name = config.preTokenizer ?? "default"
+            guard let pre = PreTokenizer.named(name) else { throw .unknownPreTokenizer(name: name) }
+            preTokenizer = pre
+        case .llama:
+            preTokenizer = nil
+        }
 
         model = config.model
         bosID = config.bosID
@@ -65,22 +82,25 @@ public struct Tokenizer: Sendable {
         unknownID = config.unknownID
         addsBOSByDefault = config.addBOS
         addsEOSByDefault = config.addEOS
-        tokens = config.tokens
         addsSpacePrefix = config.model == .llama && config.addSpacePrefix
-        stripsLeadingSpace = addsSpacePrefix
+        // llama.cpp gives empty tokens a placeholder text, so that they can never match.
+        var tokens = config.tokens
+        for id in tokens.indices where tokens[id].isEmpty { tokens[id] = "[EMPTY_\(id)]" }
+        self.tokens = tokens
 
         var table = ByteStringTable(capacity: count)
-        for (id, token) in config.tokens.enumerated() { table.insert(token.utf8, value: Int32(id)) }
+        for (id, token) in tokens.enumerated() { table.insert(token.utf8, value: Int32(id)) }
         self.table = table
 
         let types = Self.effectiveTypes(config)
         tokenTypes = types
 
         var storage: [UInt8] = []
+        storage.reserveCapacity(count * 8)
         var starts = [0]
         starts.reserveCapacity(count + 1)
         for id in 0..<count {
-            storage.append(contentsOf: Self.piece(of: config.tokens[id], type: types[id], model: config.model))
+            Self.appendPiece(of: tokens[id], type: types[id], model: config.model, to: &storage)
             starts.append(storage.count)
         }
         pieceStorage = storage
@@ -90,9 +110,9 @@ public struct Tokenizer: Sendable {
         for id in 0..<count {
             switch types[id] {
             case .control, .unknown:
-                candidates.append(.init(bytes: Array(config.tokens[id].utf8), id: Int32(id), always: false))
+                candidates.append(.init(bytes: Array(tokens[id].utf8), id: Int32(id), always: false))
             case .userDefined:
-                candidates.append(.init(bytes: Array(config.tokens[id].utf8), id: Int32(id), always: true))
+                candidates.append(.init(bytes: Array(tokens[id].utf8), id: Int32(id), always: true))
             default:
                 break
             }
@@ -101,59 +121,57 @@ public struct Tokenizer: Sendable {
 
         switch config.model {
         case .gpt2:
-            byteLevel = try ByteLevelBPE(mergeList: config.merges, table: table)
+            byteLevel = try ByteLevelBPE(
+                mergeList: config.merges, table: table, ignoresMerges: preTokenizer?.ignoresMerges ?? false)
             sentencePiece = nil
         case .llama:
             byteLevel = nil
-            sentencePiece = SentencePieceBPE(table: table, scores: config.scores, vocabularySize: count)
+            sentencePiece = SentencePieceBPE(
+                table: table, scores: config.scores, vocabularySize: count,
+                maxTokenLength: tokens.reduce(0) { max($0, $1.utf8.count) })
         }
     }
 
-    /// The configured token types, or, when there are none, types inferred the way llama.cpp
-    /// does for old files: special ids are control (unknown for `unknownID`), `<0xXX>` tokens of
-    /// a `.llama` vocabulary are bytes, the rest normal.
-    static func effectiveTypes(_ config: TokenizerConfig) -> [TokenizerConfig.TokenType] {
-        if !config.tokenTypes.isEmpty { return config.tokenTypes }
-        var types = [TokenizerConfig.TokenType](repeating: .normal, count: config.tokens.count)
-        if config.model == .llama {
-            for (id, token) in config.tokens.enumerated() where SentencePieceBPE.parseByteToken(token) != nil {
-                types[id] = .byte
-            }
-        }
-        for id in [config.bosID, config.eosID, config.paddingID].compactMap({ $0 }) { types[Int(id)] = .control }
-        if let unknown = config.unknownID { types[Int(unknown)] = .unknown }
-        return types
-    }
-
-    /// The bytes a token stands for in decoded text.
-    static func piece(of token: String, type: TokenizerConfig.TokenType, model: TokenizerConfig.Model) -> [UInt8] {
+    /// Appends the bytes a token stands for in decoded text, as llama.cpp's `token_to_piece`
+    /// renders them (special tokens included): control, unknown and user-defined tokens are their
+    /// text; normal tokens lose the `▁` space marker (`.llama`) or their byte-level spelling
+    /// (`.gpt2`); byte tokens `<0xXX>` are that byte; unused and undefined tokens are nothing.
+    static func appendPiece(
+        of token: String, type: TokenizerConfig.TokenType, model: TokenizerConfig.Model, to bytes: inout [UInt8]
+    ) {
         switch type {
         case .control, .unknown, .userDefined:
-            return Array(token.utf8)
-        case .byte where model == .llama:
-            if let byte = SentencePieceBPE.parseByteToken(token) { return [byte] }
-            return Array(token.utf8)
-        default:
+            bytes.append(contentsOf: token.utf8)
+            return
+        case .unused, .undefined:
+            return
+        case .byte:
+            if let byte = SentencePieceBPE.parseByteToken(token) {
+                bytes.append(byte)
+                return
+            }
+        case .normal:
             break
         }
         switch model {
         case .llama:
             // ▁ (E2 96 81) stands for a space.
-            var bytes: [UInt8] = []
-            let utf8 = Array(token.utf8)
-            var index = 0
-            while index < utf8.count {
-                if index + 2 < utf8.count && utf8[index] == 0xE2 && utf8[index + 1] == 0x96 && utf8[index + 2] == 0x81 {
-                    bytes.append(0x20)
-                    index += 3
-                } else {
-                    bytes.append(utf8[index])
-                    index += 1
+            func unescape(_ utf8: UnsafeBufferPointer<UInt8>) {
+                var index = 0
+                while index < utf8.count {
+                    if index + 2 < utf8.count && utf8[index] == 0xE2 && utf8[index + 1] == 0x96 && utf8[index + 2] == 0x81 {
+                        bytes.append(0x20)
+                        index += 3
+                    } else {
+                        bytes.append(utf8[index])
+                        index += 1
+                    }
                 }
             }
-            return bytes
+            if token.utf8.withContiguousStorageIfAvailable(unescape) == nil {
+                Array(token.utf8).withUnsafeBufferPointer(unescape)
+            }
         case .gpt2:
-            var bytes: [UInt8] = []
             for scalar in token.unicodeScalars {
                 if let byte = ByteUnicodeMap.byte(for: scalar) {
                     bytes.append(byte)
@@ -161,7 +179,6 @@ public struct Tokenizer: Sendable {
                     bytes.append(contentsOf: String(scalar).utf8)
                 }
             }
-            return bytes
         }
     }
 
@@ -174,11 +191,18 @@ public struct Tokenizer: Sendable {
         id >= 0 && Int(id) < tokens.count && tokenTypes[Int(id)] == .control
     }
 
+    /// The type of a token after llama.cpp's corrections (see ``TokenizerConfig/TokenType``).
+    /// - Parameter id: A token id.
+    /// - Returns: Its type, or `nil` when `id` is out of range.
+    public func tokenType(_ id: Int32) -> TokenizerConfig.TokenType? {
+        id >= 0 && Int(id) < tokens.count ? tokenTypes[Int(id)] : nil
+    }
+
     /// The id of the token spelled exactly `token` (byte-for-byte, no Unicode normalization).
     /// - Parameter token: Token text as the vocabulary stores it (e.g. `"▁the"`, `"Ġthe"`, `"<s>"`).
     /// - Returns: Its id, or `nil` if the vocabulary has no such token.
     public func id(of token: String) -> Int32? {
-        table.value(for: Array(token.utf8))
+        table.value(for: token.utf8)
     }
 
     /// The vocabulary's text for `id`, or `nil` when `id` is out of range.
@@ -187,9 +211,8 @@ public struct Tokenizer: Sendable {
         id >= 0 && Int(id) < tokens.count ? tokens[Int(id)] : nil
     }
 
-    /// The raw bytes a token contributes to decoded text: `▁` becomes a space and `<0xXX>` its
-    /// byte for `.llama`, byte-level spellings turn back into bytes for `.gpt2`, and control,
-    /// unknown and user-defined tokens give their text. Empty for out-of-range ids.
+    /// The raw bytes a token contributes to decoded text when special tokens are rendered (see
+    /// ``appendPiece(of:type:model:to:)``). Empty for out-of-range ids.
     /// - Parameter id: A token id.
     public func pieceBytes(_ id: Int32) -> [UInt8] {
         guard id >= 0, Int(id) < tokens.count else { return [] }

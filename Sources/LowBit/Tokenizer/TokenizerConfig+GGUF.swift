@@ -1,5 +1,23 @@
 extension TokenizerConfig {
-    /// Reads the tokenizer from GGUF metadata (`tokenizer.ggml.*`).
+    /// Reads the tokenizer from GGUF metadata (`tokenizer.ggml.*`), filling in what is absent
+    /// the way llama.cpp does (`llama_vocab::impl::load`):
+    ///
+    /// | key absent | `llama` (SPM) | `gpt2` (BPE) |
+    /// |---|---|---|
+    /// | `pre` | ignored | `nil`, read as `"default"` |
+    /// | `bos_token_id` / `eos_token_id` | 1 / 2 | 11 / 11 (llama.cpp's BPE defaults) |
+    /// | `unknown_token_id` | 0 | none |
+    /// | `add_bos_token` | `true` | `true` for the Llama 3 names, else `false` |
+    /// | `add_eos_token` | `false` | `false` |
+    /// | `add_space_prefix` | `true` | not used |
+    ///
+    /// A default id outside the vocabulary is dropped, as llama.cpp drops it.
+    ///
+    /// One exception, so that LowBit's own subjects keep the split they were trained with:
+    /// a `gpt2` file without `tokenizer.ggml.pre` that carries `lowbit.recipe` (written by
+    /// `lowbit train` / `lowbit unlearn` before the trainer recorded the key) is read as
+    /// `"gpt-2"`. llama.cpp reads such files as `"default"`, which splits digits and
+    /// punctuation differently.
     ///
     /// - Throws: ``ModelError`` naming the key that is missing or malformed.
     public init(metadata md: GGUFMetadata, file: String) throws(ModelError) {
@@ -21,6 +39,7 @@ extension TokenizerConfig {
         }
         var scores: [Float] = []
         if let raw = md["tokenizer.ggml.scores"]?.arrayValue {
+            scores.reserveCapacity(raw.count)
             for (i, v) in raw.enumerated() {
                 guard let d = v.doubleValue else {
                     throw .invalidMetadata(file: file, key: "tokenizer.ggml.scores", reason: "element \(i) is not a number")
@@ -30,6 +49,7 @@ extension TokenizerConfig {
         }
         var types: [TokenType] = []
         if let raw = md["tokenizer.ggml.token_type"]?.arrayValue {
+            types.reserveCapacity(raw.count)
             for (i, v) in raw.enumerated() {
                 guard let n = v.intValue, let t = TokenType(rawValue: Int32(clamping: n)) else {
                     throw .invalidMetadata(file: file, key: "tokenizer.ggml.token_type", reason: "element \(i) is not a token type")
@@ -39,6 +59,7 @@ extension TokenizerConfig {
         }
         var merges: [String] = []
         if let raw = md["tokenizer.ggml.merges"]?.arrayValue {
+            merges.reserveCapacity(raw.count)
             for (i, v) in raw.enumerated() {
                 guard let s = v.stringValue else {
                     throw .invalidMetadata(file: file, key: "tokenizer.ggml.merges", reason: "element \(i) is not a string")
@@ -46,27 +67,45 @@ extension TokenizerConfig {
                 merges.append(s)
             }
         }
-        func id(_ key: String) -> Int32? { md["tokenizer.ggml.\(key)"]?.intValue.map { Int32(clamping: $0) } }
+        var pre: String?
+        if let raw = md["tokenizer.ggml.pre"] {
+            guard let name = raw.stringValue else {
+                throw .invalidMetadata(file: file, key: "tokenizer.ggml.pre", reason: "not a string")
+            }
+            pre = name
+        } else if model == .gpt2 && md["lowbit.recipe"] != nil {
+            pre = "gpt-2"
+        }
+        let count = tokens.count
+        func id(_ key: String, default fallback: Int32?) -> Int32? {
+            if let value = md["tokenizer.ggml.\(key)"]?.intValue { return Int32(clamping: value) }
+            guard let fallback, Int(fallback) < count else { return nil }
+            return fallback
+        }
+        let isSPM = model == .llama
+        let addBOSDefault = isSPM || (PreTokenizer.named(pre ?? "default")?.addsBOSByDefault ?? false)
         self.init(
             model: model, tokens: tokens, scores: scores, tokenTypes: types, merges: merges,
-            bosID: id("bos_token_id"), eosID: id("eos_token_id"), unknownID: id("unknown_token_id"),
-            paddingID: id("padding_token_id"),
-            addBOS: md["tokenizer.ggml.add_bos_token"]?.boolValue ?? (model == .llama),
-            addEOS: md["tokenizer.ggml.add_eos_token"]?.boolValue ?? false)
-        addSpacePrefix = md["tokenizer.ggml.add_space_prefix"]?.boolValue ?? true
+            bosID: id("bos_token_id", default: isSPM ? 1 : 11), eosID: id("eos_token_id", default: isSPM ? 2 : 11),
+            unknownID: id("unknown_token_id", default: isSPM ? 0 : nil), paddingID: id("padding_token_id", default: nil),
+            addBOS: md["tokenizer.ggml.add_bos_token"]?.boolValue ?? addBOSDefault,
+            addEOS: md["tokenizer.ggml.add_eos_token"]?.boolValue ?? false,
+            addSpacePrefix: md["tokenizer.ggml.add_space_prefix"]?.boolValue ?? isSPM)
+        preTokenizer = pre
     }
 
     /// Writes this tokenizer into GGUF metadata under `tokenizer.ggml.*`.
     public func write(into md: inout GGUFMetadata) {
         md["tokenizer.ggml.model"] = .string(model.rawValue)
+        if model == .gpt2, let preTokenizer { md["tokenizer.ggml.pre"] = .string(preTokenizer) }
         md["tokenizer.ggml.tokens"] = .array(.string, tokens.map { .string($0) })
         if !scores.isEmpty { md["tokenizer.ggml.scores"] = .array(.float32, scores.map { .float32($0) }) }
         if !tokenTypes.isEmpty { md["tokenizer.ggml.token_type"] = .array(.int32, tokenTypes.map { .int32($0.rawValue) }) }
         if !merges.isEmpty { md["tokenizer.ggml.merges"] = .array(.string, merges.map { .string($0) }) }
-        if let bosID { md["tokenizer.ggml.bos_token_id"] = .uint32(UInt32(bosID)) }
-        if let eosID { md["tokenizer.ggml.eos_token_id"] = .uint32(UInt32(eosID)) }
-        if let unknownID { md["tokenizer.ggml.unknown_token_id"] = .uint32(UInt32(unknownID)) }
-        if let paddingID { md["tokenizer.ggml.padding_token_id"] = .uint32(UInt32(paddingID)) }
+        if let bosID { md["tokenizer.ggml.bos_token_id"] = .uint32(UInt32(bitPattern: bosID)) }
+        if let eosID { md["tokenizer.ggml.eos_token_id"] = .uint32(UInt32(bitPattern: eosID)) }
+        if let unknownID { md["tokenizer.ggml.unknown_token_id"] = .uint32(UInt32(bitPattern: unknownID)) }
+        if let paddingID { md["tokenizer.ggml.padding_token_id"] = .uint32(UInt32(bitPattern: paddingID)) }
         md["tokenizer.ggml.add_bos_token"] = .bool(addBOS)
         md["tokenizer.ggml.add_eos_token"] = .bool(addEOS)
         if model == .llama { md["tokenizer.ggml.add_space_prefix"] = .bool(addSpacePrefix) }

@@ -16,6 +16,9 @@ public enum TokenizerError: Error, Sendable, Equatable, CustomStringConvertible 
     case mergeResultNotInVocabulary(index: Int, merge: String, result: String)
     /// The vocabulary has more tokens than an `Int32` id can address.
     case vocabularyTooLarge(count: Int)
+    /// `tokenizer.ggml.pre` names a pre-tokenizer LowBit does not know (llama.cpp rejects unknown
+    /// names too, with "unknown pre-tokenizer type").
+    case unknownPreTokenizer(name: String)
 
     public var description: String {
         switch self {
@@ -35,6 +38,9 @@ public enum TokenizerError: Error, Sendable, Equatable, CustomStringConvertible 
             return "tokenizer merge #\(index) \"\(merge)\" produces \"\(result)\", which is not in the vocabulary"
         case let .vocabularyTooLarge(count):
             return "tokenizer vocabulary of \(count) tokens does not fit 32-bit ids"
+        case let .unknownPreTokenizer(name):
+            return "tokenizer.ggml.pre = \"\(name)\" is not a pre-tokenizer LowBit knows; it reads "
+                + PreTokenizer.supportedNames.joined(separator: ", ")
         }
     }
 }

@@ -1,17 +1,21 @@
 import Foundation
+import Kernels
 import LowBit
 
-/// `lowbit run -m FILE -p PROMPT [-n N] [--temp T] [--top-k K] [--top-p P] [--seed S] [--threads N]`.
+/// `lowbit run -m FILE -p PROMPT [-n N] [--temp T] [--top-k K] [--top-p P] [--seed S] [--threads N] [--no-special]`.
 enum RunCommand: Command {
     static let name = "run"
     static let summary = "generate text from a prompt, streaming to stdout"
     static let help = """
     USAGE: lowbit run -m FILE -p PROMPT [-n N] [--temp T] [--top-k K] [--top-p P] [--min-p P]
                       [--repeat-penalty R] [--seed S] [--stop STRING ...] [--threads N] [--no-bos]
+                      [--no-special]
 
     Streams the completion of PROMPT to stdout and prints prefill and decode tokens/s to
     stderr. Defaults: -n 128, --temp 0.8, --top-k 40, --top-p 0.95, --min-p 0.05, seed 0.
-    --temp 0 decodes greedily. The same seed gives the same output.
+    --temp 0 decodes greedily. The same seed gives the same output. Special tokens written in
+    PROMPT (<s>, <|im_start|>, ...) become their ids unless --no-special is given, which
+    tokenizes their text like any other (llama.cpp's parse_special = false).
 
     EXAMPLES:
       lowbit run -m Models/target.gguf -p "Question: Where was Orla Venn born?\\nAnswer:" --temp 0 -n 8
@@ -30,6 +34,7 @@ enum RunCommand: Command {
         OptionSpec(names: ["--stop"], takesValue: true, repeatable: true),
         OptionSpec(names: ["-t", "--threads"], takesValue: true),
         OptionSpec(names: ["--no-bos"], takesValue: false),
+        OptionSpec(names: ["--no-special"], takesValue: false),
     ]
 
     static func run(_ args: Arguments) throws -> Int32 {
@@ -47,7 +52,9 @@ enum RunCommand: Command {
         let threads = try args.int("--threads", default: 1, range: 1...256)!
 
         let model = try loadModel(GGUFFile.loadWeights(path: path))
-        let generator = try Generator(model: model, threads: threads)
+        var tokenizer = try Tokenizer(config: TokenizerConfig(metadata: model.weights.metadata, file: model.weights.source))
+        tokenizer.parsesSpecialByDefault = !args.flag("--no-special")
+        let generator = Generator(model: model, tokenizer: tokenizer, pool: ThreadPool(threads: threads))
         let g = try generator.generate(prompt: prompt, options: options) { text in
             FileHandle.standardOutput.write(Data(text.utf8))
         }
