@@ -114,7 +114,9 @@ ARCHITECTURE FIXTURES (hyper-parameters in SPECS; vocab 272; context_length 4096
     attn_logit_softcapping, final_logit_softcapping, rope_scaling{...}], attention_scale,
     embedding_scale, ffn_activation}, tokenizer{model, [pre], n_vocab, bos, eos, [unk, pad]},
     tensors[{name, type, shape}] (file order), prompt[24 ids],
-    llama_cpp{prompt_logits[24 hex strings, one per position, n_vocab values each],
+    llama_cpp{prompt_logit_positions[6], prompt_logits[6 hex strings, one per listed prompt
+      position, n_vocab values each (every fourth position and the window edges, to keep the
+      fixtures small)],
       greedy[32 ids], greedy_last_step_logits (hex; position 23+31 = 54, which produced
       greedy[31]), greedy_f32_kv[32 ids]},
     reference{about, positions[0,5,6,23,54], logits[5 hex strings], greedy[32 ids]},
@@ -464,6 +466,7 @@ CTX_TRAIN = 4096
 PROMPT_BODY = [72, 101, 108, 108, 111, 44, 32, 119, 111, 114, 108, 100, 33, 32, 84, 104, 101, 32, 113, 117,
                105, 99, 107, 32]   # 24 ids, all < 256, valid in every vocabulary here
 N_GEN = 32
+PROMPT_LOGIT_POSITIONS = [0, 5, 6, 11, 17, 23]  # prompt positions whose llama.cpp logits are kept
 N_CTX = 256
 
 
@@ -872,7 +875,8 @@ def make_arch_fixture(s: Spec, info: dict) -> dict:
         "hparams": spec_hparams(s), "tokenizer": tok, "tensors": table,
         "prompt": prompt,
         "llama_cpp": {
-            "prompt_logits": [f32_hex_string(r) for r in run["prompt_logits"]],
+            "prompt_logit_positions": PROMPT_LOGIT_POSITIONS,
+            "prompt_logits": [f32_hex_string(run["prompt_logits"][p]) for p in PROMPT_LOGIT_POSITIONS],
             "greedy": run["greedy"],
             "greedy_last_step_logits": f32_hex_string(run["step_logits"][-1]),
             "greedy_f32_kv": run32["greedy"],
