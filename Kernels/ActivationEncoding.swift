@@ -47,6 +47,8 @@ struct F32Activations: ActivationEncoding {
 struct Q8_0Row {
     /// `[blocks · 32]` codes widened to 16 bits.
     let codes: UnsafePointer<Int16>
+    /// `[blocks · 32]` codes as bytes.
+    let codes8: UnsafePointer<Int8>
     /// `[blocks]` fp16-rounded scales.
     let scales: UnsafePointer<Float>
     /// `[blocks]` `scale · Σ codes`.
@@ -72,6 +74,10 @@ extension ActivationsQ8_0: ActivationEncoding {
     }
 
     func withRow<R>(_ body: (Q8_0Row) -> R) -> R {
-        DotProducts.withPointers(self) { q, s, m in body(Q8_0Row(codes: q, scales: s, sums: m, blocks: count / 32)) }
+        codes8.withUnsafeBufferPointer { c8 in
+            DotProducts.withPointers(self) { q, s, m in
+                body(Q8_0Row(codes: q, codes8: c8.baseAddress!, scales: s, sums: m, blocks: count / 32))
+            }
+        }
     }
 }

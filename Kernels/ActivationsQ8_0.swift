@@ -12,6 +12,8 @@ public struct ActivationsQ8_0: Sendable {
     public let count: Int
     /// Quantized codes, widened to 16 bits; `[count]`.
     public internal(set) var codes: [Int16]
+    /// The same codes as bytes (what the x86 `vpmaddubsw` kernels read); `[count]`.
+    public internal(set) var codes8: [Int8]
     /// Per-block scales, fp16-rounded; `[count / 32]`.
     public internal(set) var scales: [Float]
     /// Per-block `scale · Σ codes`; `[count / 32]`.
@@ -29,6 +31,7 @@ public struct ActivationsQ8_0: Sendable {
         count = x.count
         let blocks = count / 32
         codes = [Int16](repeating: 0, count: count)
+        codes8 = [Int8](repeating: 0, count: count)
         scales = [Float](repeating: 0, count: blocks)
         sums = [Float](repeating: 0, count: blocks)
         guard let xp = x.baseAddress else { return }
@@ -37,6 +40,9 @@ public struct ActivationsQ8_0: Sendable {
                 sums.withUnsafeMutableBufferPointer { m in
                     ActivationQuantizer.quantizeWide(xp, blocks: blocks, codes: q.baseAddress!, scales: s.baseAddress!, sums: m.baseAddress!)
                 }
+            }
+            codes8.withUnsafeMutableBufferPointer { c in
+                for i in 0..<count { c[i] = Int8(truncatingIfNeeded: q[i]) }
             }
         }
     }

@@ -13,18 +13,24 @@ struct ActivationsQ8_K: ActivationEncoding {
     let count: Int
     /// `[count]` codes widened to 16 bits.
     var codes: [Int16]
+    /// `[count]` the same codes as bytes (what the x86 `vpmaddubsw` kernels read).
+    var codes8: [Int8]
     /// `[count / 256]` block scales.
     var scales: [Float]
     /// `[count / 16]` sums of the codes of each group of 16.
     var groupSums: [Int32]
+    /// The same sums as 16-bit integers (|sum| ≤ 16 · 127), as ggml's `bsums` are.
+    var groupSums16: [Int16]
 
     static var format: ActivationFormat { .q8_K }
 
     init(encoding x: UnsafePointer<Float>, count n: Int) {
         count = n
         codes = [Int16](repeating: 0, count: n)
+        codes8 = [Int8](repeating: 0, count: n)
         scales = [Float](repeating: 0, count: n / 256)
         groupSums = [Int32](repeating: 0, count: n / 16)
+        groupSums16 = [Int16](repeating: 0, count: n / 16)
         codes.withUnsafeMutableBufferPointer { q in
             for b in 0..<(n / 256) {
                 scales[b] = Self.quantizeBlock(x + 256 * b, into: q.baseAddress! + 256 * b)
@@ -32,7 +38,11 @@ struct ActivationsQ8_K: ActivationEncoding {
                     var s: Int32 = 0
                     for i in 0..<16 { s += Int32(q[256 * b + 16 * g + i]) }
                     groupSums[16 * b + g] = s
+                    groupSums16[16 * b + g] = Int16(truncatingIfNeeded: s)
                 }
+            }
+            codes8.withUnsafeMutableBufferPointer { c in
+                for i in 0..<n { c[i] = Int8(truncatingIfNeeded: q[i]) }
             }
         }
     }
@@ -65,9 +75,14 @@ struct ActivationsQ8_K: ActivationEncoding {
 
     func withRow<R>(_ body: (Q8_KRow) -> R) -> R {
         codes.withUnsafeBufferPointer { q in
-            scales.withUnsafeBufferPointer { s in
-                groupSums.withUnsafeBufferPointer { g in
-                    body(Q8_KRow(codes: q.baseAddress!, scales: s.baseAddress!, groupSums: g.baseAddress!, blocks: count / 256))
+            codes8.withUnsafeBufferPointer { q8 in
+                scales.withUnsafeBufferPointer { s in
+                    groupSums.withUnsafeBufferPointer { g in
+                        groupSums16.withUnsafeBufferPointer { g16 in
+                            body(Q8_KRow(codes: q.baseAddress!, codes8: q8.baseAddress!, scales: s.baseAddress!,
+                                         groupSums: g.baseAddress!, groupSums16: g16.baseAddress!, blocks: count / 256))
+                        }
+                    }
                 }
             }
         }
@@ -94,10 +109,14 @@ struct ActivationsQ8_K: ActivationEncoding {
 struct Q8_KRow {
     /// `[blocks · 256]` codes.
     let codes: UnsafePointer<Int16>
+    /// `[blocks · 256]` codes as bytes.
+    let codes8: UnsafePointer<Int8>
     /// `[blocks]` scales `d`.
     let scales: UnsafePointer<Float>
     /// `[blocks · 16]` group sums.
     let groupSums: UnsafePointer<Int32>
+    /// `[blocks · 16]` group sums as 16-bit integers.
+    let groupSums16: UnsafePointer<Int16>
     let blocks: Int
 }
 

@@ -121,6 +121,15 @@ enum BlockQ2_K: BlockwiseFormat {
     }
 
     static func dot(_ w: UnsafeRawPointer, _ x: Q8_KRow, count: Int) -> Float {
+        #if arch(x86_64)
+        AVX2.dotQ2_K(w, x, blocks: count / 256)
+        #else
+        dotPortable(w, x, count: count)
+        #endif
+    }
+
+    /// The portable SIMD dot product (the arm64 path; tested against the reference on x86 too).
+    static func dotPortable(_ w: UnsafeRawPointer, _ x: Q8_KRow, count: Int) -> Float {
         var sumf: Float = 0
         for i in 0..<(count / 256) {
             let p = w + 84 * i, xq = x.codes + 256 * i, gs = x.groupSums + 16 * i

@@ -71,6 +71,15 @@ enum BlockQ5_0: BlockwiseFormat {
     }
 
     static func dot(_ w: UnsafeRawPointer, _ x: Q8_0Row, count: Int) -> Float {
+        #if arch(x86_64)
+        AVX2.dotQ5_0(w, x, blocks: count / 32)
+        #else
+        dotPortable(w, x, count: count)
+        #endif
+    }
+
+    /// The portable SIMD dot product (the arm64 path; tested against the reference on x86 too).
+    static func dotPortable(_ w: UnsafeRawPointer, _ x: Q8_0Row, count: Int) -> Float {
         FiveBit.dot(w, stride: 22, scaleOffset: 0, minOffset: nil, qhOffset: 2, qsOffset: 6, x, blocks: count / 32)
     }
 }

@@ -79,6 +79,15 @@ enum BlockQ5_1: BlockwiseFormat {
     }
 
     static func dot(_ w: UnsafeRawPointer, _ x: Q8_0Row, count: Int) -> Float {
+        #if arch(x86_64)
+        AVX2.dotQ5_1(w, x, blocks: count / 32)
+        #else
+        dotPortable(w, x, count: count)
+        #endif
+    }
+
+    /// The portable SIMD dot product (the arm64 path; tested against the reference on x86 too).
+    static func dotPortable(_ w: UnsafeRawPointer, _ x: Q8_0Row, count: Int) -> Float {
         FiveBit.dot(w, stride: 24, scaleOffset: 0, minOffset: 2, qhOffset: 4, qsOffset: 8, x, blocks: count / 32)
     }
 }

@@ -34,6 +34,7 @@ public struct TypeTraits: Sendable {
     let repack: Repack
     let dotReference: RowDot
     let dotStored: RowDot
+    let dotStoredPortable: RowDot
     let gemv: Gemv
     let gemm: Gemm
 
@@ -73,6 +74,11 @@ public struct TypeTraits: Sendable {
             var a = F.Activations(encoding: x, count: n)
             F.prepare(&a)
             return a.withRow { F.dot(w, $0, count: n) }
+        }
+        dotStoredPortable = { w, x, n in
+            var a = F.Activations(encoding: x, count: n)
+            F.prepare(&a)
+            return a.withRow { F.dotPortable(w, $0, count: n) }
         }
         gemv = { w, rowBytes, rows, cols, x, y, pool in
             var a = F.Activations(encoding: x, count: cols)
@@ -182,6 +188,16 @@ extension TypeTraits {
         _ = try rowBytes(count: x.count, available: w.count, what: "weight row")
         guard let wp = w.baseAddress, let xp = x.baseAddress else { return 0 }
         return dotReference(wp, xp, x.count)
+    }
+
+    /// The portable SIMD dot product (the arm64 path) of a stored row with `x`; on x86 the
+    /// tests check it against the reference next to the AVX2 kernel that ``dot(_:_:)`` runs.
+    ///
+    /// - Throws: ``KernelError`` when `x.count` is not block-aligned or `w` is too short.
+    public func portableDot(_ w: UnsafeRawBufferPointer, _ x: UnsafeBufferPointer<Float>) throws(KernelError) -> Float {
+        _ = try rowBytes(count: x.count, available: w.count, what: "weight row")
+        guard let wp = w.baseAddress, let xp = x.baseAddress else { return 0 }
+        return dotStoredPortable(wp, xp, x.count)
     }
 
     /// SIMD dot product of a stored row with `x`, encoded as ``activation``.

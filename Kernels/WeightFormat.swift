@@ -27,8 +27,12 @@ protocol WeightFormat {
     static func prepare(_ x: inout Activations)
     /// SIMD dequantizer of the stored layout; exactly the values of ``dequantizeRowRef(_:into:count:)``.
     static func dequantizeRow(_ x: UnsafeRawPointer, into y: UnsafeMutablePointer<Float>, count: Int)
-    /// SIMD dot product of a stored row with prepared activations.
+    /// SIMD dot product of a stored row with prepared activations (on x86, the AVX2 kernel
+    /// where the type has one).
     static func dot(_ w: UnsafeRawPointer, _ x: Activations.Row, count: Int) -> Float
+    /// The portable SIMD dot product (`SIMD4`/`SIMD8`/`SIMD16`; the arm64 path), which the
+    /// tests also check on x86.
+    static func dotPortable(_ w: UnsafeRawPointer, _ x: Activations.Row, count: Int) -> Float
     /// The stored row as f32 in place, when the layout is f32 (the GEMM reads it without a copy).
     static func floatRow(_ w: UnsafeRawPointer) -> UnsafePointer<Float>?
 }
@@ -39,6 +43,7 @@ extension WeightFormat {
         dst.copyMemory(from: src, byteCount: type.byteCount(elements: count) ?? 0)
     }
     static func prepare(_ x: inout Activations) {}
+    static func dotPortable(_ w: UnsafeRawPointer, _ x: Activations.Row, count: Int) -> Float { dot(w, x, count: count) }
     static func floatRow(_ w: UnsafeRawPointer) -> UnsafePointer<Float>? { nil }
 }
 

@@ -52,9 +52,11 @@ final class TypeTraitsTests: XCTestCase {
                 }
                 let ref = try x.withUnsafeBufferPointer { xb in try bytes.withUnsafeBytes { try t.dotRef($0, xb) } }
                 let simd = try x.withUnsafeBufferPointer { xb in try stored.withUnsafeBytes { try t.dot($0, xb) } }
+                let portable = try x.withUnsafeBufferPointer { xb in try stored.withUnsafeBytes { try t.portableDot($0, xb) } }
                 let tol = 2e-5 * magnitude + 1e-5
                 XCTAssertLessThanOrEqual(abs(Double(ref) - exact), tol, "\(t.type) n=\(n): reference vs Σ w·x")
                 XCTAssertLessThanOrEqual(abs(Double(simd) - Double(ref)), tol, "\(t.type) n=\(n): SIMD vs reference")
+                XCTAssertLessThanOrEqual(abs(Double(portable) - Double(ref)), tol, "\(t.type) n=\(n): portable SIMD vs reference")
             }
         }
     }

@@ -68,10 +68,18 @@ public struct ModelBenchmark: Sendable {
         return Result(test: test, threads: threads, tokens: tokens, samples: s, mean: mean, stddev: varc.squareRoot())
     }
 
-    /// Peak resident set size of this process, in bytes.
+    /// Peak resident set size of this process, in bytes. On Linux this is `VmHWM` from
+    /// `/proc/self/status`, the high-water mark of this process's own address space:
+    /// `getrusage`'s `ru_maxrss` survives `exec`, so a process started by a large parent
+    /// (a benchmark script holding another runtime's model) would report the parent's peak.
     public static func peakRSS() -> Int {
         var usage = rusage()
         #if os(Linux)
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+           let kb = Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "") {
+            return kb * 1024
+        }
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return usage.ru_maxrss * 1024
         #else
