@@ -81,13 +81,18 @@ final class ArchitectureFixtureTests: XCTestCase {
         }
     }
 
+    /// Where the quantized variants live: the committed two, or all fourteen when
+    /// `LOWBIT_QUANT_FIXTURES` names the folder `make_arch_fixtures.py quant --keep DIR` wrote.
+    static let variantsDir: URL? = ProcessInfo.processInfo.environment["LOWBIT_QUANT_FIXTURES"].map { URL(fileURLWithPath: $0) }
+
     func testLlamaCppQuantizedFilesMatchLlamaCpp() throws {
         let fx = try Self.json("quantized.json")
         let prompt = (fx["prompt"] as! [Int]).map(Int32.init)
         var tested = 0
-        for v in fx["variants"] as! [[String: Any]] where v["committed"] as! Bool {
+        for v in fx["variants"] as! [[String: Any]] where v["committed"] as! Bool || Self.variantsDir != nil {
             let name = v["name"] as! String
-            let weights = try GGUFFile.loadWeights(path: Self.dir.appendingPathComponent(v["file"] as! String).path)
+            let dir = (v["committed"] as! Bool) ? Self.dir : Self.variantsDir!
+            let weights = try GGUFFile.loadWeights(path: dir.appendingPathComponent(v["file"] as! String).path)
             for entry in v["tensor_types"] as! [[Any]] {
                 XCTAssertEqual(weights[entry[0] as! String]?.type.name, entry[1] as? String, "\(name) \(entry[0])")
             }
@@ -104,6 +109,39 @@ final class ArchitectureFixtureTests: XCTestCase {
             XCTAssertEqual(greedy, (lc["greedy"] as! [Int]).map(Int32.init), name)
             tested += 1
         }
-        XCTAssertEqual(tested, 2)
+        XCTAssertEqual(tested, Self.variantsDir == nil ? 2 : 14)
+    }
+
+    /// LowBit's quantizer on llama.cpp's f32 source, tensor by tensor against llama.cpp's
+    /// files: blocks that differ (float evaluation order in a scale search can flip a block)
+    /// and the RMSE of each side. Runs only with `LOWBIT_QUANT_FIXTURES` (the f32 source is
+    /// not committed).
+    func testLowBitQuantizesTheSourceAsLlamaCppDoes() throws {
+        guard let dir = Self.variantsDir else { throw XCTSkip("set LOWBIT_QUANT_FIXTURES to the --keep folder") }
+        let fx = try Self.json("quantized.json")
+        let source = try GGUFFile.loadWeights(path: dir.appendingPathComponent("quant_src_f32.gguf").path)
+        for v in fx["variants"] as! [[String: Any]] {
+            let name = v["name"] as! String
+            let theirs = try GGUFFile.loadWeights(path: (v["committed"] as! Bool ? Self.dir : dir).appendingPathComponent(v["file"] as! String).path)
+            var blocks = 0, differing = 0, ssOurs = 0.0, ssTheirs = 0.0, n = 0.0
+            for t in theirs.tensors where t.type.blockSize > 1 {
+                let src = try XCTUnwrap(source[t.name])
+                let values = src.floats()
+                let ours = try RowCodec.quantize(values, as: t.type)
+                let bb = t.type.bytesPerBlock, theirBytes = Array(t.storage.bytes)
+                for b in 0..<(ours.count / bb) where ours[(b * bb)..<((b + 1) * bb)] != theirBytes[(b * bb)..<((b + 1) * bb)] { differing += 1 }
+                blocks += ours.count / bb
+                let a = try ours.withUnsafeBytes { try RowCodec.dequantize($0, as: t.type, count: values.count) }
+                let c = t.floats()
+                for i in values.indices {
+                    ssOurs += Double(a[i] - values[i]) * Double(a[i] - values[i])
+                    ssTheirs += Double(c[i] - values[i]) * Double(c[i] - values[i])
+                }
+                n += Double(values.count)
+            }
+            print(String(format: "%@: %d of %d blocks differ; RMSE LowBit %.6e, llama.cpp %.6e", name, differing, blocks,
+                         (ssOurs / n).squareRoot(), (ssTheirs / n).squareRoot()))
+            XCTAssertEqual(differing, 0, name)
+        }
     }
 }
