@@ -50,10 +50,28 @@ public struct WeightTensor: Sendable {
     ///
     /// - Throws: ``KernelError`` when the type is unsupported, or rows (the innermost
     ///   dimension) are not a whole number of the type's blocks.
-    public init(name: String, type: GGMLType, shape: [Int], values: [Float]) throws(KernelError) {
+    public init(name: String, type: GGMLType, shape: [Int], values: [Float], pool: ThreadPool? = nil) throws(KernelError) {
         let rowLength = shape.first ?? 0
         guard rowLength % type.blockSize == 0 else { throw .notBlockAligned(type: type, count: rowLength) }
-        self.init(name: name, type: type, shape: shape, storage: TensorStorage(copying: try RowCodec.quantize(values, as: type)))
+        guard let pool, pool.threadCount > 1, rowLength > 0, values.count / rowLength > 1 else {
+            self.init(name: name, type: type, shape: shape, storage: TensorStorage(copying: try RowCodec.quantize(values, as: type)))
+            return
+        }
+        // Rows are independent: quantize them in parallel (the bytes do not depend on the split).
+        let rows = values.count / rowLength
+        guard let rowBytes = type.byteCount(elements: rowLength), type.isSupported else { throw .unsupportedType(type) }
+        var out = [UInt8](repeating: 0, count: rows * rowBytes)
+        values.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBytes { dst in
+                let s = UncheckedBox(src), d = UncheckedBox(dst)
+                pool.parallelFor(rows) { range, _ in
+                    let x = UnsafeBufferPointer(rebasing: s.value[(range.lowerBound * rowLength)..<(range.upperBound * rowLength)])
+                    let y = UnsafeMutableRawBufferPointer(rebasing: d.value[(range.lowerBound * rowBytes)..<(range.upperBound * rowBytes)])
+                    try? RowCodec.quantize(x, as: type, into: y)  // sizes were checked above
+                }
+            }
+        }
+        self.init(name: name, type: type, shape: shape, storage: TensorStorage(copying: out))
     }
 
     /// Number of elements.

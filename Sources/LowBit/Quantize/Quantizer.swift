@@ -24,13 +24,14 @@ public enum Quantizer {
     ///     `--pure`), except where the row length forces the fallback.
     ///   - keep: tensor names mapped to the type they should have instead.
     ///   - computeRMSE: whether to measure each tensor's error (costs a second dequantization).
+    ///   - pool: threads to quantize rows on (the bytes do not depend on it).
     /// - Returns: the converted weights (metadata updated with `general.file_type`) and one
     ///   report per tensor.
     /// - Throws: ``KernelError`` when a `keep` type cannot hold a tensor's rows or a source
     ///   tensor has a type LowBit cannot decode.
     public static func quantize(
         _ weights: ModelWeights, preset: QuantizationPreset, pure: Bool = false, keep: [String: GGMLType] = [:],
-        computeRMSE: Bool = true
+        computeRMSE: Bool = true, pool: ThreadPool? = nil
     ) throws(KernelError) -> (weights: ModelWeights, report: [TensorReport]) {
         let facts = QuantizationPreset.ModelFacts(weights)
         var out: [WeightTensor] = []
@@ -44,7 +45,7 @@ public enum Quantizer {
             }
             guard t.type.isSupported else { throw .unsupportedType(t.type) }
             let values = t.floats()
-            let converted = try WeightTensor(name: t.name, type: target, shape: t.shape, values: values)
+            let converted = try WeightTensor(name: t.name, type: target, shape: t.shape, values: values, pool: pool)
             var rmse = 0.0
             if computeRMSE {
                 let back = converted.floats()
@@ -68,9 +69,10 @@ public enum Quantizer {
     /// head and embeddings too), falling back as llama.cpp does where rows do not fit the
     /// type's blocks. This is what a probe precision means.
     public static func quantize(
-        _ weights: ModelWeights, to type: GGMLType, keep: [String: GGMLType] = [:], computeRMSE: Bool = true
+        _ weights: ModelWeights, to type: GGMLType, keep: [String: GGMLType] = [:], computeRMSE: Bool = true,
+        pool: ThreadPool? = nil
     ) throws(KernelError) -> (weights: ModelWeights, report: [TensorReport]) {
         guard let preset = QuantizationPreset.pure(type) else { throw .unsupportedType(type) }
-        return try quantize(weights, preset: preset, pure: true, keep: keep, computeRMSE: computeRMSE)
+        return try quantize(weights, preset: preset, pure: true, keep: keep, computeRMSE: computeRMSE, pool: pool)
     }
 }

@@ -7,7 +7,7 @@ enum QuantizeCommand: Command {
     static let summary = "quantize a GGUF model as llama-quantize does (q4_k_m, q8_0, q2_k, …)"
     static var presetNames: String { QuantizationPreset.all.map(\.name).joined(separator: "|") }
     static let help = """
-    USAGE: lowbit quantize IN OUT --type PRESET [--pure] [--keep NAME=TYPE ...] [--json]
+    USAGE: lowbit quantize IN OUT --type PRESET [--pure] [--keep NAME=TYPE ...] [--threads N] [--json]
 
     PRESET: \(presetNames)
             (aliases q3_k = q3_k_m, q4_k = q4_k_m, q5_k = q5_k_m, as in llama-quantize)
@@ -19,7 +19,8 @@ enum QuantizeCommand: Command {
     q8_0), and a matrix whose rows are not a whole number of blocks falls back (q4_K → q5_0,
     q5_K → q5_1, q6_K → q8_0, q2_K/q3_K → q4_0, then f16). 1-D tensors and norms keep their
     type. --pure gives every matrix the preset's type (llama-quantize --pure). --keep holds
-    a tensor at another type. Prints each tensor's type and RMSE and the total size. OUT
+    a tensor at another type. --threads (default: all cores) quantizes rows in parallel; the
+    bytes do not depend on it. Prints each tensor's type and RMSE and the total size. OUT
     appears atomically (temporary file, then rename).
 
     EXAMPLES:
@@ -31,6 +32,7 @@ enum QuantizeCommand: Command {
         OptionSpec(names: ["--type"], takesValue: true),
         OptionSpec(names: ["--pure"], takesValue: false),
         OptionSpec(names: ["--keep"], takesValue: true, repeatable: true),
+        OptionSpec(names: ["--threads"], takesValue: true),
         OptionSpec(names: ["--json"], takesValue: false),
     ]
 
@@ -53,7 +55,9 @@ enum QuantizeCommand: Command {
             throw UsageError("--keep names tensor '\(name)', which \(args.positionals[0]) does not have")
         }
         let start = Date()
-        let (weights, report) = try Quantizer.quantize(source, preset: preset, pure: args.flag("--pure"), keep: keep)
+        let threads = try args.int("--threads", default: ProcessInfo.processInfo.activeProcessorCount, range: 1...256)!
+        let (weights, report) = try Quantizer.quantize(source, preset: preset, pure: args.flag("--pure"), keep: keep,
+                                                       pool: ThreadPool(threads: threads))
         try GGUFWriter.write(weights, to: args.positionals[1])
         let seconds = Date().timeIntervalSince(start)
         if args.flag("--json") {
