@@ -17,7 +17,7 @@ enum BlockedGemm {
     static let panelTokens = 16
 
     static func run<F: WeightFormat>(
-        _: F.Type, w: UnsafeRawPointer, rowBytes: Int, rows: Int, cols: Int,
+        _: F.Type, w: UnsafeRawPointer, rows: Int, cols: Int,
         x: UnsafePointer<Float>, tokens: Int, y: UnsafeMutablePointer<Float>, pool: ThreadPool?,
         accumulate: Bool = false, transposedX: Bool = false
     ) {
@@ -43,12 +43,11 @@ enum BlockedGemm {
                 for i in 0..<tileRows {
                     let dst = tile + i * cols
                     if i < n {
-                        let src = wk.value + (r0 + i) * rowBytes
-                        if let f = F.floatRow(src) {
+                        if F.panelRows == 1, let f = F.floatRow(wk.value + (r0 + i) * F.rowBytes(cols)) {
                             rowPtr[i] = f
                             continue
                         }
-                        F.dequantizeRow(src, into: dst, count: cols)
+                        F.dequantizeStoredRow(wk.value, row: r0 + i, rows: rows, cols: cols, into: dst)
                     } else {
                         dst.update(repeating: 0, count: cols)
                     }

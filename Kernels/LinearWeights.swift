@@ -57,7 +57,7 @@ public final class LinearWeights: @unchecked Sendable {
         self.rowBytes = rowBytes
         if traits.repacksAtLoad, rows > 0, rowBytes > 0, let p = bytes.baseAddress {
             let s = UnsafeMutableRawPointer.allocate(byteCount: total, alignment: 64)
-            for r in 0..<rows { traits.repack(p + r * rowBytes, s + r * rowBytes, cols) }
+            traits.repack(p, s, rows, cols)
             base = UnsafeRawPointer(s)
             storage = s
             self.owner = nil
@@ -93,9 +93,9 @@ public final class LinearWeights: @unchecked Sendable {
             return
         }
         if tokens == 1 {
-            traits.gemv(base, rowBytes, rows, cols, xp, yp, pool)
+            traits.gemv(base, rows, cols, xp, yp, pool, false)
         } else {
-            traits.gemm(base, rowBytes, rows, cols, xp, tokens, yp, pool)
+            traits.gemm(base, rows, cols, xp, tokens, yp, pool)
         }
     }
 }

@@ -21,7 +21,7 @@ public enum MatrixProducts {
         check(x.count >= rows * inDim && w.count >= outDim * inDim && y.count >= rows * outDim, "forward")
         guard rows > 0, outDim > 0, inDim > 0 else { return y.prefix(rows * outDim).update(repeating: 0) }
         BlockedGemm.run(
-            FloatWeights<F32Row>.self, w: UnsafeRawPointer(w.baseAddress!), rowBytes: 4 * inDim, rows: outDim, cols: inDim,
+            FloatWeights<F32Row>.self, w: UnsafeRawPointer(w.baseAddress!), rows: outDim, cols: inDim,
             x: x.baseAddress!, tokens: rows, y: y.baseAddress!, pool: pool)
     }
 
@@ -39,7 +39,7 @@ public enum MatrixProducts {
         let wt = scratch.reserve(inDim * outDim)
         transpose(w, rows: outDim, cols: inDim, into: wt, pool: pool)
         BlockedGemm.run(
-            FloatWeights<F32Row>.self, w: UnsafeRawPointer(wt.baseAddress!), rowBytes: 4 * outDim, rows: inDim, cols: outDim,
+            FloatWeights<F32Row>.self, w: UnsafeRawPointer(wt.baseAddress!), rows: inDim, cols: outDim,
             x: dy.baseAddress!, tokens: rows, y: dx.baseAddress!, pool: pool, accumulate: accumulate)
     }
 
@@ -55,7 +55,7 @@ public enum MatrixProducts {
         // Rows of the "weights" are xᵀ's (one per input feature); the "activations" are dyᵀ,
         // read straight from dy.
         BlockedGemm.run(
-            FloatWeights<F32Row>.self, w: UnsafeRawPointer(xt.baseAddress!), rowBytes: 4 * rows, rows: inDim, cols: rows,
+            FloatWeights<F32Row>.self, w: UnsafeRawPointer(xt.baseAddress!), rows: inDim, cols: rows,
             x: dy.baseAddress!, tokens: outDim, y: dw.baseAddress!, pool: pool, accumulate: true, transposedX: true)
     }
 

@@ -20,21 +20,22 @@ public struct TypeTraits: Sendable {
 
     typealias RowMap = @Sendable (UnsafeRawPointer, UnsafeMutablePointer<Float>, Int) -> Void
     typealias Encode = @Sendable (UnsafePointer<Float>, UnsafeMutableRawPointer, Int) -> Void
-    typealias Repack = @Sendable (UnsafeRawPointer, UnsafeMutableRawPointer, Int) -> Void
     typealias RowDot = @Sendable (UnsafeRawPointer, UnsafePointer<Float>, Int) -> Float
-    /// `(w, rowBytes, rows, cols, x, y, pool)`: `y[r] = W[r] · x` over all rows.
-    typealias Gemv = @Sendable (UnsafeRawPointer, Int, Int, Int, UnsafePointer<Float>, UnsafeMutablePointer<Float>, ThreadPool?) -> Void
-    /// `(w, rowBytes, rows, cols, x, tokens, y, pool)`: `y[t, r] = W[r] · x[t]`.
-    typealias Gemm = @Sendable (UnsafeRawPointer, Int, Int, Int, UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, ThreadPool?) -> Void
+    /// `(src, dst, rows, cols)`.
+    typealias Repack = @Sendable (UnsafeRawPointer, UnsafeMutableRawPointer, Int, Int) -> Void
+    /// `(base, row, rows, cols, y)`.
+    typealias StoredRow = @Sendable (UnsafeRawPointer, Int, Int, Int, UnsafeMutablePointer<Float>) -> Void
+    /// `(w, rows, cols, x, y, pool, portable)`: `y[r] = W[r] · x` over all rows.
+    typealias Gemv = @Sendable (UnsafeRawPointer, Int, Int, UnsafePointer<Float>, UnsafeMutablePointer<Float>, ThreadPool?, Bool) -> Void
+    /// `(w, rows, cols, x, tokens, y, pool)`: `y[t, r] = W[r] · x[t]`.
+    typealias Gemm = @Sendable (UnsafeRawPointer, Int, Int, UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, ThreadPool?) -> Void
 
     let roundTrip: @Sendable (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
     let quantizeRef: Encode
     let dequantizeRef: RowMap
-    let dequantizeStored: RowMap
-    let repack: Repack
     let dotReference: RowDot
-    let dotStored: RowDot
-    let dotStoredPortable: RowDot
+    let repack: Repack
+    let dequantizeStored: StoredRow
     let gemv: Gemv
     let gemm: Gemm
 
@@ -67,37 +68,25 @@ public struct TypeTraits: Sendable {
         roundTrip = { x, y, n in F.Activations.roundTrip(x, into: y, count: n) }
         quantizeRef = { x, y, n in F.quantizeRowRef(x, into: y, count: n) }
         dequantizeRef = { x, y, n in F.dequantizeRowRef(x, into: y, count: n) }
-        dequantizeStored = { x, y, n in F.dequantizeRow(x, into: y, count: n) }
-        repack = { s, d, n in F.repackRow(s, into: d, count: n) }
         dotReference = { w, x, n in F.Activations(encoding: x, count: n).withRow { F.dotRef(w, $0, count: n) } }
-        dotStored = { w, x, n in
-            var a = F.Activations(encoding: x, count: n)
-            F.prepare(&a)
-            return a.withRow { F.dot(w, $0, count: n) }
-        }
-        dotStoredPortable = { w, x, n in
-            var a = F.Activations(encoding: x, count: n)
-            F.prepare(&a)
-            return a.withRow { F.dotPortable(w, $0, count: n) }
-        }
-        gemv = { w, rowBytes, rows, cols, x, y, pool in
+        repack = { s, d, rows, cols in F.repackMatrix(s, into: d, rows: rows, cols: cols) }
+        dequantizeStored = { w, r, rows, cols, y in F.dequantizeStoredRow(w, row: r, rows: rows, cols: cols, into: y) }
+        gemv = { w, rows, cols, x, y, pool, portable in
             var a = F.Activations(encoding: x, count: cols)
             F.prepare(&a)
             let wb = UncheckedBox(w), yb = UncheckedBox(y)
             a.withRow { row in
                 let rb = UncheckedBox(row)
-                // Groups of four rows per work item keep chunks cache-line aligned in y.
+                // Groups of four rows per work item: whole panels, and chunks that are
+                // cache-line aligned in y.
                 let body: (Range<Int>, Int) -> Void = { g, _ in
-                    for r in (4 * g.lowerBound)..<min(rows, 4 * g.upperBound) {
-                        yb.value[r] = F.dot(wb.value + r * rowBytes, rb.value, count: cols)
-                    }
+                    let range = (4 * g.lowerBound)..<min(rows, 4 * g.upperBound)
+                    F.gemvRows(wb.value, range: range, rows: rows, cols: cols, rb.value, y: yb.value, portable: portable)
                 }
                 if let pool { pool.parallelFor((rows + 3) / 4, body) } else { body(0..<((rows + 3) / 4), 0) }
             }
         }
-        gemm = { w, rowBytes, rows, cols, x, tokens, y, pool in
-            BlockedGemm.run(F.self, w: w, rowBytes: rowBytes, rows: rows, cols: cols, x: x, tokens: tokens, y: y, pool: pool)
-        }
+        gemm = { w, rows, cols, x, tokens, y, pool in F.gemm(w, rows: rows, cols: cols, x: x, tokens: tokens, y: y, pool: pool) }
     }
 }
 
@@ -146,24 +135,44 @@ extension TypeTraits {
         dequantizeRef(xp, yp, y.count)
     }
 
-    /// Converts one row of `count` elements from ggml's layout to the stored layout (a copy
+    /// Converts a `[rows, cols]` matrix from ggml's layout to the stored layout (a copy
     /// unless ``repacksAtLoad``).
     ///
-    /// - Throws: ``KernelError`` when the buffers do not fit `count`.
-    public func repackRow(_ src: UnsafeRawBufferPointer, into dst: UnsafeMutableRawBufferPointer, count: Int) throws(KernelError) {
-        let n = try rowBytes(count: count, available: min(src.count, dst.count), what: "row")
+    /// - Throws: ``KernelError`` when `cols` is not block-aligned or a buffer is too small.
+    public func repackMatrix(
+        _ src: UnsafeRawBufferPointer, into dst: UnsafeMutableRawBufferPointer, rows: Int, cols: Int
+    ) throws(KernelError) {
+        let n = try matrixBytes(rows: rows, cols: cols, available: min(src.count, dst.count))
         guard n > 0, let s = src.baseAddress, let d = dst.baseAddress else { return }
-        repack(s, d, count)
+        repack(s, d, rows, cols)
     }
 
-    /// SIMD dequantizer of one stored row; the same values as ``dequantizeRowRef(_:into:)``
-    /// on the row before repacking.
+    /// SIMD dequantizer of row `row` of a stored `[rows, cols]` matrix; the same values as
+    /// ``dequantizeRowRef(_:into:)`` on that row before repacking.
     ///
-    /// - Throws: ``KernelError`` when `y.count` is not block-aligned or `x` is too small.
-    public func dequantizeRow(_ x: UnsafeRawBufferPointer, into y: UnsafeMutableBufferPointer<Float>) throws(KernelError) {
-        _ = try rowBytes(count: y.count, available: x.count, what: "input")
-        guard let xp = x.baseAddress, let yp = y.baseAddress else { return }
-        dequantizeStored(xp, yp, y.count)
+    /// - Throws: ``KernelError`` when the shapes do not fit the buffers.
+    public func dequantizeStoredRow(
+        _ stored: UnsafeRawBufferPointer, row: Int, rows: Int, into y: UnsafeMutableBufferPointer<Float>
+    ) throws(KernelError) {
+        _ = try matrixBytes(rows: rows, cols: y.count, available: stored.count)
+        guard row >= 0, row < rows else { throw .bufferTooSmall(what: "row index", needed: row + 1, available: rows) }
+        guard let s = stored.baseAddress, let yp = y.baseAddress else { return }
+        dequantizeStored(s, row, rows, y.count, yp)
+    }
+
+    /// The matrix-vector product `W · x` of a stored `[rows, x.count]` matrix, with the fast
+    /// dot products (AVX2 on x86 where the type has them) or the portable SIMD ones (the
+    /// arm64 path), which the tests check on x86 too.
+    ///
+    /// - Throws: ``KernelError`` when the shapes do not fit the buffers.
+    public func gemv(_ stored: UnsafeRawBufferPointer, rows: Int, _ x: UnsafeBufferPointer<Float>, portable: Bool = false)
+        throws(KernelError) -> [Float]
+    {
+        _ = try matrixBytes(rows: rows, cols: x.count, available: stored.count)
+        var y = [Float](repeating: 0, count: rows)
+        guard rows > 0, let s = stored.baseAddress, let xp = x.baseAddress else { return y }
+        y.withUnsafeMutableBufferPointer { gemv(s, rows, x.count, xp, $0.baseAddress!, nil, portable) }
+        return y
     }
 
     /// The activations as the dot product sees them: `x` rounded through ``activation``
@@ -190,22 +199,10 @@ extension TypeTraits {
         return dotReference(wp, xp, x.count)
     }
 
-    /// The portable SIMD dot product (the arm64 path) of a stored row with `x`; on x86 the
-    /// tests check it against the reference next to the AVX2 kernel that ``dot(_:_:)`` runs.
-    ///
-    /// - Throws: ``KernelError`` when `x.count` is not block-aligned or `w` is too short.
-    public func portableDot(_ w: UnsafeRawBufferPointer, _ x: UnsafeBufferPointer<Float>) throws(KernelError) -> Float {
-        _ = try rowBytes(count: x.count, available: w.count, what: "weight row")
-        guard let wp = w.baseAddress, let xp = x.baseAddress else { return 0 }
-        return dotStoredPortable(wp, xp, x.count)
-    }
-
-    /// SIMD dot product of a stored row with `x`, encoded as ``activation``.
-    ///
-    /// - Throws: ``KernelError`` when `x.count` is not block-aligned or `w` is too short.
-    public func dot(_ w: UnsafeRawBufferPointer, _ x: UnsafeBufferPointer<Float>) throws(KernelError) -> Float {
-        _ = try rowBytes(count: x.count, available: w.count, what: "weight row")
-        guard let wp = w.baseAddress, let xp = x.baseAddress else { return 0 }
-        return dotStored(wp, xp, x.count)
+    private func matrixBytes(rows: Int, cols: Int, available: Int) throws(KernelError) -> Int {
+        let rb = try rowBytes(count: cols, available: Int.max, what: "row")
+        let (n, o) = rb.multipliedReportingOverflow(by: max(0, rows))
+        guard !o, available >= n else { throw .bufferTooSmall(what: "matrix", needed: o ? Int.max : n, available: available) }
+        return n
     }
 }

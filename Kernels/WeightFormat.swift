@@ -35,6 +35,26 @@ protocol WeightFormat {
     static func dotPortable(_ w: UnsafeRawPointer, _ x: Activations.Row, count: Int) -> Float
     /// The stored row as f32 in place, when the layout is f32 (the GEMM reads it without a copy).
     static func floatRow(_ w: UnsafeRawPointer) -> UnsafePointer<Float>?
+
+    // Matrix-level stored layout. The defaults store rows one after another (each through
+    // `repackRow`); a type that interleaves rows in panels overrides all five.
+
+    /// Rows per interleaved panel of the stored matrix (1: rows one after another). GEMV
+    /// work is split at multiples of 4 rows, so this is 1, 2 or 4.
+    static var panelRows: Int { get }
+    /// Converts a `[rows, cols]` matrix from ggml's layout to the stored layout (same size).
+    static func repackMatrix(_ src: UnsafeRawPointer, into dst: UnsafeMutableRawPointer, rows: Int, cols: Int)
+    /// SIMD dequantizer of stored row `row` of the matrix at `base`.
+    static func dequantizeStoredRow(_ base: UnsafeRawPointer, row: Int, rows: Int, cols: Int, into y: UnsafeMutablePointer<Float>)
+    /// `y[r] = W[r] · x` for `r` in `range` (aligned to panels), with the fast or the
+    /// portable dot products.
+    static func gemvRows(
+        _ base: UnsafeRawPointer, range: Range<Int>, rows: Int, cols: Int, _ x: Activations.Row,
+        y: UnsafeMutablePointer<Float>, portable: Bool)
+    /// `y[t, r] = W[r] · x[t]` for `tokens` activation rows (prefill).
+    static func gemm(
+        _ base: UnsafeRawPointer, rows: Int, cols: Int, x: UnsafePointer<Float>, tokens: Int,
+        y: UnsafeMutablePointer<Float>, pool: ThreadPool?)
 }
 
 extension WeightFormat {
@@ -45,6 +65,40 @@ extension WeightFormat {
     static func prepare(_ x: inout Activations) {}
     static func dotPortable(_ w: UnsafeRawPointer, _ x: Activations.Row, count: Int) -> Float { dot(w, x, count: count) }
     static func floatRow(_ w: UnsafeRawPointer) -> UnsafePointer<Float>? { nil }
+
+    static var panelRows: Int { 1 }
+
+    /// Bytes of one row in ggml's layout.
+    @inline(__always)
+    static func rowBytes(_ cols: Int) -> Int { type.byteCount(elements: cols) ?? 0 }
+
+    static func repackMatrix(_ src: UnsafeRawPointer, into dst: UnsafeMutableRawPointer, rows: Int, cols: Int) {
+        let rb = rowBytes(cols)
+        for r in 0..<rows { repackRow(src + r * rb, into: dst + r * rb, count: cols) }
+    }
+
+    static func dequantizeStoredRow(_ base: UnsafeRawPointer, row: Int, rows: Int, cols: Int, into y: UnsafeMutablePointer<Float>) {
+        dequantizeRow(base + row * rowBytes(cols), into: y, count: cols)
+    }
+
+    static func gemvRows(
+        _ base: UnsafeRawPointer, range: Range<Int>, rows: Int, cols: Int, _ x: Activations.Row,
+        y: UnsafeMutablePointer<Float>, portable: Bool
+    ) {
+        let rb = rowBytes(cols)
+        if portable {
+            for r in range { y[r] = dotPortable(base + r * rb, x, count: cols) }
+        } else {
+            for r in range { y[r] = dot(base + r * rb, x, count: cols) }
+        }
+    }
+
+    static func gemm(
+        _ base: UnsafeRawPointer, rows: Int, cols: Int, x: UnsafePointer<Float>, tokens: Int,
+        y: UnsafeMutablePointer<Float>, pool: ThreadPool?
+    ) {
+        BlockedGemm.run(Self.self, w: base, rows: rows, cols: cols, x: x, tokens: tokens, y: y, pool: pool)
+    }
 }
 
 /// A block format whose row functions apply one block function to each block in turn.

@@ -18,45 +18,66 @@ final class TypeTraitsTests: XCTestCase {
         XCTAssertEqual(Set(TypeTraits.table.map(\.type)).count, TypeTraits.table.count, "one row per type")
     }
 
-    func testSIMDDequantizeOfStoredRowEqualsReferenceExactly() throws {
+    /// Row counts that cover whole 4-row panels, a partial panel and a single row.
+    let rowCounts = [1, 3, 5, 8]
+
+    func testSIMDDequantizeOfStoredRowsEqualsReferenceExactly() throws {
         for t in TypeTraits.table {
             for n in blockCounts(t) {
-                let x = TestData.values(n, seed: UInt64(n) &+ UInt64(t.type.rawValue), scale: 3)
-                let bytes = try RowCodec.quantize(x, as: t.type)
-                var stored = [UInt8](repeating: 0, count: bytes.count)
-                var ref = [Float](repeating: 0, count: n), simd = [Float](repeating: 0, count: n)
-                try bytes.withUnsafeBytes { b in
-                    try stored.withUnsafeMutableBytes { try t.repackRow(b, into: $0, count: n) }
-                    try ref.withUnsafeMutableBufferPointer { try t.dequantizeRowRef(b, into: $0) }
+                for rows in rowCounts where rows * n <= 1 << 15 {
+                    let x = TestData.values(rows * n, seed: UInt64(n) &+ UInt64(t.type.rawValue) &+ UInt64(rows), scale: 3)
+                    let bytes = try RowCodec.quantize(x, as: t.type)
+                    let rowBytes = bytes.count / rows
+                    var stored = [UInt8](repeating: 0, count: bytes.count)
+                    try bytes.withUnsafeBytes { b in try stored.withUnsafeMutableBytes { try t.repackMatrix(b, into: $0, rows: rows, cols: n) } }
+                    for r in 0..<rows {
+                        var ref = [Float](repeating: 0, count: n), simd = [Float](repeating: 0, count: n)
+                        try bytes.withUnsafeBytes { b in
+                            try ref.withUnsafeMutableBufferPointer {
+                                try t.dequantizeRowRef(UnsafeRawBufferPointer(rebasing: b[(r * rowBytes)..<((r + 1) * rowBytes)]), into: $0)
+                            }
+                        }
+                        try stored.withUnsafeBytes { s in
+                            try simd.withUnsafeMutableBufferPointer { try t.dequantizeStoredRow(s, row: r, rows: rows, into: $0) }
+                        }
+                        XCTAssertEqual(ref.map(\.bitPattern), simd.map(\.bitPattern), "\(t.type) \(rows)x\(n) row \(r)")
+                    }
                 }
-                try stored.withUnsafeBytes { s in try simd.withUnsafeMutableBufferPointer { try t.dequantizeRow(s, into: $0) } }
-                XCTAssertEqual(ref.map(\.bitPattern), simd.map(\.bitPattern), "\(t.type) n=\(n)")
             }
         }
     }
 
-    func testSIMDDotMatchesReferenceAndTheDequantizedProduct() throws {
+    func testGEMVMatchesReferenceAndTheDequantizedProduct() throws {
         for t in TypeTraits.table {
             for n in blockCounts(t) {
-                let w = TestData.values(n, seed: 7 &+ UInt64(n), scale: 0.5)
-                let x = TestData.values(n, seed: 11 &+ UInt64(n), scale: 2)
-                let bytes = try RowCodec.quantize(w, as: t.type)
-                var stored = [UInt8](repeating: 0, count: bytes.count)
-                try bytes.withUnsafeBytes { b in try stored.withUnsafeMutableBytes { try t.repackRow(b, into: $0, count: n) } }
-                let wq = try bytes.withUnsafeBytes { try RowCodec.dequantize($0, as: t.type, count: n) }
-                let xq = try t.effectiveActivations(x)
-                var exact = 0.0, magnitude = 0.0
-                for i in 0..<n {
-                    exact += Double(wq[i]) * Double(xq[i])
-                    magnitude += abs(Double(wq[i]) * Double(xq[i]))
+                for rows in rowCounts where rows * n <= 1 << 15 {
+                    let w = TestData.values(rows * n, seed: 7 &+ UInt64(n) &+ UInt64(rows), scale: 0.5)
+                    let x = TestData.values(n, seed: 11 &+ UInt64(n), scale: 2)
+                    let bytes = try RowCodec.quantize(w, as: t.type)
+                    let rowBytes = bytes.count / rows
+                    var stored = [UInt8](repeating: 0, count: bytes.count)
+                    try bytes.withUnsafeBytes { b in try stored.withUnsafeMutableBytes { try t.repackMatrix(b, into: $0, rows: rows, cols: n) } }
+                    let fast = try x.withUnsafeBufferPointer { xb in try stored.withUnsafeBytes { try t.gemv($0, rows: rows, xb) } }
+                    let portable = try x.withUnsafeBufferPointer { xb in try stored.withUnsafeBytes { try t.gemv($0, rows: rows, xb, portable: true) } }
+                    let xq = try t.effectiveActivations(x)
+                    for r in 0..<rows {
+                        let row = try bytes.withUnsafeBytes { b in
+                            try RowCodec.dequantize(UnsafeRawBufferPointer(rebasing: b[(r * rowBytes)..<((r + 1) * rowBytes)]), as: t.type, count: n)
+                        }
+                        var exact = 0.0, magnitude = 0.0
+                        for i in 0..<n {
+                            exact += Double(row[i]) * Double(xq[i])
+                            magnitude += abs(Double(row[i]) * Double(xq[i]))
+                        }
+                        let ref = try x.withUnsafeBufferPointer { xb in
+                            try bytes.withUnsafeBytes { try t.dotRef(UnsafeRawBufferPointer(rebasing: $0[(r * rowBytes)..<((r + 1) * rowBytes)]), xb) }
+                        }
+                        let tol = 2e-5 * magnitude + 1e-5, what = "\(t.type) \(rows)x\(n) row \(r)"
+                        XCTAssertLessThanOrEqual(abs(Double(ref) - exact), tol, "\(what): reference vs Σ w·x")
+                        XCTAssertLessThanOrEqual(abs(Double(fast[r]) - Double(ref)), tol, "\(what): fast GEMV vs reference")
+                        XCTAssertLessThanOrEqual(abs(Double(portable[r]) - Double(ref)), tol, "\(what): portable GEMV vs reference")
+                    }
                 }
-                let ref = try x.withUnsafeBufferPointer { xb in try bytes.withUnsafeBytes { try t.dotRef($0, xb) } }
-                let simd = try x.withUnsafeBufferPointer { xb in try stored.withUnsafeBytes { try t.dot($0, xb) } }
-                let portable = try x.withUnsafeBufferPointer { xb in try stored.withUnsafeBytes { try t.portableDot($0, xb) } }
-                let tol = 2e-5 * magnitude + 1e-5
-                XCTAssertLessThanOrEqual(abs(Double(ref) - exact), tol, "\(t.type) n=\(n): reference vs Σ w·x")
-                XCTAssertLessThanOrEqual(abs(Double(simd) - Double(ref)), tol, "\(t.type) n=\(n): SIMD vs reference")
-                XCTAssertLessThanOrEqual(abs(Double(portable) - Double(ref)), tol, "\(t.type) n=\(n): portable SIMD vs reference")
             }
         }
     }
