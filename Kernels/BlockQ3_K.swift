@@ -143,7 +143,7 @@ enum BlockQ3_K: BlockwiseFormat {
 
     static func dot(_ w: UnsafeRawPointer, _ x: Q8_KRow, count: Int) -> Float {
         #if arch(x86_64)
-        AVX2.dotQ3_K(w, x, blocks: count / 256)
+        AVX2.dot(AVX2.Q3_K.self, w, x, blocks: count / 256)
         #else
         dotPortable(w, x, count: count)
         #endif
@@ -170,3 +170,15 @@ enum BlockQ3_K: BlockwiseFormat {
         return sumf
     }
 }
+
+#if arch(x86_64)
+extension BlockQ3_K {
+    static var hasDot4: Bool { true }
+
+    static func dot4(
+        _ w0: UnsafeRawPointer, _ w1: UnsafeRawPointer, _ w2: UnsafeRawPointer, _ w3: UnsafeRawPointer, _ x: Q8_KRow, count: Int
+    ) -> SIMD4<Float> {
+        AVX2.dot4(AVX2.Q3_K.self, w0, w1, w2, w3, x, blocks: count / 256)
+    }
+}
+#endif

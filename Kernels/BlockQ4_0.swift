@@ -46,7 +46,6 @@ public enum BlockQ4_0: BlockwiseFormat {
     }
 }
 
-/// Stored in ``RepackedQ4_0``'s layout: the decode GEMV reads four blocks per `vpmaddwd`.
 extension BlockQ4_0 {
     static func dotRef(_ w: UnsafeRawPointer, _ x: Q8_0Row, count: Int) -> Float {
         var sum: Float = 0
@@ -62,32 +61,7 @@ extension BlockQ4_0 {
         return sum
     }
 
-    static var repacksAtLoad: Bool { true }
-
-    static func repackRow(_ src: UnsafeRawPointer, into dst: UnsafeMutableRawPointer, count: Int) {
-        RepackedQ4_0.repackRow(src, dst, blocks: count / 32)
-    }
-
-    static func prepare(_ x: inout ActivationsQ8_0) {
-        let blocks = x.count / 32
-        let natural = x.codes
-        natural.withUnsafeBufferPointer { src in
-            x.codes.withUnsafeMutableBufferPointer { dst in
-                RepackedQ4_0.permute(src.baseAddress!, blocks: blocks, into: dst.baseAddress!)
-            }
-        }
-    }
-
     static func dequantizeRow(_ src: UnsafeRawPointer, into dst: UnsafeMutablePointer<Float>, count: Int) {
-        RepackedQ4_0.dequantizeRow(src, dst, cols: count)
-    }
-
-    static func dot(_ w: UnsafeRawPointer, _ x: Q8_0Row, count: Int) -> Float {
-        RepackedQ4_0.dot(w, x.codes, x.scales, x.sums, blocks: count / 32)
-    }
-
-    /// SIMD dequantizer of ggml's own layout (the tail blocks of a repacked row keep it).
-    static func dequantizeGGMLRow(_ src: UnsafeRawPointer, into dst: UnsafeMutablePointer<Float>, count: Int) {
         for b in 0..<(count / 32) {
             let p = src + 18 * b, y = dst + 32 * b
             let d = SIMD8<Float>(repeating: loadF16(p, 0))
@@ -95,6 +69,10 @@ extension BlockQ4_0 {
             let (l0, l1) = floats((v & 0x0f) &- 8), (h0, h1) = floats((v &>> 4) &- 8)
             store8(l0 * d, y); store8(l1 * d, y + 8); store8(h0 * d, y + 16); store8(h1 * d, y + 24)
         }
+    }
+
+    static func dot(_ w: UnsafeRawPointer, _ x: Q8_0Row, count: Int) -> Float {
+        DotProducts.dotQ4_0Q8_0(w, x.codes, x.scales, x.sums, blocks: count / 32)
     }
 }
 

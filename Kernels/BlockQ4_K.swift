@@ -75,7 +75,7 @@ enum BlockQ4_K: BlockwiseFormat {
 
     static func dot(_ w: UnsafeRawPointer, _ x: Q8_KRow, count: Int) -> Float {
         #if arch(x86_64)
-        AVX2.dotQ4_K(w, x, blocks: count / 256)
+        AVX2.dot(AVX2.Q4_K.self, w, x, blocks: count / 256)
         #else
         dotPortable(w, x, count: count)
         #endif
@@ -101,3 +101,15 @@ enum BlockQ4_K: BlockwiseFormat {
         return sumf
     }
 }
+
+#if arch(x86_64)
+extension BlockQ4_K {
+    static var hasDot4: Bool { true }
+
+    static func dot4(
+        _ w0: UnsafeRawPointer, _ w1: UnsafeRawPointer, _ w2: UnsafeRawPointer, _ w3: UnsafeRawPointer, _ x: Q8_KRow, count: Int
+    ) -> SIMD4<Float> {
+        AVX2.dot4(AVX2.Q4_K.self, w0, w1, w2, w3, x, blocks: count / 256)
+    }
+}
+#endif

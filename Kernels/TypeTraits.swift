@@ -72,8 +72,7 @@ public struct TypeTraits: Sendable {
         repack = { s, d, rows, cols in F.repackMatrix(s, into: d, rows: rows, cols: cols) }
         dequantizeStored = { w, r, rows, cols, y in F.dequantizeStoredRow(w, row: r, rows: rows, cols: cols, into: y) }
         gemv = { w, rows, cols, x, y, pool, portable in
-            var a = F.Activations(encoding: x, count: cols)
-            F.prepare(&a)
+            let a = F.Activations(encoding: x, count: cols)
             let wb = UncheckedBox(w), yb = UncheckedBox(y)
             a.withRow { row in
                 let rb = UncheckedBox(row)
@@ -81,7 +80,11 @@ public struct TypeTraits: Sendable {
                 // cache-line aligned in y.
                 let body: (Range<Int>, Int) -> Void = { g, _ in
                     let range = (4 * g.lowerBound)..<min(rows, 4 * g.upperBound)
-                    F.gemvRows(wb.value, range: range, rows: rows, cols: cols, rb.value, y: yb.value, portable: portable)
+                    if portable {
+                        F.gemvRowsPortable(wb.value, range: range, rows: rows, cols: cols, rb.value, y: yb.value)
+                    } else {
+                        F.gemvRows(wb.value, range: range, rows: rows, cols: cols, rb.value, y: yb.value)
+                    }
                 }
                 if let pool { pool.parallelFor((rows + 3) / 4, body) } else { body(0..<((rows + 3) / 4), 0) }
             }

@@ -19,22 +19,26 @@ protocol WeightFormat {
     /// Reference dot product of a row in ggml's layout with encoded activations.
     static func dotRef(_ w: UnsafeRawPointer, _ x: Activations.Row, count: Int) -> Float
 
-    /// Whether rows are stored in a layout of their own (``repackRow(_:into:count:)``).
+    /// Whether matrices are stored in a layout of their own (``repackMatrix(_:into:rows:cols:)``).
     static var repacksAtLoad: Bool { get }
-    /// Converts a row from ggml's layout to the stored layout (same size).
-    static func repackRow(_ src: UnsafeRawPointer, into dst: UnsafeMutableRawPointer, count: Int)
-    /// Reorders encoded activations for the stored layout, once per matrix-vector product.
-    static func prepare(_ x: inout Activations)
-    /// SIMD dequantizer of the stored layout; exactly the values of ``dequantizeRowRef(_:into:count:)``.
+    /// SIMD dequantizer of a row in ggml's layout; exactly the values of
+    /// ``dequantizeRowRef(_:into:count:)``.
     static func dequantizeRow(_ x: UnsafeRawPointer, into y: UnsafeMutablePointer<Float>, count: Int)
-    /// SIMD dot product of a stored row with prepared activations (on x86, the AVX2 kernel
-    /// where the type has one).
+    /// Fast dot product of a row in ggml's layout (on x86, the AVX2 kernel where the type
+    /// has one).
     static func dot(_ w: UnsafeRawPointer, _ x: Activations.Row, count: Int) -> Float
-    /// The portable SIMD dot product (`SIMD4`/`SIMD8`/`SIMD16`; the arm64 path), which the
-    /// tests also check on x86.
+    /// The portable SIMD dot product of a row in ggml's layout (`SIMD4`/`SIMD8`/`SIMD16`;
+    /// the arm64 path), which the tests also check on x86.
     static func dotPortable(_ w: UnsafeRawPointer, _ x: Activations.Row, count: Int) -> Float
     /// The stored row as f32 in place, when the layout is f32 (the GEMM reads it without a copy).
     static func floatRow(_ w: UnsafeRawPointer) -> UnsafePointer<Float>?
+    /// Whether ``dot4(_:_:_:_:_:count:)`` reads four rows in lockstep (then the default GEMV
+    /// walks a range as four interleaved sequential streams).
+    static var hasDot4: Bool { get }
+    /// Four rows' dot products with the same activations, the rows read in lockstep.
+    static func dot4(
+        _ w0: UnsafeRawPointer, _ w1: UnsafeRawPointer, _ w2: UnsafeRawPointer, _ w3: UnsafeRawPointer,
+        _ x: Activations.Row, count: Int) -> SIMD4<Float>
 
     // Matrix-level stored layout. The defaults store rows one after another (each through
     // `repackRow`); a type that interleaves rows in panels overrides all five.
@@ -44,13 +48,14 @@ protocol WeightFormat {
     static var panelRows: Int { get }
     /// Converts a `[rows, cols]` matrix from ggml's layout to the stored layout (same size).
     static func repackMatrix(_ src: UnsafeRawPointer, into dst: UnsafeMutableRawPointer, rows: Int, cols: Int)
+    /// Copies stored row `row` back into ggml's layout (`rowBytes(cols)` bytes at `dst`).
+    static func unpackStoredRow(_ base: UnsafeRawPointer, row: Int, rows: Int, cols: Int, into dst: UnsafeMutableRawPointer)
     /// SIMD dequantizer of stored row `row` of the matrix at `base`.
     static func dequantizeStoredRow(_ base: UnsafeRawPointer, row: Int, rows: Int, cols: Int, into y: UnsafeMutablePointer<Float>)
-    /// `y[r] = W[r] · x` for `r` in `range` (aligned to panels), with the fast or the
-    /// portable dot products.
+    /// `y[r] = W[r] · x` for `r` in `range` (aligned to panels).
     static func gemvRows(
         _ base: UnsafeRawPointer, range: Range<Int>, rows: Int, cols: Int, _ x: Activations.Row,
-        y: UnsafeMutablePointer<Float>, portable: Bool)
+        y: UnsafeMutablePointer<Float>)
     /// `y[t, r] = W[r] · x[t]` for `tokens` activation rows (prefill).
     static func gemm(
         _ base: UnsafeRawPointer, rows: Int, cols: Int, x: UnsafePointer<Float>, tokens: Int,
@@ -59,22 +64,29 @@ protocol WeightFormat {
 
 extension WeightFormat {
     static var repacksAtLoad: Bool { false }
-    static func repackRow(_ src: UnsafeRawPointer, into dst: UnsafeMutableRawPointer, count: Int) {
-        dst.copyMemory(from: src, byteCount: type.byteCount(elements: count) ?? 0)
-    }
-    static func prepare(_ x: inout Activations) {}
     static func dotPortable(_ w: UnsafeRawPointer, _ x: Activations.Row, count: Int) -> Float { dot(w, x, count: count) }
     static func floatRow(_ w: UnsafeRawPointer) -> UnsafePointer<Float>? { nil }
 
     static var panelRows: Int { 1 }
+    static var hasDot4: Bool { false }
+    static func dot4(
+        _ w0: UnsafeRawPointer, _ w1: UnsafeRawPointer, _ w2: UnsafeRawPointer, _ w3: UnsafeRawPointer,
+        _ x: Activations.Row, count: Int
+    ) -> SIMD4<Float> {
+        SIMD4(dot(w0, x, count: count), dot(w1, x, count: count), dot(w2, x, count: count), dot(w3, x, count: count))
+    }
 
     /// Bytes of one row in ggml's layout.
     @inline(__always)
     static func rowBytes(_ cols: Int) -> Int { type.byteCount(elements: cols) ?? 0 }
 
     static func repackMatrix(_ src: UnsafeRawPointer, into dst: UnsafeMutableRawPointer, rows: Int, cols: Int) {
+        dst.copyMemory(from: src, byteCount: rows * rowBytes(cols))
+    }
+
+    static func unpackStoredRow(_ base: UnsafeRawPointer, row: Int, rows: Int, cols: Int, into dst: UnsafeMutableRawPointer) {
         let rb = rowBytes(cols)
-        for r in 0..<rows { repackRow(src + r * rb, into: dst + r * rb, count: cols) }
+        dst.copyMemory(from: base + row * rb, byteCount: rb)
     }
 
     static func dequantizeStoredRow(_ base: UnsafeRawPointer, row: Int, rows: Int, cols: Int, into y: UnsafeMutablePointer<Float>) {
@@ -83,13 +95,36 @@ extension WeightFormat {
 
     static func gemvRows(
         _ base: UnsafeRawPointer, range: Range<Int>, rows: Int, cols: Int, _ x: Activations.Row,
-        y: UnsafeMutablePointer<Float>, portable: Bool
+        y: UnsafeMutablePointer<Float>
     ) {
         let rb = rowBytes(cols)
-        if portable {
-            for r in range { y[r] = dotPortable(base + r * rb, x, count: cols) }
-        } else {
+        guard hasDot4 else {
             for r in range { y[r] = dot(base + r * rb, x, count: cols) }
+            return
+        }
+        // Four interleaved sequential streams (the range's quarters in lockstep) keep more
+        // DRAM misses in flight than one stream.
+        let q = range.count / 4, lo = range.lowerBound
+        for k in 0..<q {
+            let r0 = lo + k, r1 = r0 + q, r2 = r1 + q, r3 = r2 + q
+            let v = dot4(base + r0 * rb, base + r1 * rb, base + r2 * rb, base + r3 * rb, x, count: cols)
+            y[r0] = v[0]; y[r1] = v[1]; y[r2] = v[2]; y[r3] = v[3]
+        }
+        for r in (lo + 4 * q)..<range.upperBound { y[r] = dot(base + r * rb, x, count: cols) }
+    }
+
+    /// The portable path over the stored layout: each row copied back to ggml's layout and
+    /// multiplied by ``dotPortable(_:_:count:)``.
+    static func gemvRowsPortable(
+        _ base: UnsafeRawPointer, range: Range<Int>, rows: Int, cols: Int, _ x: Activations.Row,
+        y: UnsafeMutablePointer<Float>
+    ) {
+        let rb = rowBytes(cols)
+        let row = UnsafeMutableRawPointer.allocate(byteCount: max(rb, 1), alignment: 64)
+        defer { row.deallocate() }
+        for r in range {
+            unpackStoredRow(base, row: r, rows: rows, cols: cols, into: row)
+            y[r] = dotPortable(UnsafeRawPointer(row), x, count: cols)
         }
     }
 

@@ -1,13 +1,107 @@
 #if arch(x86_64)
 import _Builtin_intrinsics.intel
 
-/// AVX2 dot products of the k-quants with Q8_K activations: unsigned codes times signed
-/// activation bytes with `vpmaddubsw`, sub-block scales applied with `vpmaddwd`, one f32
-/// FMA per super-block. Minimums and code offsets are folded in through the activations'
-/// 16-bit group sums, also with `vpmaddwd`. Each equals the type's `dotRef` up to f32
-/// summation order (tested). The four (or eight) chunks of a super-block are independent
-/// until one final add, so their latencies overlap.
+/// AVX2 kernels of the k-quants with Q8_K activations. A super-block of 256 weights is
+/// eight chunks of 32: each chunk's unsigned codes times the activation bytes with
+/// `vpmaddubsw`, its sub-block scales applied with `vpmaddwd`, the integer sums of the
+/// eight chunks added, then one f32 FMA per super-block with `d · dx` (and one for the
+/// minimums or code offsets, taken through the activations' 16-bit group sums).
+///
+/// One kernel serves decode and prefill: ``dotTile(_:_:_:_:blocks:)`` multiplies a weight
+/// row with up to four tokens, unpacking each chunk once for all of them, and the GEMV is
+/// the same code with one token. So a token's result is bit for bit the same whether it
+/// was computed alone (decode), in a prompt (prefill) or in a batch of sequences.
+protocol KQuantKernel {
+    /// What one super-block's chunks need, decoded once (scales, minimums).
+    associatedtype Prepared
+    static var blockBytes: Int { get }
+    @inline(__always)
+        static func prepare(_ p: UnsafeRawPointer) -> Prepared
+    /// Chunk `c` (0–7): 32 unsigned codes for activations `32c…32c+31`, and the 16-bit
+    /// scale lanes (`vpmaddwd` operand) that match them.
+    static func chunk(_ p: UnsafeRawPointer, _ prep: Prepared, _ c: Int) -> (__m256i, __m256i)
+    /// Adds the super-block's result for one token: `sumi` (the chunks' integer sums) with
+    /// its scales, and the minimum or offset term from the token's group sums.
+    static func finish(_ acc: __m256, _ p: UnsafeRawPointer, _ prep: Prepared, _ sumi: __m256i, _ x: Q8_KRow, _ i: Int) -> __m256
+}
+
+/// Four tokens' integer sums for one chunk, added lane-wise.
+struct Quad {
+    var a, b, c, d: __m256i
+    @inline(__always) init(_ a: __m256i, _ b: __m256i, _ c: __m256i, _ d: __m256i) { (self.a, self.b, self.c, self.d) = (a, b, c, d) }
+    @inline(__always) static func + (l: Quad, r: Quad) -> Quad {
+        Quad(_mm256_add_epi32(l.a, r.a), _mm256_add_epi32(l.b, r.b), _mm256_add_epi32(l.c, r.c), _mm256_add_epi32(l.d, r.d))
+    }
+}
+
 extension AVX2 {
+    /// A weight row (`blocks` super-blocks at `w`) times `n ≤ 4` tokens' activations.
+    @inline(__always)
+    static func dotTile<K: KQuantKernel>(_: K.Type, _ w: UnsafeRawPointer, _ xs: (Q8_KRow, Q8_KRow, Q8_KRow, Q8_KRow), _ n: Int,
+                                         blocks: Int) -> SIMD4<Float> {
+        var a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps()
+        for i in 0..<blocks {
+            let p = w + K.blockBytes * i
+            let prep = K.prepare(p)
+            let o = 256 * i
+            // The chunks written out (not a loop) so each one's shifts and scale masks are
+            // constants; integer sums are exact, so their order does not matter.
+            @inline(__always) func step(_ c: Int) -> Quad {
+                let (codes, scale) = K.chunk(p, prep, c)
+                let e = o + 32 * c, z = _mm256_setzero_si256()
+                return Quad(dot32(codes, UnsafeRawPointer(xs.0.codes8 + e), scale),
+                            n > 1 ? dot32(codes, UnsafeRawPointer(xs.1.codes8 + e), scale) : z,
+                            n > 2 ? dot32(codes, UnsafeRawPointer(xs.2.codes8 + e), scale) : z,
+                            n > 3 ? dot32(codes, UnsafeRawPointer(xs.3.codes8 + e), scale) : z)
+            }
+            let s = ((step(0) + step(1)) + (step(2) + step(3))) + ((step(4) + step(5)) + (step(6) + step(7)))
+            let (s0, s1, s2, s3) = (s.a, s.b, s.c, s.d)
+            a0 = K.finish(a0, p, prep, s0, xs.0, i)
+            if n > 1 { a1 = K.finish(a1, p, prep, s1, xs.1, i) }
+            if n > 2 { a2 = K.finish(a2, p, prep, s2, xs.2, i) }
+            if n > 3 { a3 = K.finish(a3, p, prep, s3, xs.3, i) }
+        }
+        return SIMD4(hsum(a0), hsum(a1), hsum(a2), hsum(a3))
+    }
+
+    /// One row, one token: the decode dot product (``dotTile(_:_:_:_:blocks:)`` with `n = 1`).
+    @inline(__always)
+    static func dot<K: KQuantKernel>(_: K.Type, _ w: UnsafeRawPointer, _ x: Q8_KRow, blocks: Int) -> Float {
+        dotTile(K.self, w, (x, x, x, x), 1, blocks: blocks)[0]
+    }
+
+    /// Four rows in lockstep with one token (four sequential streams), each row computed
+    /// exactly as ``dot(_:_:_:blocks:)`` computes it.
+    @inline(__always)
+    static func dot4<K: KQuantKernel>(
+        _: K.Type, _ w0: UnsafeRawPointer, _ w1: UnsafeRawPointer, _ w2: UnsafeRawPointer, _ w3: UnsafeRawPointer,
+        _ x: Q8_KRow, blocks: Int
+    ) -> SIMD4<Float> {
+        var a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps()
+        for i in 0..<blocks {
+            let o = K.blockBytes * i
+            @inline(__always) func block(_ w: UnsafeRawPointer, _ acc: __m256) -> __m256 {
+                let p = w + o
+                let prep = K.prepare(p)
+                let q8 = UnsafeRawPointer(x.codes8 + 256 * i)
+                @inline(__always) func step(_ c: Int) -> __m256i {
+                    let (codes, scale) = K.chunk(p, prep, c)
+                    return dot32(codes, q8 + 32 * c, scale)
+                }
+                let s = _mm256_add_epi32(_mm256_add_epi32(_mm256_add_epi32(step(0), step(1)), _mm256_add_epi32(step(2), step(3))),
+                                         _mm256_add_epi32(_mm256_add_epi32(step(4), step(5)), _mm256_add_epi32(step(6), step(7))))
+                return K.finish(acc, p, prep, s, x, i)
+            }
+            a0 = block(w0, a0)
+            a1 = block(w1, a1)
+            a2 = block(w2, a2)
+            a3 = block(w3, a3)
+        }
+        return SIMD4(hsum(a0), hsum(a1), hsum(a2), hsum(a3))
+    }
+
+    // MARK: Scale helpers
+
     /// The eight 6-bit scales and eight 6-bit minimums of a Q4_K/Q5_K super-block from its
     /// 12 packed bytes (the order `get_scale_min_k4` reads): `(scales 0–3, scales 4–7,
     /// mins 0–3, mins 4–7)`, one byte per value.
@@ -27,8 +121,7 @@ extension AVX2 {
         return _mm256_set_m128i(s, s)
     }
 
-    /// 16-bit lane `i` of `lanes` (from ``scaleLanes(_:_:)``) broadcast over all lanes: one
-    /// `vpshufb`.
+    /// 16-bit lane `i` of `lanes` (from ``scaleLanes(_:_:)``) broadcast over all lanes.
     @inline(__always)
     static func laneScale(_ lanes: __m256i, _ i: Int) -> __m256i {
         let lo = Int8(2 * i), hi = Int8(2 * i + 1)
@@ -36,136 +129,21 @@ extension AVX2 {
                                                            lo, hi, lo, hi, lo, hi, lo, hi, lo, hi, lo, hi, lo, hi, lo, hi))
     }
 
-    /// `Σ_j mins[j] · (gs[2j] + gs[2j+1])` as four 32-bit lanes: minimums (bytes of `m0`,
-    /// `m1`) against the sums of the eight 32-element sub-blocks.
+    /// `Σ_j mins[j] · (gs[2j] + gs[2j+1])` as four 32-bit lanes (in the low half of a
+    /// 256-bit vector): minimums (bytes of `m0`, `m1`) against the sums of the eight
+    /// 32-element sub-blocks.
     @inline(__always)
-    static func minsDot(_ m0: UInt32, _ m1: UInt32, _ gs: UnsafePointer<Int16>) -> __m128i {
+    static func minsDot(_ m0: UInt32, _ m1: UInt32, _ gs: UnsafePointer<Int16>) -> __m256i {
         let mins = _mm_cvtepu8_epi16(_mm_set_epi32(0, 0, Int32(bitPattern: m1), Int32(bitPattern: m0)))
         let sums = _mm_hadd_epi16(load128(gs), load128(gs + 8))
-        return _mm_madd_epi16(mins, sums)
-    }
-
-    @inline(__always)
-    static func fold(_ acc: __m256, _ accMin: __m128) -> Float { hsum(acc) - hsum4(accMin) }
-
-    @inline(__always)
-    static func hsum4(_ v: __m128) -> Float {
-        let x = unsafeBitCast(v, to: SIMD4<Float>.self)
-        return (x[0] + x[2]) + (x[1] + x[3])
-    }
-
-    static func dotQ4_K(_ w: UnsafeRawPointer, _ x: Q8_KRow, blocks: Int) -> Float {
-        let m4 = _mm256_set1_epi8(0x0f)
-        var acc = _mm256_setzero_ps()
-        var accMin = _mm_setzero_ps()
-        for i in 0..<blocks {
-            let p = w + 144 * i, q8 = UnsafeRawPointer(x.codes8 + 256 * i)
-            let (s0, s1, m0, m1) = scalesMinsK4(p + 4)
-            let lanes = scaleLanes(s0, s1)
-            @inline(__always) func chunk(_ q: Int) -> __m256i {
-                let v = load(p + 16 + 32 * q)
-                let lo = _mm256_and_si256(v, m4), hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), m4)
-                return _mm256_add_epi32(dot32(lo, q8 + 64 * q, laneScale(lanes, 2 * q)),
-                                        dot32(hi, q8 + 64 * q + 32, laneScale(lanes, 2 * q + 1)))
-            }
-            let sumi = _mm256_add_epi32(_mm256_add_epi32(chunk(0), chunk(1)), _mm256_add_epi32(chunk(2), chunk(3)))
-            let dx = x.scales[i]
-            acc = _mm256_fmadd_ps(_mm256_set1_ps(dx * loadF16(p, 0)), _mm256_cvtepi32_ps(sumi), acc)
-            accMin = _mm_fmadd_ps(_mm_set1_ps(dx * loadF16(p, 2)), _mm_cvtepi32_ps(minsDot(m0, m1, x.groupSums16 + 16 * i)), accMin)
-        }
-        return fold(acc, accMin)
-    }
-
-    static func dotQ5_K(_ w: UnsafeRawPointer, _ x: Q8_KRow, blocks: Int) -> Float {
-        let m4 = _mm256_set1_epi8(0x0f), m1b = _mm256_set1_epi8(1)
-        var acc = _mm256_setzero_ps()
-        var accMin = _mm_setzero_ps()
-        for i in 0..<blocks {
-            let p = w + 176 * i, q8 = UnsafeRawPointer(x.codes8 + 256 * i)
-            let (s0, s1, m0, m1) = scalesMinsK4(p + 4)
-            let lanes = scaleLanes(s0, s1)
-            let qh = load(p + 16)
-            @inline(__always) func chunk(_ q: Int) -> __m256i {
-                let v = load(p + 48 + 32 * q)
-                let hLo = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, Int32(2 * q)), m1b), 4)
-                let hHi = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, Int32(2 * q + 1)), m1b), 4)
-                let lo = _mm256_or_si256(_mm256_and_si256(v, m4), hLo)
-                let hi = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(v, 4), m4), hHi)
-                return _mm256_add_epi32(dot32(lo, q8 + 64 * q, laneScale(lanes, 2 * q)),
-                                        dot32(hi, q8 + 64 * q + 32, laneScale(lanes, 2 * q + 1)))
-            }
-            let sumi = _mm256_add_epi32(_mm256_add_epi32(chunk(0), chunk(1)), _mm256_add_epi32(chunk(2), chunk(3)))
-            let dx = x.scales[i]
-            acc = _mm256_fmadd_ps(_mm256_set1_ps(dx * loadF16(p, 0)), _mm256_cvtepi32_ps(sumi), acc)
-            accMin = _mm_fmadd_ps(_mm_set1_ps(dx * loadF16(p, 2)), _mm_cvtepi32_ps(minsDot(m0, m1, x.groupSums16 + 16 * i)), accMin)
-        }
-        return fold(acc, accMin)
-    }
-
-    /// Shuffle masks that spread 16-bit scale lanes `2j` and `2j + 1` of a 128-bit vector
-    /// over lanes 0–7 and 8–15 of a 256-bit one (after `vpmovsxbw`/`vpmovzxbw`: byte masks).
-    @inline(__always)
-    static func pairMask(_ j: Int) -> __m128i {
-        let a = Int8(2 * j), b = Int8(2 * j + 1)
-        return _mm_setr_epi8(a, a, a, a, a, a, a, a, b, b, b, b, b, b, b, b)
+        return _mm256_set_m128i(_mm_setzero_si128(), _mm_madd_epi16(mins, sums))
     }
 
     /// Scales `s[2j]` (lanes 0–7) and `s[2j+1]` (lanes 8–15) from 16 signed scale bytes.
     @inline(__always)
     static func pairScales(_ s: __m128i, _ j: Int) -> __m256i {
-        _mm256_cvtepi8_epi16(_mm_shuffle_epi8(s, pairMask(j)))
-    }
-
-    static func dotQ6_K(_ w: UnsafeRawPointer, _ x: Q8_KRow, blocks: Int) -> Float {
-        let m4 = _mm256_set1_epi8(0x0f), m3 = _mm256_set1_epi8(3)
-        var acc = _mm256_setzero_ps()
-        for i in 0..<blocks {
-            let b = w + 210 * i, q8 = UnsafeRawPointer(x.codes8 + 256 * i)
-            let sc = load128(b + 192)
-            // Codes are stored +32: subtract 32 · Σ_g sc[g] · Σ(x in group g).
-            let offset = _mm256_slli_epi32(_mm256_madd_epi16(_mm256_cvtepi8_epi16(sc), load(x.groupSums16 + 16 * i)), 5)
-            @inline(__always) func half(_ k: Int) -> __m256i {
-                let ql0 = load(b + 64 * k), ql1 = load(b + 64 * k + 32), qh = load(b + 128 + 32 * k)
-                let q1 = _mm256_or_si256(_mm256_and_si256(ql0, m4), _mm256_slli_epi16(_mm256_and_si256(qh, m3), 4))
-                let q2 = _mm256_or_si256(_mm256_and_si256(ql1, m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), m3), 4))
-                let q3 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), m4),
-                                         _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), m3), 4))
-                let q4 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), m4),
-                                         _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), m3), 4))
-                let e = 128 * k, j = 4 * k
-                return _mm256_add_epi32(
-                    _mm256_add_epi32(dot32(q1, q8 + e, pairScales(sc, j)), dot32(q2, q8 + e + 32, pairScales(sc, j + 1))),
-                    _mm256_add_epi32(dot32(q3, q8 + e + 64, pairScales(sc, j + 2)), dot32(q4, q8 + e + 96, pairScales(sc, j + 3))))
-            }
-            let total = _mm256_sub_epi32(_mm256_add_epi32(half(0), half(1)), offset)
-            acc = _mm256_fmadd_ps(_mm256_set1_ps(x.scales[i] * loadF16(b, 208)), _mm256_cvtepi32_ps(total), acc)
-        }
-        return hsum(acc)
-    }
-
-    static func dotQ2_K(_ w: UnsafeRawPointer, _ x: Q8_KRow, blocks: Int) -> Float {
-        let m3 = _mm256_set1_epi8(3), m4 = _mm_set1_epi8(0x0f)
-        var acc = _mm256_setzero_ps()
-        var accMin = _mm256_setzero_ps()
-        for i in 0..<blocks {
-            let p = w + 84 * i, q8 = UnsafeRawPointer(x.codes8 + 256 * i)
-            let packed = load128(p)
-            let sc = _mm_and_si128(packed, m4)
-            let mins = _mm256_cvtepu8_epi16(_mm_and_si128(_mm_srli_epi16(packed, 4), m4))
-            let minSum = _mm256_madd_epi16(mins, load(x.groupSums16 + 16 * i))
-            @inline(__always) func half(_ k: Int) -> __m256i {
-                let v = load(p + 16 + 32 * k)
-                @inline(__always) func part(_ j: Int) -> __m256i {
-                    dot32(_mm256_and_si256(_mm256_srli_epi16(v, Int32(2 * j)), m3), q8 + 128 * k + 32 * j, pairScales(sc, 4 * k + j))
-                }
-                return _mm256_add_epi32(_mm256_add_epi32(part(0), part(1)), _mm256_add_epi32(part(2), part(3)))
-            }
-            let sumi = _mm256_add_epi32(half(0), half(1))
-            let dx = x.scales[i]
-            acc = _mm256_fmadd_ps(_mm256_set1_ps(dx * loadF16(p, 80)), _mm256_cvtepi32_ps(sumi), acc)
-            accMin = _mm256_fmadd_ps(_mm256_set1_ps(dx * loadF16(p, 82)), _mm256_cvtepi32_ps(minSum), accMin)
-        }
-        return hsum(acc) - hsum(accMin)
+        let a = Int8(2 * j), b = Int8(2 * j + 1)
+        return _mm256_cvtepi8_epi16(_mm_shuffle_epi8(s, _mm_setr_epi8(a, a, a, a, a, a, a, a, b, b, b, b, b, b, b, b)))
     }
 
     /// The sixteen signed 6-bit scales (`sc − 32`) of a Q3_K block from its 12 packed bytes.
@@ -181,30 +159,122 @@ extension AVX2 {
         return _mm_sub_epi8(v, _mm_set1_epi8(32))
     }
 
-    static func dotQ3_K(_ w: UnsafeRawPointer, _ x: Q8_KRow, blocks: Int) -> Float {
-        let m3 = _mm256_set1_epi8(3), m4b = _mm256_set1_epi8(4)
-        var acc = _mm256_setzero_ps()
-        for i in 0..<blocks {
-            let p = w + 110 * i, q8 = UnsafeRawPointer(x.codes8 + 256 * i)
-            let sc = q3Scales(p + 96)
-            // Codes are stored +4 (low2 | hbit << 2 ∈ 0…7): subtract 4 · Σ_g s[g] · Σ(x in group g).
-            let offset = _mm256_slli_epi32(_mm256_madd_epi16(_mm256_cvtepi8_epi16(sc), load(x.groupSums16 + 16 * i)), 2)
-            let hm = load(p)
-            @inline(__always) func half(_ k: Int) -> __m256i {
-                let v = load(p + 32 + 32 * k)
-                @inline(__always) func part(_ j: Int) -> __m256i {
-                    let low = _mm256_and_si256(_mm256_srli_epi16(v, Int32(2 * j)), m3)
-                    let bit = 4 * k + j
-                    let moved = bit >= 2 ? _mm256_srli_epi16(hm, Int32(bit - 2)) : _mm256_slli_epi16(hm, Int32(2 - bit))
-                    let high = _mm256_and_si256(moved, m4b)
-                    return dot32(_mm256_or_si256(low, high), q8 + 128 * k + 32 * j, pairScales(sc, 4 * k + j))
-                }
-                return _mm256_add_epi32(_mm256_add_epi32(part(0), part(1)), _mm256_add_epi32(part(2), part(3)))
-            }
-            let total = _mm256_sub_epi32(_mm256_add_epi32(half(0), half(1)), offset)
-            acc = _mm256_fmadd_ps(_mm256_set1_ps(x.scales[i] * loadF16(p, 108)), _mm256_cvtepi32_ps(total), acc)
+    /// `acc + scale · sumi − minScale · mins` (the two FMAs of a super-block).
+    @inline(__always)
+    static func scaled(_ acc: __m256, _ scale: Float, _ sumi: __m256i, minScale: Float, _ mins: __m256i) -> __m256 {
+        _mm256_fnmadd_ps(_mm256_set1_ps(minScale), _mm256_cvtepi32_ps(mins),
+                         _mm256_fmadd_ps(_mm256_set1_ps(scale), _mm256_cvtepi32_ps(sumi), acc))
+    }
+
+    // MARK: The five types
+
+    enum Q4_K: KQuantKernel {
+        static var blockBytes: Int { 144 }
+        @inline(__always)
+        static func prepare(_ p: UnsafeRawPointer) -> (__m256i, UInt32, UInt32) {
+            let (s0, s1, m0, m1) = scalesMinsK4(p + 4)
+            return (scaleLanes(s0, s1), m0, m1)
         }
-        return hsum(acc)
+        @inline(__always)
+        static func chunk(_ p: UnsafeRawPointer, _ prep: (__m256i, UInt32, UInt32), _ c: Int) -> (__m256i, __m256i) {
+            // Chunk c: nibbles of qs[32(c/2) …], low for even c (sub-block c), high for odd.
+            let v = load(p + 16 + 32 * (c / 2))
+            let codes = c % 2 == 0 ? v : _mm256_srli_epi16(v, 4)
+            return (_mm256_and_si256(codes, _mm256_set1_epi8(0x0f)), laneScale(prep.0, c))
+        }
+        @inline(__always)
+        static func finish(_ acc: __m256, _ p: UnsafeRawPointer, _ prep: (__m256i, UInt32, UInt32), _ sumi: __m256i,
+                           _ x: Q8_KRow, _ i: Int) -> __m256 {
+            let dx = x.scales[i]
+            return scaled(acc, dx * loadF16(p, 0), sumi, minScale: dx * loadF16(p, 2), minsDot(prep.1, prep.2, x.groupSums16 + 16 * i))
+        }
+    }
+
+    enum Q5_K: KQuantKernel {
+        static var blockBytes: Int { 176 }
+        @inline(__always)
+        static func prepare(_ p: UnsafeRawPointer) -> (__m256i, UInt32, UInt32) {
+            let (s0, s1, m0, m1) = scalesMinsK4(p + 4)
+            return (scaleLanes(s0, s1), m0, m1)
+        }
+        @inline(__always)
+        static func chunk(_ p: UnsafeRawPointer, _ prep: (__m256i, UInt32, UInt32), _ c: Int) -> (__m256i, __m256i) {
+            // Chunk c: nibbles of qs[32(c/2) …] plus bit c of qh as the fifth bit.
+            let v = load(p + 48 + 32 * (c / 2)), qh = load(p + 16)
+            let nib = _mm256_and_si256(c % 2 == 0 ? v : _mm256_srli_epi16(v, 4), _mm256_set1_epi8(0x0f))
+            let high = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, Int32(c)), _mm256_set1_epi8(1)), 4)
+            return (_mm256_or_si256(nib, high), laneScale(prep.0, c))
+        }
+        @inline(__always)
+        static func finish(_ acc: __m256, _ p: UnsafeRawPointer, _ prep: (__m256i, UInt32, UInt32), _ sumi: __m256i,
+                           _ x: Q8_KRow, _ i: Int) -> __m256 {
+            let dx = x.scales[i]
+            return scaled(acc, dx * loadF16(p, 0), sumi, minScale: dx * loadF16(p, 2), minsDot(prep.1, prep.2, x.groupSums16 + 16 * i))
+        }
+    }
+
+    enum Q6_K: KQuantKernel {
+        static var blockBytes: Int { 210 }
+        @inline(__always)
+        static func prepare(_ p: UnsafeRawPointer) -> __m128i { load128(p + 192) }
+        @inline(__always)
+        static func chunk(_ b: UnsafeRawPointer, _ sc: __m128i, _ c: Int) -> (__m256i, __m256i) {
+            // Half k = c/4, quarter j = c%4: elements 128k + 32j …; low nibbles of ql[64k + 32(j%2) …]
+            // for j < 2, high for j ≥ 2; bits 2j…2j+1 of qh[32k …] above them.
+            let k = c / 4, j = c % 4
+            let ql = load(b + 64 * k + 32 * (j % 2)), qh = load(b + 128 + 32 * k)
+            let low = _mm256_and_si256(j < 2 ? ql : _mm256_srli_epi16(ql, 4), _mm256_set1_epi8(0x0f))
+            let high = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, Int32(2 * j)), _mm256_set1_epi8(3)), 4)
+            return (_mm256_or_si256(low, high), pairScales(sc, c))
+        }
+        @inline(__always)
+        static func finish(_ acc: __m256, _ b: UnsafeRawPointer, _ sc: __m128i, _ sumi: __m256i, _ x: Q8_KRow, _ i: Int) -> __m256 {
+            // Codes are stored +32: subtract 32 · Σ_g sc[g] · Σ(x in group g).
+            let offset = _mm256_slli_epi32(_mm256_madd_epi16(_mm256_cvtepi8_epi16(sc), load(x.groupSums16 + 16 * i)), 5)
+            return _mm256_fmadd_ps(_mm256_set1_ps(x.scales[i] * loadF16(b, 208)), _mm256_cvtepi32_ps(_mm256_sub_epi32(sumi, offset)), acc)
+        }
+    }
+
+    enum Q2_K: KQuantKernel {
+        static var blockBytes: Int { 84 }
+        @inline(__always)
+        static func prepare(_ p: UnsafeRawPointer) -> __m128i { load128(p) }
+        @inline(__always)
+        static func chunk(_ p: UnsafeRawPointer, _ packed: __m128i, _ c: Int) -> (__m256i, __m256i) {
+            // Half k = c/4, part j = c%4: bits 2j…2j+1 of qs[32k …]; sub-blocks 2c, 2c+1.
+            let v = load(p + 16 + 32 * (c / 4))
+            let codes = _mm256_and_si256(_mm256_srli_epi16(v, Int32(2 * (c % 4))), _mm256_set1_epi8(3))
+            return (codes, pairScales(_mm_and_si128(packed, _mm_set1_epi8(0x0f)), c))
+        }
+        @inline(__always)
+        static func finish(_ acc: __m256, _ p: UnsafeRawPointer, _ packed: __m128i, _ sumi: __m256i, _ x: Q8_KRow, _ i: Int) -> __m256 {
+            let mins = _mm256_cvtepu8_epi16(_mm_and_si128(_mm_srli_epi16(packed, 4), _mm_set1_epi8(0x0f)))
+            let dx = x.scales[i]
+            return scaled(acc, dx * loadF16(p, 80), sumi, minScale: dx * loadF16(p, 82),
+                          _mm256_madd_epi16(mins, load(x.groupSums16 + 16 * i)))
+        }
+    }
+
+    enum Q3_K: KQuantKernel {
+        static var blockBytes: Int { 110 }
+        @inline(__always)
+        static func prepare(_ p: UnsafeRawPointer) -> __m128i { q3Scales(p + 96) }
+        @inline(__always)
+        static func chunk(_ p: UnsafeRawPointer, _ sc: __m128i, _ c: Int) -> (__m256i, __m256i) {
+            // Half k = c/4, part j = c%4: low bits 2j…2j+1 of qs[32k …], high bit 4k + j of
+            // hmask, moved to bit 2 (codes stored +4).
+            let v = load(p + 32 + 32 * (c / 4)), hm = load(p)
+            let low = _mm256_and_si256(_mm256_srli_epi16(v, Int32(2 * (c % 4))), _mm256_set1_epi8(3))
+            let bit = c  // 4k + j
+            let moved = bit >= 2 ? _mm256_srli_epi16(hm, Int32(bit - 2)) : _mm256_slli_epi16(hm, Int32(2 - bit))
+            return (_mm256_or_si256(low, _mm256_and_si256(moved, _mm256_set1_epi8(4))), pairScales(sc, c))
+        }
+        @inline(__always)
+        static func finish(_ acc: __m256, _ p: UnsafeRawPointer, _ sc: __m128i, _ sumi: __m256i, _ x: Q8_KRow, _ i: Int) -> __m256 {
+            // Subtract 4 · Σ_g s[g] · Σ(x in group g) for the +4 of the codes.
+            let offset = _mm256_slli_epi32(_mm256_madd_epi16(_mm256_cvtepi8_epi16(sc), load(x.groupSums16 + 16 * i)), 2)
+            return _mm256_fmadd_ps(_mm256_set1_ps(x.scales[i] * loadF16(p, 108)), _mm256_cvtepi32_ps(_mm256_sub_epi32(sumi, offset)), acc)
+        }
     }
 }
 #endif
