@@ -139,11 +139,22 @@ extension AVX2 {
         return _mm256_set_m128i(_mm_setzero_si128(), _mm_madd_epi16(mins, sums))
     }
 
-    /// Scales `s[2j]` (lanes 0–7) and `s[2j+1]` (lanes 8–15) from 16 signed scale bytes.
+    /// Sixteen signed scale bytes widened to 16 bits once per super-block: scales 0–7 in
+    /// both 128-bit halves of the first vector, 8–15 in both halves of the second, so that
+    /// each chunk's pair of scales is one `vpshufb` (``pairScale(_:_:)``).
     @inline(__always)
-    static func pairScales(_ s: __m128i, _ j: Int) -> __m256i {
-        let a = Int8(2 * j), b = Int8(2 * j + 1)
-        return _mm256_cvtepi8_epi16(_mm_shuffle_epi8(s, _mm_setr_epi8(a, a, a, a, a, a, a, a, b, b, b, b, b, b, b, b)))
+    static func scalePairs(_ s: __m128i) -> (__m256i, __m256i) {
+        let lo = _mm_cvtepi8_epi16(s), hi = _mm_cvtepi8_epi16(_mm_unpackhi_epi64(s, s))
+        return (_mm256_set_m128i(lo, lo), _mm256_set_m128i(hi, hi))
+    }
+
+    /// Scales `2c` (lanes 0–7) and `2c + 1` (lanes 8–15) from ``scalePairs(_:)``.
+    @inline(__always)
+    static func pairScale(_ lanes: (__m256i, __m256i), _ c: Int) -> __m256i {
+        let a = Int8(2 * ((2 * c) % 8)), b = Int8(2 * ((2 * c + 1) % 8))
+        return _mm256_shuffle_epi8(c < 4 ? lanes.0 : lanes.1,
+                                   _mm256_setr_epi8(a, a + 1, a, a + 1, a, a + 1, a, a + 1, a, a + 1, a, a + 1, a, a + 1, a, a + 1,
+                                                    b, b + 1, b, b + 1, b, b + 1, b, b + 1, b, b + 1, b, b + 1, b, b + 1, b, b + 1))
     }
 
     /// The sixteen signed 6-bit scales (`sc − 32`) of a Q3_K block from its 12 packed bytes.
@@ -216,19 +227,24 @@ extension AVX2 {
     enum Q6_K: KQuantKernel {
         static var blockBytes: Int { 210 }
         @inline(__always)
-        static func prepare(_ p: UnsafeRawPointer) -> __m128i { load128(p + 192) }
+        static func prepare(_ p: UnsafeRawPointer) -> (__m128i, (__m256i, __m256i)) {
+            let sc = load128(p + 192)
+            return (sc, scalePairs(sc))
+        }
         @inline(__always)
-        static func chunk(_ b: UnsafeRawPointer, _ sc: __m128i, _ c: Int) -> (__m256i, __m256i) {
+        static func chunk(_ b: UnsafeRawPointer, _ prep: (__m128i, (__m256i, __m256i)), _ c: Int) -> (__m256i, __m256i) {
             // Half k = c/4, quarter j = c%4: elements 128k + 32j …; low nibbles of ql[64k + 32(j%2) …]
             // for j < 2, high for j ≥ 2; bits 2j…2j+1 of qh[32k …] above them.
             let k = c / 4, j = c % 4
             let ql = load(b + 64 * k + 32 * (j % 2)), qh = load(b + 128 + 32 * k)
             let low = _mm256_and_si256(j < 2 ? ql : _mm256_srli_epi16(ql, 4), _mm256_set1_epi8(0x0f))
             let high = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, Int32(2 * j)), _mm256_set1_epi8(3)), 4)
-            return (_mm256_or_si256(low, high), pairScales(sc, c))
+            return (_mm256_or_si256(low, high), pairScale(prep.1, c))
         }
         @inline(__always)
-        static func finish(_ acc: __m256, _ b: UnsafeRawPointer, _ sc: __m128i, _ sumi: __m256i, _ x: Q8_KRow, _ i: Int) -> __m256 {
+        static func finish(_ acc: __m256, _ b: UnsafeRawPointer, _ prep: (__m128i, (__m256i, __m256i)), _ sumi: __m256i,
+                           _ x: Q8_KRow, _ i: Int) -> __m256 {
+            let sc = prep.0
             // Codes are stored +32: subtract 32 · Σ_g sc[g] · Σ(x in group g).
             let offset = _mm256_slli_epi32(_mm256_madd_epi16(_mm256_cvtepi8_epi16(sc), load(x.groupSums16 + 16 * i)), 5)
             return _mm256_fmadd_ps(_mm256_set1_ps(x.scales[i] * loadF16(b, 208)), _mm256_cvtepi32_ps(_mm256_sub_epi32(sumi, offset)), acc)
@@ -238,16 +254,21 @@ extension AVX2 {
     enum Q2_K: KQuantKernel {
         static var blockBytes: Int { 84 }
         @inline(__always)
-        static func prepare(_ p: UnsafeRawPointer) -> __m128i { load128(p) }
+        static func prepare(_ p: UnsafeRawPointer) -> (__m128i, (__m256i, __m256i)) {
+            let packed = load128(p)
+            return (packed, scalePairs(_mm_and_si128(packed, _mm_set1_epi8(0x0f))))
+        }
         @inline(__always)
-        static func chunk(_ p: UnsafeRawPointer, _ packed: __m128i, _ c: Int) -> (__m256i, __m256i) {
+        static func chunk(_ p: UnsafeRawPointer, _ prep: (__m128i, (__m256i, __m256i)), _ c: Int) -> (__m256i, __m256i) {
             // Half k = c/4, part j = c%4: bits 2j…2j+1 of qs[32k …]; sub-blocks 2c, 2c+1.
             let v = load(p + 16 + 32 * (c / 4))
             let codes = _mm256_and_si256(_mm256_srli_epi16(v, Int32(2 * (c % 4))), _mm256_set1_epi8(3))
-            return (codes, pairScales(_mm_and_si128(packed, _mm_set1_epi8(0x0f)), c))
+            return (codes, pairScale(prep.1, c))
         }
         @inline(__always)
-        static func finish(_ acc: __m256, _ p: UnsafeRawPointer, _ packed: __m128i, _ sumi: __m256i, _ x: Q8_KRow, _ i: Int) -> __m256 {
+        static func finish(_ acc: __m256, _ p: UnsafeRawPointer, _ prep: (__m128i, (__m256i, __m256i)), _ sumi: __m256i,
+                           _ x: Q8_KRow, _ i: Int) -> __m256 {
+            let packed = prep.0
             let mins = _mm256_cvtepu8_epi16(_mm_and_si128(_mm_srli_epi16(packed, 4), _mm_set1_epi8(0x0f)))
             let dx = x.scales[i]
             return scaled(acc, dx * loadF16(p, 80), sumi, minScale: dx * loadF16(p, 82),
@@ -258,19 +279,24 @@ extension AVX2 {
     enum Q3_K: KQuantKernel {
         static var blockBytes: Int { 110 }
         @inline(__always)
-        static func prepare(_ p: UnsafeRawPointer) -> __m128i { q3Scales(p + 96) }
+        static func prepare(_ p: UnsafeRawPointer) -> (__m128i, (__m256i, __m256i)) {
+            let sc = q3Scales(p + 96)
+            return (sc, scalePairs(sc))
+        }
         @inline(__always)
-        static func chunk(_ p: UnsafeRawPointer, _ sc: __m128i, _ c: Int) -> (__m256i, __m256i) {
+        static func chunk(_ p: UnsafeRawPointer, _ prep: (__m128i, (__m256i, __m256i)), _ c: Int) -> (__m256i, __m256i) {
             // Half k = c/4, part j = c%4: low bits 2j…2j+1 of qs[32k …], high bit 4k + j of
             // hmask, moved to bit 2 (codes stored +4).
             let v = load(p + 32 + 32 * (c / 4)), hm = load(p)
             let low = _mm256_and_si256(_mm256_srli_epi16(v, Int32(2 * (c % 4))), _mm256_set1_epi8(3))
             let bit = c  // 4k + j
             let moved = bit >= 2 ? _mm256_srli_epi16(hm, Int32(bit - 2)) : _mm256_slli_epi16(hm, Int32(2 - bit))
-            return (_mm256_or_si256(low, _mm256_and_si256(moved, _mm256_set1_epi8(4))), pairScales(sc, c))
+            return (_mm256_or_si256(low, _mm256_and_si256(moved, _mm256_set1_epi8(4))), pairScale(prep.1, c))
         }
         @inline(__always)
-        static func finish(_ acc: __m256, _ p: UnsafeRawPointer, _ sc: __m128i, _ sumi: __m256i, _ x: Q8_KRow, _ i: Int) -> __m256 {
+        static func finish(_ acc: __m256, _ p: UnsafeRawPointer, _ prep: (__m128i, (__m256i, __m256i)), _ sumi: __m256i,
+                           _ x: Q8_KRow, _ i: Int) -> __m256 {
+            let sc = prep.0
             // Subtract 4 · Σ_g s[g] · Σ(x in group g) for the +4 of the codes.
             let offset = _mm256_slli_epi32(_mm256_madd_epi16(_mm256_cvtepi8_epi16(sc), load(x.groupSums16 + 16 * i)), 2)
             return _mm256_fmadd_ps(_mm256_set1_ps(x.scales[i] * loadF16(p, 108)), _mm256_cvtepi32_ps(_mm256_sub_epi32(sumi, offset)), acc)
