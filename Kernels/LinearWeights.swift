@@ -98,4 +98,25 @@ public final class LinearWeights: @unchecked Sendable {
             traits.gemm(base, rows, cols, xp, tokens, yp, pool)
         }
     }
+
+    /// Computes `y[t, r] = Σ_c W[r, c] · x[t, c]` for `tokens` independent activation rows,
+    /// each exactly as ``apply(_:tokens:into:pool:)`` computes it for that row alone (one
+    /// token: the GEMV), bit for bit, whatever the number of rows or threads. Batched
+    /// decoding uses it so that decoding many sequences at once changes no result.
+    ///
+    /// Types whose GEMM is exact (``TypeTraits/gemmIsExact``: Q4_0, Q8_0 and the k-quants
+    /// on x86) read the weights once for all rows and share their unpacking; the others run
+    /// one GEMV per row over cache-sized chunks of the matrix.
+    public func applyEach(
+        _ x: UnsafeBufferPointer<Float>, tokens: Int, into y: UnsafeMutableBufferPointer<Float>, pool: ThreadPool? = nil
+    ) {
+        precondition(tokens >= 0 && x.count >= tokens * cols && y.count >= tokens * rows, "LinearWeights.applyEach: shape mismatch")
+        guard tokens > 1 else { return apply(x, tokens: tokens, into: y, pool: pool) }
+        guard rows > 0, let yp = y.baseAddress else { return }
+        guard cols > 0, let xp = x.baseAddress else {
+            y.update(repeating: 0)
+            return
+        }
+        traits.gemmEach(base, rows, cols, xp, tokens, yp, pool)
+    }
 }

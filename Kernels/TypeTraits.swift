@@ -30,6 +30,10 @@ public struct TypeTraits: Sendable {
     /// `(w, rows, cols, x, tokens, y, pool)`: `y[t, r] = W[r] · x[t]`.
     typealias Gemm = @Sendable (UnsafeRawPointer, Int, Int, UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, ThreadPool?) -> Void
 
+    /// Whether the GEMM (prefill) computes each token's row exactly as the GEMV would
+    /// (same operations in the same order), so prefill and decode agree bit for bit.
+    public let gemmIsExact: Bool
+
     let roundTrip: @Sendable (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
     let quantizeRef: Encode
     let dequantizeRef: RowMap
@@ -38,6 +42,8 @@ public struct TypeTraits: Sendable {
     let dequantizeStored: StoredRow
     let gemv: Gemv
     let gemm: Gemm
+    /// Every token's row exactly as its GEMV computes it (``WeightFormat/gemmEach``).
+    let gemmEach: Gemm
 
     /// The table: one row per weight type LowBit computes with.
     public static let table: [TypeTraits] = [
@@ -65,6 +71,7 @@ public struct TypeTraits: Sendable {
         type = F.type
         activation = F.Activations.format
         repacksAtLoad = F.repacksAtLoad
+        gemmIsExact = F.gemmIsExact
         roundTrip = { x, y, n in F.Activations.roundTrip(x, into: y, count: n) }
         quantizeRef = { x, y, n in F.quantizeRowRef(x, into: y, count: n) }
         dequantizeRef = { x, y, n in F.dequantizeRowRef(x, into: y, count: n) }
@@ -90,6 +97,9 @@ public struct TypeTraits: Sendable {
             }
         }
         gemm = { w, rows, cols, x, tokens, y, pool in F.gemm(w, rows: rows, cols: cols, x: x, tokens: tokens, y: y, pool: pool) }
+        gemmEach = { w, rows, cols, x, tokens, y, pool in
+            F.gemmEach(w, rows: rows, cols: cols, x: x, tokens: tokens, y: y, pool: pool)
+        }
     }
 }
 

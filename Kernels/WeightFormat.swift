@@ -60,6 +60,9 @@ protocol WeightFormat {
     static func gemm(
         _ base: UnsafeRawPointer, rows: Int, cols: Int, x: UnsafePointer<Float>, tokens: Int,
         y: UnsafeMutablePointer<Float>, pool: ThreadPool?)
+    /// Whether ``gemm(_:rows:cols:x:tokens:y:pool:)`` computes every `y[t, r]` with the
+    /// operations, in the order, of ``gemvRows(_:range:rows:cols:_:y:)`` on token `t` alone.
+    static var gemmIsExact: Bool { get }
 }
 
 extension WeightFormat {
@@ -133,6 +136,39 @@ extension WeightFormat {
         y: UnsafeMutablePointer<Float>, pool: ThreadPool?
     ) {
         BlockedGemm.run(Self.self, w: base, rows: rows, cols: cols, x: x, tokens: tokens, y: y, pool: pool)
+    }
+}
+
+extension WeightFormat {
+    static var gemmIsExact: Bool { false }
+
+    /// Rows per work item of ``gemmEach(_:rows:cols:x:tokens:y:pool:)``'s GEMV passes.
+    static var eachChunkRows: Int { 64 }
+
+    /// `y[t, r] = W[r] · x[t]` with every token's row exactly as its GEMV computes it:
+    /// ``gemm(_:rows:cols:x:tokens:y:pool:)`` when that is exact, else one GEMV per token
+    /// over chunks of rows small enough to stay in cache while the tokens pass (batched
+    /// decoding of independent sequences).
+    static func gemmEach(
+        _ base: UnsafeRawPointer, rows: Int, cols: Int, x: UnsafePointer<Float>, tokens: Int,
+        y: UnsafeMutablePointer<Float>, pool: ThreadPool?
+    ) {
+        if gemmIsExact {
+            gemm(base, rows: rows, cols: cols, x: x, tokens: tokens, y: y, pool: pool)
+            return
+        }
+        let encoded = (0..<tokens).map { Activations(encoding: x + $0 * cols, count: cols) }
+        let chunk = eachChunkRows, items = (rows + chunk - 1) / chunk
+        let wb = UncheckedBox(base), yb = UncheckedBox(y)
+        let work: (Range<Int>, Int) -> Void = { range, _ in
+            for item in range {
+                let rs = (item * chunk)..<min(rows, (item + 1) * chunk)
+                for t in 0..<tokens {
+                    encoded[t].withRow { gemvRows(wb.value, range: rs, rows: rows, cols: cols, $0, y: yb.value + t * rows) }
+                }
+            }
+        }
+        if let pool { pool.parallelFor(items, work) } else { work(0..<items, 0) }
     }
 }
 

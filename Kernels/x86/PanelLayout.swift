@@ -167,6 +167,7 @@ enum PanelQ8_0 {
 
 extension BlockQ4_0 {
     static var repacksAtLoad: Bool { true }
+    static var gemmIsExact: Bool { true }
     static var panelRows: Int { 4 }
 
     static func repackMatrix(_ src: UnsafeRawPointer, into dst: UnsafeMutableRawPointer, rows: Int, cols: Int) {
@@ -228,6 +229,7 @@ extension BlockQ4_0 {
 
 extension BlockQ8_0 {
     static var repacksAtLoad: Bool { true }
+    static var gemmIsExact: Bool { true }
     static var panelRows: Int { 4 }
 
     static func repackMatrix(_ src: UnsafeRawPointer, into dst: UnsafeMutableRawPointer, rows: Int, cols: Int) {

@@ -52,6 +52,39 @@ final class LinearWeightsTests: XCTestCase {
         }
     }
 
+    /// `applyEach` gives every row exactly its own GEMV's result, on 1 and 2 threads, for
+    /// every type; a type whose GEMM claims exactness gives the same from `apply`.
+    func testApplyEachEqualsEveryRowsOwnGEMVBitForBit() throws {
+        let pool2 = ThreadPool(threads: 2)
+        for type in GGMLType.supported {
+            let b = type.traits!.activation.blockSize
+            for (rows, cols) in [(5, b > 1 ? 2 * b : 40), (70, b > 1 ? b : 64), (131, b > 1 ? 3 * b : 96)] {
+                let w = try TestData.weights(type, rows: rows, cols: cols, seed: UInt64(rows + 7 * cols))
+                let lw = try w.withUnsafeBytes { try LinearWeights(type: type, rows: rows, cols: cols, bytes: $0) }
+                for tokens in [2, 3, 5, 9] {
+                    let x = TestData.values(tokens * cols, seed: UInt64(13 * tokens + cols))
+                    var single = [Float]()
+                    for t in 0..<tokens { single += run(lw, Array(x[(t * cols)..<((t + 1) * cols)]), tokens: 1, pool: nil) }
+                    for pool in [nil, pool2] {
+                        var each = [Float](repeating: .nan, count: tokens * rows)
+                        x.withUnsafeBufferPointer { xb in
+                            each.withUnsafeMutableBufferPointer { lw.applyEach(xb, tokens: tokens, into: $0, pool: pool) }
+                        }
+                        XCTAssertEqual(each, single, "\(type) \(rows)x\(cols) t=\(tokens) threads=\(pool?.threadCount ?? 1)")
+                        if type.traits!.gemmIsExact {
+                            XCTAssertEqual(run(lw, x, tokens: tokens, pool: pool), single, "\(type) exact GEMM t=\(tokens)")
+                        }
+                    }
+                }
+            }
+        }
+        #if arch(x86_64)
+        for type in [GGMLType.q4_0, .q8_0, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K] {
+            XCTAssertTrue(type.traits!.gemmIsExact, "\(type)")
+        }
+        #endif
+    }
+
     func testOwnerKeepsBytesInPlace() throws {
         final class Holder { var bytes = [UInt8]() }
         let holder = Holder()
