@@ -81,50 +81,125 @@ public struct Generator: Sendable {
     public func generate(
         promptTokens: [Int32], cache: KVCache, options: GenerationOptions, onText: (String) -> Void = { _ in }
     ) throws -> Generation {
-        var stats = GenerationStats()
-        stats.promptTokens = promptTokens.count
-        var sampler = Sampler(options.sampler)
-        var decoder = StreamingDecoder(tokenizer: tokenizer)
-        var matcher = StopMatcher(stops: options.stopStrings)
-        var text = ""
-        var out: [Int32] = []
-        var history = promptTokens
-        guard options.maxTokens > 0 else { return Generation(text: "", tokens: [], stats: stats) }
-
-        let t0 = DispatchTime.now().uptimeNanoseconds
-        var logits = try model.forward(promptTokens, cache: cache, logits: .last, pool: pool)
-        stats.prefillSeconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
-        let t1 = DispatchTime.now().uptimeNanoseconds
-        while true {
-            let next = sampler.sample(logits: logits, history: history)
-            if options.stopAtEOS, next == tokenizer.eosID {
-                stats.stopReason = .endOfSequence
-                break
-            }
-            out.append(next)
-            history.append(next)
-            let piece = matcher.push(decoder.push(next))
-            text += piece
-            if !piece.isEmpty { onText(piece) }
-            if matcher.stopped {
-                stats.stopReason = .stopString
-                break
-            }
-            if out.count >= options.maxTokens {
-                stats.stopReason = .maxTokens
-                break
-            }
-            if cache.length >= cache.capacity {
-                stats.stopReason = .contextFull
-                break
-            }
-            logits = try model.forward([next], cache: cache, logits: .last, pool: pool)
+        try withoutActuallyEscaping(onText) { onText in
+            try generate(batch: [GenerationRequest(promptTokens: promptTokens, cache: cache, options: options)]) { _, piece in
+                onText(piece)
+            }[0]
         }
+    }
+
+    /// Generates a continuation for every request at once: one batched forward pass per
+    /// step over the sequences still running (``LanguageModel/forward(batch:logits:pool:)``),
+    /// so decoding reads each weight matrix once per step for all of them.
+    ///
+    /// Every result is token for token, and text for text, what ``generate(promptTokens:cache:options:onText:)``
+    /// gives for that request alone: sequences share no state but the weights, and each has
+    /// its own sampler and seed. Stats carry the shared wall times.
+    ///
+    /// - Parameter onText: called with (request index, text piece) as pieces become final.
+    public func generate(
+        batch requests: [GenerationRequest], onText: (Int, String) -> Void = { _, _ in }
+    ) throws -> [Generation] {
+        var states = requests.map { SequenceState(request: $0, tokenizer: tokenizer) }
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        var active = states.indices.filter { requests[$0].options.maxTokens > 0 }
+        var logits = try model.forward(
+            batch: active.map { BatchSequence(tokens: requests[$0].promptTokens, cache: requests[$0].cache) },
+            logits: .last, pool: pool)
+        let prefill = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        let t1 = DispatchTime.now().uptimeNanoseconds
+        while !active.isEmpty {
+            var next: [Int] = [], feed: [Int32] = []
+            for (j, i) in active.enumerated() {
+                if let token = states[i].step(logits: logits[j], tokenizer: tokenizer, onText: { onText(i, $0) }) {
+                    next.append(i)
+                    feed.append(token)
+                }
+            }
+            active = next
+            guard !active.isEmpty else { break }
+            logits = try model.forward(
+                batch: zip(active, feed).map { BatchSequence(tokens: [$1], cache: requests[$0].cache) }, logits: .last, pool: pool)
+        }
+        let decode = Double(DispatchTime.now().uptimeNanoseconds - t1) / 1e9
+        return states.indices.map { i in
+            states[i].finish(onText: { onText(i, $0) }, prefillSeconds: prefill, decodeSeconds: decode)
+        }
+    }
+}
+
+/// One generation of a batch: the prompt, the cache it extends and its options.
+public struct GenerationRequest {
+    public var promptTokens: [Int32]
+    /// The cache the prompt is appended to; every request of a batch needs its own.
+    public var cache: KVCache
+    public var options: GenerationOptions
+
+    public init(promptTokens: [Int32], cache: KVCache, options: GenerationOptions) {
+        self.promptTokens = promptTokens
+        self.cache = cache
+        self.options = options
+    }
+}
+
+/// The sampling, stop and streaming state of one sequence being generated.
+private struct SequenceState {
+    let options: GenerationOptions
+    let cache: KVCache
+    var sampler: Sampler
+    var decoder: StreamingDecoder
+    var matcher: StopMatcher
+    var text = ""
+    var out: [Int32] = []
+    var history: [Int32]
+    var stats = GenerationStats()
+
+    init(request: GenerationRequest, tokenizer: Tokenizer) {
+        options = request.options
+        cache = request.cache
+        sampler = Sampler(request.options.sampler)
+        decoder = StreamingDecoder(tokenizer: tokenizer)
+        matcher = StopMatcher(stops: request.options.stopStrings)
+        history = request.promptTokens
+        stats.promptTokens = request.promptTokens.count
+    }
+
+    /// Samples from `logits`; returns the token to feed next, or `nil` when the sequence is done.
+    mutating func step(logits: [Float], tokenizer: Tokenizer, onText: (String) -> Void) -> Int32? {
+        let next = sampler.sample(logits: logits, history: history)
+        if options.stopAtEOS, next == tokenizer.eosID {
+            stats.stopReason = .endOfSequence
+            return nil
+        }
+        out.append(next)
+        history.append(next)
+        let piece = matcher.push(decoder.push(next))
+        text += piece
+        if !piece.isEmpty { onText(piece) }
+        if matcher.stopped {
+            stats.stopReason = .stopString
+            return nil
+        }
+        if out.count >= options.maxTokens {
+            stats.stopReason = .maxTokens
+            return nil
+        }
+        if cache.length >= cache.capacity {
+            stats.stopReason = .contextFull
+            return nil
+        }
+        return next
+    }
+
+    /// Flushes the decoder and the stop matcher and returns the result.
+    mutating func finish(onText: (String) -> Void, prefillSeconds: Double, decodeSeconds: Double) -> Generation {
+        guard options.maxTokens > 0 else { return Generation(text: "", tokens: [], stats: stats) }
         let tail = matcher.push(decoder.finish()) + matcher.finish()
         text += tail
         if !tail.isEmpty { onText(tail) }
         stats.generatedTokens = out.count
-        stats.decodeSeconds = Double(DispatchTime.now().uptimeNanoseconds - t1) / 1e9
+        stats.prefillSeconds = prefillSeconds
+        stats.decodeSeconds = decodeSeconds
         return Generation(text: text, tokens: out, stats: stats)
     }
 }

@@ -8,6 +8,19 @@ public enum LogitsMode: Sendable {
     case none
 }
 
+/// One sequence of a batched forward pass: its next tokens and its own cache.
+public struct BatchSequence {
+    /// Tokens to run at positions `cache.length ..< cache.length + tokens.count`.
+    public var tokens: [Int32]
+    /// The sequence's cache; every sequence of a batch needs its own.
+    public var cache: KVCache
+
+    public init(tokens: [Int32], cache: KVCache) {
+        self.tokens = tokens
+        self.cache = cache
+    }
+}
+
 /// A causal language model that LowBit can run: what generation, the probe, benchmarks and
 /// the CLI need, independent of the family or the weight types behind it.
 public protocol LanguageModel: AnyObject, Sendable {
@@ -27,6 +40,18 @@ public protocol LanguageModel: AnyObject, Sendable {
     /// - Throws: ``ModelError/tokenOutOfRange(token:vocabularySize:)`` or
     ///   ``ModelError/contextOverflow(needed:capacity:)``; the cache is unchanged then.
     func forward(_ tokens: [Int32], cache: KVCache, logits mode: LogitsMode, pool: ThreadPool?) throws(ModelError) -> [Float]
+
+    /// Runs several independent sequences in one pass, so that their matmuls read each
+    /// weight matrix once (batched decoding: one token per sequence makes decode a GEMM).
+    /// Each sequence's logits and cache are bit for bit what running it alone with
+    /// ``forward(_:cache:logits:pool:)`` gives.
+    ///
+    /// - Returns: one logits array per sequence, as `mode` asks (`[]` for a sequence with
+    ///   no tokens).
+    /// - Throws: ``ModelError/tokenOutOfRange(token:vocabularySize:)``,
+    ///   ``ModelError/contextOverflow(needed:capacity:)`` or
+    ///   ``ModelError/cacheSharedInBatch``; no cache is changed then.
+    func forward(batch: [BatchSequence], logits mode: LogitsMode, pool: ThreadPool?) throws(ModelError) -> [[Float]]
 
     /// The logit lens: the residual stream at the last of `tokens` after every block, read
     /// through the final norm and the output head.

@@ -9,11 +9,13 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
     case unsupportedTensorType(file: String, name: String, type: GGMLType)
     case tokenOutOfRange(token: Int32, vocabularySize: Int)
     case contextOverflow(needed: Int, capacity: Int)
+    /// Two sequences of one batched forward pass were given the same cache.
+    case cacheSharedInBatch
 
     public var description: String {
         switch self {
         case let .unsupportedArchitecture(file, arch):
-            "\(file): architecture '\(arch)' is not supported (LowBit runs 'llama')"
+            "\(file): architecture '\(arch)' is not supported (LowBit runs \(Architecture.all.map { "'\($0.name)'" }.joined(separator: ", ")))"
         case let .missingMetadata(file, key):
             "\(file): required metadata '\(key)' is missing"
         case let .invalidMetadata(file, key, reason):
@@ -30,6 +32,8 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
             "token id \(token) is outside the vocabulary of \(n)"
         case let .contextOverflow(needed, capacity):
             "\(needed) positions needed but the context holds \(capacity)"
+        case .cacheSharedInBatch:
+            "two sequences of one batch share a KV cache; each needs its own"
         }
     }
 }

@@ -71,7 +71,11 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
     public func forward(
         _ tokens: [Int32], cache: KVCache, logits mode: LogitsMode = .last, pool: ThreadPool? = nil
     ) throws(ModelError) -> [Float] {
-        try run(tokens, cache: cache, logits: mode, pool: pool, afterLayer: nil)
+        try run([BatchSequence(tokens: tokens, cache: cache)], logits: mode, pool: pool, afterLayer: nil).first ?? []
+    }
+
+    public func forward(batch: [BatchSequence], logits mode: LogitsMode, pool: ThreadPool?) throws(ModelError) -> [[Float]] {
+        try run(batch, logits: mode, pool: pool, afterLayer: nil)
     }
 
     public func logitLens(_ tokens: [Int32], cache: KVCache, pool: ThreadPool? = nil) throws(ModelError) -> [[Float]] {
@@ -79,43 +83,85 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
         var rows: [[Float]] = []
         rows.reserveCapacity(config.layers)
         var normed = [Float](repeating: 0, count: dim)
-        _ = try run(tokens, cache: cache, logits: .none, pool: pool) { _, x, pool in
+        _ = try run([BatchSequence(tokens: tokens, cache: cache)], logits: .none, pool: pool) { _, x, pool in
             let last = UnsafeBufferPointer(rebasing: x[(x.count - dim)..<x.count])
             normed.withUnsafeMutableBufferPointer { n in
                 outputNorm.withUnsafeBufferPointer { w in VectorOps.rmsNorm(last, weight: w, eps: eps, into: n) }
             }
-            rows.append(normed.withUnsafeBufferPointer { self.head($0, tokens: 1, pool: pool) })
+            rows.append(normed.withUnsafeBufferPointer { self.head($0, runs: [Run(rows: 0..<1, single: true)], pool: pool) })
         }
         return rows
     }
 
-    /// The output head on `tokens` normed rows: logits with bias and soft-capping.
-    private func head(_ x: UnsafeBufferPointer<Float>, tokens: Int, pool: ThreadPool) -> [Float] {
-        let vocab = config.vocabSize
+    /// The output head on normed rows (in `runs`): logits with bias and soft-capping.
+    private func head(_ x: UnsafeBufferPointer<Float>, runs: [Run], pool: ThreadPool) -> [Float] {
+        let vocab = config.vocabSize, tokens = runs.last?.rows.upperBound ?? 0
         return [Float](unsafeUninitializedCapacity: tokens * vocab) { out, n in
-            output.apply(x, tokens: tokens, into: out, pool: pool)
+            project(output, nil, UnsafeMutableBufferPointer(mutating: x), into: out, runs: runs, pool: pool)
             n = tokens * vocab
             if let b = outputBias { b.withUnsafeBufferPointer { VectorOps.addBias($0, toRows: UnsafeMutableBufferPointer(rebasing: out[0..<n])) } }
             if let cap = config.finalSoftcap { VectorOps.softcap(UnsafeMutableBufferPointer(rebasing: out[0..<n]), cap: cap) }
         }
     }
 
-    /// The forward pass; `afterLayer(l, x, pool)` sees the residual stream `x` ([tokens, dim])
-    /// after block `l`.
+    /// Consecutive rows of a batch that are multiplied together: the rows of sequences
+    /// with one token each (`single`: every row as its own GEMV computes it, so a decode
+    /// step gives the same bits batched or alone), or the rows of sequences with several
+    /// (the GEMM, whose result for a row does not depend on the rows beside it).
+    struct Run {
+        var rows: Range<Int>
+        var single: Bool
+    }
+
+    /// Groups the sequences (by their row counts, in order) into ``Run``s.
+    static func runs(_ counts: [Int]) -> [Run] {
+        var runs: [Run] = [], row = 0
+        for n in counts {
+            let single = n == 1
+            if let last = runs.last, last.single == single, last.rows.upperBound == row {
+                runs[runs.count - 1].rows = last.rows.lowerBound..<(row + n)
+            } else {
+                runs.append(Run(rows: row..<(row + n), single: single))
+            }
+            row += n
+        }
+        return runs
+    }
+
+    /// The forward pass over a batch of independent sequences, whose rows are stacked in
+    /// order; `afterLayer(l, x, pool)` sees the residual stream `x` ([rows, dim]) after block
+    /// `l`. Each sequence's results are bit for bit those of running it alone.
     private func run(
-        _ tokens: [Int32], cache: KVCache, logits mode: LogitsMode, pool: ThreadPool?,
+        _ batch: [BatchSequence], logits mode: LogitsMode, pool: ThreadPool?,
         afterLayer: ((Int, UnsafeMutableBufferPointer<Float>, ThreadPool) -> Void)?
-    ) throws(ModelError) -> [Float] {
-        let c = config, T = tokens.count, start = cache.length
-        guard T > 0 else { return [] }
-        guard start + T <= cache.capacity else { throw .contextOverflow(needed: start + T, capacity: cache.capacity) }
-        for t in tokens where t < 0 || Int(t) >= c.vocabSize { throw .tokenOutOfRange(token: t, vocabularySize: c.vocabSize) }
+    ) throws(ModelError) -> [[Float]] {
+        let c = config
+        var seen = Set<ObjectIdentifier>()
+        for item in batch {
+            let start = item.cache.length, n = item.tokens.count
+            guard seen.insert(ObjectIdentifier(item.cache)).inserted else { throw .cacheSharedInBatch }
+            guard start + n <= item.cache.capacity else { throw .contextOverflow(needed: start + n, capacity: item.cache.capacity) }
+            for t in item.tokens where t < 0 || Int(t) >= c.vocabSize { throw .tokenOutOfRange(token: t, vocabularySize: c.vocabSize) }
+        }
+        let live = batch.filter { !$0.tokens.isEmpty }
+        guard let first = live.first else { return batch.map { _ in [] } }
+        let counts = live.map(\.tokens.count), starts = live.map(\.cache.length)
+        var offsets: [Int] = [], T = 0
+        for n in counts { offsets.append(T); T += n }
+        let runs = Self.runs(counts)
+        // Per row: its sequence and its position.
+        var sequenceOf = [Int](repeating: 0, count: T), positionOf = [Int](repeating: 0, count: T)
+        for (i, n) in counts.enumerated() {
+            for j in 0..<n { sequenceOf[offsets[i] + j] = i; positionOf[offsets[i] + j] = starts[i] + j }
+        }
+        let positions = zip(starts, counts).map { $0 + $1 }.max() ?? 0
+
         let pool = pool ?? ThreadPool(threads: 1)
         let fusedUp = architecture.feedForward == .fusedSwiGLU
-        let s = cache.scratch(ForwardScratch.Widths(
+        let s = first.cache.scratch(ForwardScratch.Widths(
             dim: c.dim, q: c.qDim, k: c.kvDim, v: c.vDim, att: c.heads * c.valueDim, ffn: c.ffnDim,
             up: fusedUp ? 2 * c.ffnDim : c.ffnDim))
-        s.reserve(tokens: T, positions: start + T, threads: pool.threadCount)
+        s.reserve(tokens: T, positions: positions, threads: pool.threadCount)
         func rows(_ b: UnsafeMutableBufferPointer<Float>, _ width: Int) -> UnsafeMutableBufferPointer<Float> {
             UnsafeMutableBufferPointer(rebasing: b[0..<(T * width)])
         }
@@ -123,6 +169,7 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
         let q = rows(s.q, c.qDim), k = rows(s.k, c.kvDim), v = rows(s.v, c.vDim)
         let att = rows(s.att, c.heads * c.valueDim), gate = rows(s.gate, c.ffnDim)
         let up = rows(s.up, fusedUp ? 2 * c.ffnDim : c.ffnDim)
+        let tokens = live.flatMap(\.tokens)
 
         for (t, tok) in tokens.enumerated() {
             tokenEmbedding.dequantizeRow(Int(tok), into: UnsafeMutableBufferPointer(rebasing: x[(t * c.dim)..<((t + 1) * c.dim)]))
@@ -131,54 +178,82 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
 
         for (l, layer) in layers.enumerated() {
             rmsNormRows(x, weight: layer.attnNorm, into: xn, pool: pool)
-            linear(layer.wq, layer.bq, xn, into: q, tokens: T, pool: pool)
-            linear(layer.wk, layer.bk, xn, into: k, tokens: T, pool: pool)
-            linear(layer.wv, layer.bv, xn, into: v, tokens: T, pool: pool)
+            project(layer.wq, layer.bq, xn, into: q, runs: runs, pool: pool)
+            project(layer.wk, layer.bk, xn, into: k, runs: runs, pool: pool)
+            project(layer.wv, layer.bv, xn, into: v, runs: runs, pool: pool)
             if let qn = layer.qNorm, let kn = layer.kNorm {
                 rmsNormRows(q, weight: qn, into: q, pool: pool)
                 rmsNormRows(k, weight: kn, into: k, pool: pool)
             }
-            applyRoPE(layer.rope, q: q, k: k, tokens: T, start: start)
-            cache.keyRow(l, start).update(from: k.baseAddress!, count: T * c.kvDim)
-            cache.valueRow(l, start).update(from: v.baseAddress!, count: T * c.vDim)
-            attention(layer: l, window: layer.window, q: UnsafeBufferPointer(q), tokens: T, start: start, cache: cache,
-                      out: att, scores: s.scores, pool: pool)
-            linear(layer.wo, layer.bo, att, into: proj, tokens: T, pool: pool)
+            applyRoPE(layer.rope, q: q, k: k, positions: positionOf)
+            for (i, item) in live.enumerated() {
+                item.cache.keyRow(l, starts[i]).update(from: k.baseAddress! + offsets[i] * c.kvDim, count: counts[i] * c.kvDim)
+                item.cache.valueRow(l, starts[i]).update(from: v.baseAddress! + offsets[i] * c.vDim, count: counts[i] * c.vDim)
+            }
+            attention(layer: l, window: layer.window, q: UnsafeBufferPointer(q), caches: live.map(\.cache),
+                      sequenceOf: sequenceOf, positionOf: positionOf, stride: positions, out: att, scores: s.scores, pool: pool)
+            project(layer.wo, layer.bo, att, into: proj, runs: runs, pool: pool)
             if let post = layer.attnPostNorm { rmsNormRows(proj, weight: post, into: proj, pool: pool) }
             VectorOps.add(UnsafeBufferPointer(proj), into: x)
 
             rmsNormRows(x, weight: layer.ffnNorm, into: xn, pool: pool)
-            if let wGate = layer.wGate { linear(wGate, layer.bGate, xn, into: gate, tokens: T, pool: pool) }
-            linear(layer.wUp, layer.bUp, xn, into: up, tokens: T, pool: pool)
+            if let wGate = layer.wGate { project(wGate, layer.bGate, xn, into: gate, runs: runs, pool: pool) }
+            project(layer.wUp, layer.bUp, xn, into: up, runs: runs, pool: pool)
             activate(gate: gate, up: up, tokens: T, pool: pool)
-            linear(layer.wDown, layer.bDown, gate, into: proj, tokens: T, pool: pool)
+            project(layer.wDown, layer.bDown, gate, into: proj, runs: runs, pool: pool)
             if let post = layer.ffnPostNorm { rmsNormRows(proj, weight: post, into: proj, pool: pool) }
             VectorOps.add(UnsafeBufferPointer(proj), into: x)
             afterLayer?(l, x, pool)
         }
-        cache.length = start + T
+        for (i, item) in live.enumerated() { item.cache.length = starts[i] + counts[i] }
 
+        var outputs: [[Float]]
+        let vocab = c.vocabSize
         switch mode {
         case .none:
-            return []
+            outputs = live.map { _ in [] }
         case .last:
-            let last = UnsafeMutableBufferPointer(rebasing: x[((T - 1) * c.dim)..<(T * c.dim)])
-            let normed = UnsafeMutableBufferPointer(rebasing: xn[0..<c.dim])
-            rmsNormRows(last, weight: outputNorm, into: normed, pool: pool)
-            return head(UnsafeBufferPointer(normed), tokens: 1, pool: pool)
+            // Each sequence's last row, normed into consecutive rows of xn: all single rows.
+            for (i, n) in counts.enumerated() {
+                let r = offsets[i] + n - 1
+                rmsNormRows(UnsafeMutableBufferPointer(rebasing: x[(r * c.dim)..<((r + 1) * c.dim)]), weight: outputNorm,
+                            into: UnsafeMutableBufferPointer(rebasing: xn[(i * c.dim)..<((i + 1) * c.dim)]), pool: pool)
+            }
+            let all = head(UnsafeBufferPointer(rebasing: xn[0..<(live.count * c.dim)]),
+                           runs: [Run(rows: 0..<live.count, single: true)], pool: pool)
+            outputs = (0..<live.count).map { Array(all[($0 * vocab)..<(($0 + 1) * vocab)]) }
         case .all:
             rmsNormRows(x, weight: outputNorm, into: xn, pool: pool)
-            return head(UnsafeBufferPointer(xn), tokens: T, pool: pool)
+            let all = head(UnsafeBufferPointer(xn), runs: runs, pool: pool)
+            outputs = (0..<live.count).map { Array(all[(offsets[$0] * vocab)..<((offsets[$0] + counts[$0]) * vocab)]) }
+        }
+        // Back in the order of `batch`, with [] for empty sequences.
+        var next = 0
+        return batch.map { item in
+            guard !item.tokens.isEmpty else { return [] }
+            defer { next += 1 }
+            return outputs[next]
         }
     }
 
-    /// `y = x·Wᵀ (+ bias)` for `tokens` rows.
-    private func linear(
+    /// `y = x·Wᵀ (+ bias)` over the rows of `runs`.
+    private func project(
         _ w: LinearWeights, _ bias: [Float]?, _ x: UnsafeMutableBufferPointer<Float>,
-        into y: UnsafeMutableBufferPointer<Float>, tokens: Int, pool: ThreadPool
+        into y: UnsafeMutableBufferPointer<Float>, runs: [Run], pool: ThreadPool
     ) {
-        w.apply(UnsafeBufferPointer(x), tokens: tokens, into: y, pool: pool)
-        if let bias { bias.withUnsafeBufferPointer { VectorOps.addBias($0, toRows: y) } }
+        for run in runs {
+            let xs = UnsafeBufferPointer(rebasing: x[(run.rows.lowerBound * w.cols)..<(run.rows.upperBound * w.cols)])
+            let ys = UnsafeMutableBufferPointer(rebasing: y[(run.rows.lowerBound * w.rows)..<(run.rows.upperBound * w.rows)])
+            if run.single {
+                w.applyEach(xs, tokens: run.rows.count, into: ys, pool: pool)
+            } else {
+                w.apply(xs, tokens: run.rows.count, into: ys, pool: pool)
+            }
+        }
+        if let bias {
+            let n = (runs.last?.rows.upperBound ?? 0) * w.rows
+            bias.withUnsafeBufferPointer { VectorOps.addBias($0, toRows: UnsafeMutableBufferPointer(rebasing: y[0..<n])) }
+        }
     }
 
     /// RMSNorm of each `weight.count`-wide row of `x` into `y` (which may be `x`), rows
@@ -199,14 +274,14 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
         }
     }
 
-    /// RoPE on the queries and keys of `tokens` rows at positions `start…`.
+    /// RoPE on the queries and keys of each row at its position.
     private func applyRoPE(
-        _ rope: RoPE, q: UnsafeMutableBufferPointer<Float>, k: UnsafeMutableBufferPointer<Float>, tokens T: Int, start: Int
+        _ rope: RoPE, q: UnsafeMutableBufferPointer<Float>, k: UnsafeMutableBufferPointer<Float>, positions: [Int]
     ) {
         let c = config
         withUnsafeTemporaryAllocation(of: Float.self, capacity: max(2, c.ropeDims)) { cache in
-            for t in 0..<T {
-                rope.angles(position: start + t, into: cache)
+            for (t, position) in positions.enumerated() {
+                rope.angles(position: position, into: cache)
                 let angles = UnsafeBufferPointer(cache)
                 rope.apply(UnsafeMutableBufferPointer(rebasing: q[(t * c.qDim)..<((t + 1) * c.qDim)]),
                            heads: c.heads, headDim: c.headDim, cache: angles)
@@ -239,22 +314,24 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
         }
     }
 
+    /// Attention of every row and head over its own sequence's cache (`stride`: the
+    /// longest sequence's positions, the width of each thread's score row).
     private func attention(
-        layer l: Int, window: Int?, q: UnsafeBufferPointer<Float>, tokens T: Int, start: Int, cache: KVCache,
-        out: UnsafeMutableBufferPointer<Float>, scores: UnsafeMutableBufferPointer<Float>, pool: ThreadPool
+        layer l: Int, window: Int?, q: UnsafeBufferPointer<Float>, caches: [KVCache], sequenceOf: [Int], positionOf: [Int],
+        stride: Int, out: UnsafeMutableBufferPointer<Float>, scores: UnsafeMutableBufferPointer<Float>, pool: ThreadPool
     ) {
-        let c = config, heads = c.heads, stride = start + T, qDim = c.qDim, oDim = heads * c.valueDim
+        let c = config, heads = c.heads, qDim = c.qDim, oDim = heads * c.valueDim, T = positionOf.count
         let settings = Attention.Settings(
             heads: heads, kvHeads: c.kvHeads, keyDim: c.headDim, valueDim: c.valueDim,
             scale: c.attentionScale, softcap: c.attentionSoftcap)
-        let keys = UnsafeBufferPointer(start: cache.keyRow(l, 0), count: (start + T) * c.kvDim)
-        let values = UnsafeBufferPointer(start: cache.valueRow(l, 0), count: (start + T) * c.vDim)
         let ob = UncheckedBox(out), sb = UncheckedBox(scores)
         pool.parallelFor(T * heads) { range, thread in
             let scratch = UnsafeMutableBufferPointer(rebasing: sb.value[(thread * stride)..<((thread + 1) * stride)])
             for item in range {
                 let t = item / heads, h = item % heads
-                let position = start + t
+                let position = positionOf[t], cache = caches[sequenceOf[t]]
+                let keys = UnsafeBufferPointer(start: cache.keyRow(l, 0), count: (position + 1) * c.kvDim)
+                let values = UnsafeBufferPointer(start: cache.valueRow(l, 0), count: (position + 1) * c.vDim)
                 // llama.cpp's standard window: key p is visible from query i when i − p < window.
                 let first = window.map { max(0, position - $0 + 1) } ?? 0
                 Attention.attendHead(
