@@ -2,13 +2,18 @@ import Foundation
 
 /// llama-bench-style throughput of a model: prompt processing (prefill of `promptTokens` in
 /// one batch) and text generation (`genTokens` single-token steps), each repeated and reported
-/// as mean ± standard deviation in tokens/s. Tokenization and sampling are excluded: the
-/// tokens are fixed ids and the next token is not sampled.
+/// as mean ± standard deviation in tokens/s. With ``batchSizes``, batched decoding as
+/// llama.cpp's `llama-batched-bench` measures it: B independent sequences (B caches), each
+/// step one forward pass over the next token of all B, reported as aggregate tokens/s
+/// (`B · genTokens / time`). Tokenization and sampling are excluded: the tokens are fixed
+/// ids and the next token is not sampled.
 public struct ModelBenchmark: Sendable {
     /// One measured configuration.
     public struct Result: Sendable, Codable {
-        public var test: String          // "pp64" or "tg32"
+        public var test: String          // "pp64", "tg32", or "tg32 b16" for 16 sequences at once
         public var threads: Int
+        /// Sequences decoded at once (1 for pp and plain tg).
+        public var batch: Int
         public var tokens: Int
         public var samples: [Double]     // tokens/s per repetition
         public var mean: Double
@@ -18,11 +23,15 @@ public struct ModelBenchmark: Sendable {
     public var promptTokens = 64
     public var genTokens = 32
     public var repetitions = 5
+    /// Batch sizes of the batched-decoding test (empty: none). B = 1 runs the batched path
+    /// with one sequence, which is the plain decode.
+    public var batchSizes: [Int] = []
 
-    public init(promptTokens: Int = 64, genTokens: Int = 32, repetitions: Int = 5) {
+    public init(promptTokens: Int = 64, genTokens: Int = 32, repetitions: Int = 5, batchSizes: [Int] = []) {
         self.promptTokens = promptTokens
         self.genTokens = genTokens
         self.repetitions = repetitions
+        self.batchSizes = batchSizes
     }
 
     /// Runs prefill and decode tests on `model` with `threads` threads, after one warm-up.
@@ -57,6 +66,23 @@ public struct ModelBenchmark: Sendable {
             }
             results.append(Self.summarize("tg\(genTokens)", threads, genTokens, samples))
         }
+        for b in batchSizes where genTokens > 0 {
+            var samples: [Double] = []
+            for rep in 0...repetitions {
+                let caches = (0..<b).map { _ in model.makeCache(capacity: capacity) }
+                var toks = (0..<b).map { Int32((1 + 17 * $0) % Int(vocab)) }
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                for i in 0..<genTokens {
+                    _ = try model.forward(batch: zip(toks, caches).map { BatchSequence(tokens: [$0], cache: $1) }, logits: .last,
+                                          pool: pool)
+                    toks = toks.map { Int32((Int($0) * 31 + i) % Int(vocab)) }
+                }
+                if rep > 0 { samples.append(Double(b * genTokens) / Self.seconds(since: t0)) }  // rep 0 warms up
+            }
+            var r = Self.summarize("tg\(genTokens) b\(b)", threads, b * genTokens, samples)
+            r.batch = b
+            results.append(r)
+        }
         return results
     }
 
@@ -65,7 +91,7 @@ public struct ModelBenchmark: Sendable {
     static func summarize(_ test: String, _ threads: Int, _ tokens: Int, _ s: [Double]) -> Result {
         let mean = s.reduce(0, +) / Double(max(1, s.count))
         let varc = s.count > 1 ? s.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(s.count - 1) : 0
-        return Result(test: test, threads: threads, tokens: tokens, samples: s, mean: mean, stddev: varc.squareRoot())
+        return Result(test: test, threads: threads, batch: 1, tokens: tokens, samples: s, mean: mean, stddev: varc.squareRoot())
     }
 
     /// Peak resident set size of this process, in bytes. On Linux this is `VmHWM` from

@@ -1,22 +1,25 @@
 import Foundation
 import LowBit
 
-/// `lowbit bench -m FILE [-p 64] [-n 32] [-r 5] [-t 1,2] [--json|--md]`.
+/// `lowbit bench -m FILE [-p 64] [-n 32] [-r 5] [-t 1,2] [--batch 1,4,16,64] [--json|--md]`.
 enum BenchCommand: Command {
     static let name = "bench"
     static let summary = "measure prefill and decode tokens/s, like llama-bench"
     static let help = """
-    USAGE: lowbit bench -m FILE [-p 64] [-n 32] [-r 5] [-t 1,2] [--json | --md]
+    USAGE: lowbit bench -m FILE [-p 64] [-n 32] [-r 5] [-t 1,2] [--batch 1,4,16,64] [--json | --md]
 
     Measures prompt processing (pp: -p tokens in one batch) and text generation (tg: -n
     single-token steps) for each thread count in -t, repeated -r times after a warm-up, and
-    reports tokens/s as mean ± sd. Tokenization and sampling are excluded. The report names the
-    model, its size and weight type, the threads, the LowBit commit and the peak RSS.
-    Build in release first: swift build -c release.
+    reports tokens/s as mean ± sd. --batch adds batched decoding, as llama-batched-bench
+    measures it: B independent sequences decoded together, one forward pass per step over
+    all B, reported as aggregate tokens/s ("tg32 b16"). Tokenization and sampling are
+    excluded. The report names the model, its size and weight type, the threads, the LowBit
+    commit and the peak RSS. Build in release first: swift build -c release.
 
     EXAMPLES:
       lowbit synth --shape 1b --type q4_0 /tmp/1b-q4_0.gguf
       lowbit bench -m /tmp/1b-q4_0.gguf -p 64 -n 32 -r 5 -t 1,2 --md
+      lowbit bench -m /tmp/1b-q4_0.gguf -p 64 -n 16 -r 2 --batch 1,4,16,64
     """
     static let options = [
         OptionSpec(names: ["-m", "--model"], takesValue: true),
@@ -24,6 +27,7 @@ enum BenchCommand: Command {
         OptionSpec(names: ["-n", "--n-gen"], takesValue: true),
         OptionSpec(names: ["-r", "--repetitions"], takesValue: true),
         OptionSpec(names: ["-t", "--threads"], takesValue: true),
+        OptionSpec(names: ["--batch"], takesValue: true),
         OptionSpec(names: ["--json"], takesValue: false),
         OptionSpec(names: ["--md"], takesValue: false),
     ]
@@ -33,7 +37,9 @@ enum BenchCommand: Command {
         let bench = ModelBenchmark(
             promptTokens: try args.int("--n-prompt", default: 64, range: 0...100_000)!,
             genTokens: try args.int("--n-gen", default: 32, range: 0...100_000)!,
-            repetitions: try args.int("--repetitions", default: 5, range: 1...1000)!)
+            repetitions: try args.int("--repetitions", default: 5, range: 1...1000)!,
+            batchSizes: try args.intList("--batch") ?? [])
+        guard bench.batchSizes.allSatisfy({ (1...4096).contains($0) }) else { throw UsageError("--batch values must be in 1...4096") }
         let threads = try args.intList("--threads") ?? [1]
         guard threads.allSatisfy({ (1...256).contains($0) }) else { throw UsageError("--threads values must be in 1...256") }
         let weights = try GGUFFile.loadWeights(path: path)
@@ -55,7 +61,7 @@ enum BenchCommand: Command {
             Console.out(try Console.json([
                 "model": name, "path": path, "type": mainType, "size_bytes": weights.byteCount, "params": params,
                 "commit": commit, "peak_rss_bytes": rss, "lowbit_version": LowBit.version,
-                "results": results.map { ["test": $0.test, "threads": $0.threads, "n_tokens": $0.tokens,
+                "results": results.map { ["test": $0.test, "threads": $0.threads, "batch": $0.batch, "n_tokens": $0.tokens,
                                           "samples_ts": $0.samples, "avg_ts": $0.mean, "stddev_ts": $0.stddev] },
             ]))
         } else {
