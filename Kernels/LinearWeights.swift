@@ -17,6 +17,10 @@ public final class LinearWeights: @unchecked Sendable {
     /// Whether activations are rounded (to Q8_0 or Q8_K) before the dot products, as in ggml.
     public var quantizesActivations: Bool { traits.activation.quantizes }
 
+    /// Whether the matrix lives in memory of its own (repacked or copied at load) rather
+    /// than in the caller's bytes, which the caller may then release.
+    public var ownsStorage: Bool { storage != nil }
+
     /// The kernels of `type`.
     let traits: TypeTraits
     /// Bytes per row of `W`.

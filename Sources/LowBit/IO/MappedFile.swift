@@ -35,6 +35,19 @@ public final class MappedFile: @unchecked Sendable {
         bytes = UnsafeRawBufferPointer(start: p, count: size)
     }
 
+    /// Drops this process's resident copies of the whole pages inside `range` (byte offsets
+    /// into ``bytes``), as after a tensor was copied into a layout of its own: the mapping
+    /// is private and read-only, so a later read faults the same bytes back in from the
+    /// file. Keeps the resident set near the size of the data actually in use.
+    public func releasePages(_ range: Range<Int>) {
+        guard let base = bytes.baseAddress, range.lowerBound >= 0, range.upperBound <= bytes.count else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = Int(bitPattern: base) + range.lowerBound, end = Int(bitPattern: base) + range.upperBound
+        let first = (start + page - 1) / page * page, last = end / page * page
+        guard last > first, let p = UnsafeMutableRawPointer(bitPattern: first) else { return }
+        _ = madvise(p, last - first, Int32(MADV_DONTNEED))
+    }
+
     deinit {
         if let p = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: p), bytes.count) }
     }

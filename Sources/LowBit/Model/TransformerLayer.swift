@@ -60,7 +60,10 @@ struct TensorBinder {
         let rowBytes = t.type.byteCount(elements: t.rowLength) ?? 0
         let bytes = UnsafeRawBufferPointer(rebasing: t.storage.bytes[(rows.lowerBound * rowBytes)..<(rows.upperBound * rowBytes)])
         do {
-            return try LinearWeights(type: t.type, rows: rows.count, cols: t.rowLength, bytes: bytes, owner: t.storage)
+            let w = try LinearWeights(type: t.type, rows: rows.count, cols: t.rowLength, bytes: bytes, owner: t.storage)
+            // A repacked matrix lives in its own memory: drop the file's pages it came from.
+            if w.ownsStorage { t.storage.releasePages(of: bytes) }
+            return w
         } catch {
             throw .invalidTensor(file: file, name: t.name, reason: error.description)
         }

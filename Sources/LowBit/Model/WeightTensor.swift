@@ -25,6 +25,15 @@ public final class TensorStorage: @unchecked Sendable {
     deinit {
         if owned { UnsafeMutableRawPointer(mutating: bytes.baseAddress)?.deallocate() }
     }
+
+    /// Releases the resident pages of `part` (a slice of ``bytes``) when they are a view of
+    /// a memory-mapped file, after their contents were copied elsewhere; see
+    /// ``MappedFile/releasePages(_:)``. Reading them again stays valid.
+    public func releasePages(of part: UnsafeRawBufferPointer) {
+        guard let file = owner as? MappedFile, let p = part.baseAddress, let fileBase = file.bytes.baseAddress else { return }
+        let offset = p - fileBase
+        file.releasePages(offset..<(offset + part.count))
+    }
 }
 
 /// A named tensor with its type, shape and bytes: the unit models are built from and that
