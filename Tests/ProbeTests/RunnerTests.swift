@@ -96,6 +96,18 @@ final class RunnerTests: XCTestCase {
         XCTAssertEqual(one.cells, two.cells)
     }
 
+    func testGenerationBatchSizeDoesNotChangeResults() throws {
+        var runs: [ProbeReport] = []
+        for batch in [1, 3, 8] {
+            var c = fixture.configuration(precisions: [.f32, .q4_0], subjects: 1)
+            c.batch = batch
+            runs.append(try ProbeRunner(configuration: c).run())
+        }
+        XCTAssertEqual(runs[0].cells, runs[1].cells)
+        XCTAssertEqual(runs[0].cells, runs[2].cells)
+        XCTAssertFalse(runs[0].cells.flatMap(\.items).allSatisfy { ($0.generation ?? "").isEmpty })
+    }
+
     func testPrefixCacheGivesTheSameResultsAsFullPrompts() throws {
         let reused = try ProbeRunner(configuration: fixture.configuration(precisions: [.q4_0], reuse: true, subjects: 1)).run()
         let full = try ProbeRunner(configuration: fixture.configuration(precisions: [.q4_0], reuse: false, subjects: 1)).run()

@@ -20,15 +20,15 @@ struct CellEvaluator {
         var seconds: Double
     }
 
-    /// One worker's state: its generator (with a one-thread pool in `.items` mode) and a
-    /// reusable cache per prompt family.
+    /// One worker's state: its generator (with a one-thread pool in `.items` mode) and, per
+    /// prompt family, one reusable cache for each sequence of a generation batch.
     final class Worker: @unchecked Sendable {
         let generator: Generator
-        let scratch: ReusableCache
-        let forget: ReusableCache
-        let retain: ReusableCache
+        let scratch: [ReusableCache]
+        let forget: [ReusableCache]
+        let retain: [ReusableCache]
 
-        init(generator: Generator, scratch: ReusableCache, forget: ReusableCache, retain: ReusableCache) {
+        init(generator: Generator, scratch: [ReusableCache], forget: [ReusableCache], retain: [ReusableCache]) {
             self.generator = generator
             self.scratch = scratch
             self.forget = forget
@@ -56,21 +56,20 @@ struct CellEvaluator {
         let workers = try makeWorkers()
         var generated = 0
 
-        // M1: VerbMem.
-        let verb = try ItemScheduler.map(data.verbMem.count, workers: workers, onItemDone: progress.itemDone) {
-            (w: Worker, i: Int) throws(ProbeRunError) in try continuation(data.verbMem[i], worker: w)
+        // M1: VerbMem, generated in batches of items.
+        let verb = try batched(data.verbMem.count, workers: workers) { (w: Worker, items: Range<Int>) throws(ProbeRunError) in
+            try continuations(items.map { data.verbMem[$0] }, worker: w)
         }
         generated += verb.reduce(0) { $0 + $1.tokens }
 
         // M2 (+ teacher forcing + leak@k) and M4 (+ teacher forcing).
-        let forget = try ItemScheduler.map(data.forget.questions.count, workers: workers, onItemDone: progress.itemDone) {
-            (w: Worker, i: Int) throws(ProbeRunError) in
-            try question(data.forget.questions[i], split: .knowMemForget, cache: w.forget, generator: w.generator,
-                         leak: configuration.leak)
+        let forget = try batched(data.forget.questions.count, workers: workers) { (w: Worker, items: Range<Int>) throws(ProbeRunError) in
+            try questions(items.map { data.forget.questions[$0] }, split: .knowMemForget, caches: w.forget, generator: w.generator,
+                          leak: configuration.leak)
         }
-        let retain = try ItemScheduler.map(data.retain.questions.count, workers: workers, onItemDone: progress.itemDone) {
-            (w: Worker, i: Int) throws(ProbeRunError) in
-            try question(data.retain.questions[i], split: .knowMemRetain, cache: w.retain, generator: w.generator, leak: nil)
+        let retain = try batched(data.retain.questions.count, workers: workers) { (w: Worker, items: Range<Int>) throws(ProbeRunError) in
+            try questions(items.map { data.retain.questions[$0] }, split: .knowMemRetain, caches: w.retain, generator: w.generator,
+                          leak: nil)
         }
         generated += (forget + retain).reduce(0) { $0 + $1.tokens }
 
@@ -130,13 +129,27 @@ struct CellEvaluator {
                                   message: "prefilling the few-shot prefix: \(error)")
             }
         }
+        let batch = configuration.batch
         return (0..<count).map { i in
             Worker(
                 generator: Generator(model: model, tokenizer: tokenizer, pool: ThreadPool(threads: matmulThreads)),
-                scratch: ReusableCache(model: model, capacity: context, reuse: reuse),
-                forget: i == 0 ? forget : forget.copy(),
-                retain: i == 0 ? retain : retain.copy())
+                scratch: (0..<batch).map { _ in ReusableCache(model: model, capacity: context, reuse: reuse) },
+                forget: (0..<batch).map { j in i == 0 && j == 0 ? forget : forget.copy() },
+                retain: (0..<batch).map { j in i == 0 && j == 0 ? retain : retain.copy() })
         }
+    }
+
+    /// Maps `0..<count` in chunks of ``ProbeRunConfiguration/batch`` items over the
+    /// workers, each chunk one call of `body`; results by index.
+    private func batched<Output>(
+        _ count: Int, workers: [Worker], _ body: (Worker, Range<Int>) throws(ProbeRunError) -> [Output]
+    ) throws(ProbeRunError) -> [Output] {
+        let b = configuration.batch, chunks = (count + b - 1) / b
+        return try ItemScheduler.map(chunks, workers: workers, onItemDone: {}) { (w: Worker, c: Int) throws(ProbeRunError) in
+            let out = try body(w, (c * b)..<min(count, (c + 1) * b))
+            for _ in out { progress.itemDone() }
+            return out
+        }.flatMap { $0 }
     }
 
     // MARK: - Items
@@ -145,41 +158,74 @@ struct CellEvaluator {
         .evaluation(model: spec.name, precision: precision, split: split, index: index, message: "\(error)")
     }
 
-    /// VerbMem: greedy continuation, ROUGE-L F1 against the cut ground truth.
-    private func continuation(_ item: PreparedData.Continuation, worker: Worker) throws(ProbeRunError) -> (record: ItemRecord, tokens: Int) {
-        let options = GenerationOptions(maxTokens: configuration.verbMemNewTokens, sampler: .greedy)
-        let start = worker.scratch.rewind(for: item.promptTokens)
-        let g: Generation
-        do {
-            g = try worker.generator.generate(promptTokens: Array(item.promptTokens[start...]), cache: worker.scratch.cache,
-                                              options: options)
-        } catch {
-            throw failure(.verbMemForget, item.index, error)
+    /// Generates for `prompts` at once, the `i`-th in `caches[i]` (rewound to reuse what it
+    /// holds), with `options[i]`.
+    private func generate(
+        _ prompts: [[Int32]], caches: [ReusableCache], options: [GenerationOptions], generator: Generator,
+        onFailure: (Int, Error) -> ProbeRunError
+    ) throws(ProbeRunError) -> [Generation] {
+        let requests = prompts.indices.map { i in
+            let start = caches[i].rewind(for: prompts[i])
+            return GenerationRequest(promptTokens: Array(prompts[i][start...]), cache: caches[i].cache, options: options[i])
         }
-        let record = ItemRecord(split: .verbMemForget, index: item.index, prompt: item.prompt, gold: item.gold,
-                                generation: g.text, rouge: RougeL.score(prediction: g.text, reference: item.gold))
-        return (record, g.tokens.count)
+        do {
+            return try generator.generate(batch: requests)
+        } catch let error as ModelError {
+            // Name the first item; a model error in a batch is the same for each of its items.
+            throw onFailure(0, error)
+        } catch {
+            throw onFailure(0, error)
+        }
     }
 
-    /// KnowMem: greedy answer with MUSE's cut, teacher-forced gold statistics, and optionally
-    /// leak@k samples.
-    private func question(
-        _ q: PreparedData.Question, split: ItemSplit, cache: ReusableCache, generator: Generator,
+    /// VerbMem: greedy continuations, ROUGE-L F1 against the cut ground truth.
+    private func continuations(
+        _ items: [PreparedData.Continuation], worker: Worker
+    ) throws(ProbeRunError) -> [(record: ItemRecord, tokens: Int)] {
+        let options = GenerationOptions(maxTokens: configuration.verbMemNewTokens, sampler: .greedy)
+        let gs = try generate(items.map(\.promptTokens), caches: worker.scratch, options: items.map { _ in options },
+                              generator: worker.generator) { i, e in failure(.verbMemForget, items[i].index, e) }
+        return zip(items, gs).map { item, g in
+            let record = ItemRecord(split: .verbMemForget, index: item.index, prompt: item.prompt, gold: item.gold,
+                                    generation: g.text, rouge: RougeL.score(prediction: g.text, reference: item.gold))
+            return (record, g.tokens.count)
+        }
+    }
+
+    /// KnowMem: greedy answers with MUSE's cut (the batch's questions generated together),
+    /// teacher-forced gold statistics, and optionally leak@k samples (each question's
+    /// samples generated together).
+    private func questions(
+        _ qs: [PreparedData.Question], split: ItemSplit, caches: [ReusableCache], generator: Generator,
         leak: ProbeRunConfiguration.LeakSettings?
-    ) throws(ProbeRunError) -> QuestionResult {
-        var options = GenerationOptions(maxTokens: configuration.knowMemNewTokens, sampler: .greedy,
-                                        stopStrings: KnowMemPrompt.stopMarkers)
-        func answer() throws(ProbeRunError) -> (text: String, tokens: Int) {
-            let start = cache.rewind(for: q.promptTokens)
-            do {
-                let g = try generator.generate(promptTokens: Array(q.promptTokens[start...]), cache: cache.cache, options: options)
-                return (KnowMemPrompt.cutAnswer(g.text), g.tokens.count)
-            } catch {
-                throw failure(split, q.index, error)
+    ) throws(ProbeRunError) -> [QuestionResult] {
+        let greedy = GenerationOptions(maxTokens: configuration.knowMemNewTokens, sampler: .greedy,
+                                       stopStrings: KnowMemPrompt.stopMarkers)
+        let answers = try generate(qs.map(\.promptTokens), caches: caches, options: qs.map { _ in greedy },
+                                   generator: generator) { i, e in failure(split, qs[i].index, e) }
+        // Teacher forcing and the lens first, each question in the cache that holds its
+        // prompt; then the samples, which reuse every cache of the batch.
+        var out: [QuestionResult] = []
+        for (i, (q, g)) in zip(qs, answers).enumerated() {
+            out.append(try question(q, greedy: (KnowMemPrompt.cutAnswer(g.text), g.tokens.count), split: split, cache: caches[i],
+                                    generator: generator))
+        }
+        if let leak {
+            for (i, q) in qs.enumerated() {
+                let (leaks, tokens) = try leakCount(q, split: split, caches: caches, generator: generator, leak: leak)
+                out[i].leaks = leaks
+                out[i].tokens += tokens
             }
         }
-        let greedy = try answer()
-        var tokens = greedy.tokens
+        return out
+    }
+
+    /// One KnowMem question after its greedy answer.
+    private func question(
+        _ q: PreparedData.Question, greedy: (text: String, tokens: Int), split: ItemSplit, cache: ReusableCache,
+        generator: Generator
+    ) throws(ProbeRunError) -> QuestionResult {
+        let tokens = greedy.tokens
         var record = ItemRecord(split: split, index: q.index, prompt: q.suffix, gold: q.pair.answer, generation: greedy.text,
                                 rouge: RougeL.score(prediction: greedy.text, reference: q.pair.answer))
 
@@ -217,37 +263,51 @@ struct CellEvaluator {
             record.lensGoldRanks = lensRanks
         }
 
-        // leak@k: n seeded samples at temperature T, no other truncation.
-        var leaks: Int?
-        if let leak {
-            var count = 0
-            for s in 0..<leak.samples {
+        return QuestionResult(record: record, goldScores: scores, lensRanks: lensRanks, leaks: nil, tokens: tokens)
+    }
+
+    /// leak@k's count for one question: n seeded samples at temperature T, no other
+    /// truncation, generated `caches.count` at a time; returns (leaking samples, tokens).
+    private func leakCount(
+        _ q: PreparedData.Question, split: ItemSplit, caches: [ReusableCache], generator: Generator,
+        leak: ProbeRunConfiguration.LeakSettings
+    ) throws(ProbeRunError) -> (Int, Int) {
+        var count = 0, tokens = 0, first = 0
+        while first < leak.samples {
+            let samples = first..<min(leak.samples, first + caches.count)
+            let options = samples.map { s in
                 var sampler = SamplerSettings()
                 sampler.temperature = Float(leak.temperature)
                 sampler.topK = 0
                 sampler.topP = 1
                 sampler.minP = 0
                 sampler.seed = Self.sampleSeed(configuration.seed, split: split, index: q.index, sample: s)
-                options.sampler = sampler
-                let sample = try answer()
-                tokens += sample.tokens
-                if RougeL.score(prediction: sample.text, reference: q.pair.answer).recall >= leak.threshold { count += 1 }
+                return GenerationOptions(maxTokens: configuration.knowMemNewTokens, sampler: sampler,
+                                         stopStrings: KnowMemPrompt.stopMarkers)
             }
-            leaks = count
+            let gs = try generate(samples.map { _ in q.promptTokens }, caches: Array(caches.prefix(samples.count)),
+                                  options: options, generator: generator) { _, e in failure(split, q.index, e) }
+            for g in gs {
+                tokens += g.tokens.count
+                let text = KnowMemPrompt.cutAnswer(g.text)
+                if RougeL.score(prediction: text, reference: q.pair.answer).recall >= leak.threshold { count += 1 }
+            }
+            first = samples.upperBound
         }
-        return QuestionResult(record: record, goldScores: scores, lensRanks: lensRanks, leaks: leaks, tokens: tokens)
+        return (count, tokens)
     }
 
     /// PrivLeak: Min-K% (k = 40%) and Min-K%++ of one text from one forward pass.
     private func text(_ t: PreparedData.Text, split: ItemSplit, worker: Worker) throws(ProbeRunError) -> TextResult {
+        let scratch = worker.scratch[0]
         let shown = t.text.count > 200 ? String(t.text.prefix(200)) + "…" : t.text
         var record = ItemRecord(split: split, index: t.index, prompt: shown, gold: "")
         guard t.tokens.count >= 2 else { return TextResult(record: record, minKPlusPlus: nil) }
-        let start = worker.scratch.rewind(for: t.tokens, keepAtMost: 0)
+        let start = scratch.rewind(for: t.tokens, keepAtMost: 0)
         var logProbs: [Double] = []
         var z: [Double] = []
         do {
-            let logits = try model.forward(Array(t.tokens[start...]), cache: worker.scratch.cache, logits: .all,
+            let logits = try model.forward(Array(t.tokens[start...]), cache: scratch.cache, logits: .all,
                                            pool: worker.generator.pool)
             let v = model.config.vocabSize
             for i in 1..<t.tokens.count {

@@ -54,6 +54,10 @@ public struct ProbeRunConfiguration: Sendable {
     /// instead of prefilling every prompt whole. The results are the same either way.
     public var reusePrefixCache: Bool
 
+    /// Sequences each worker generates at once (VerbMem continuations, KnowMem answers and
+    /// leak@k samples) through batched decoding; the results are the same for any value.
+    public var batch = 8
+
     /// New tokens VerbMem generates, and the length its ground truth is cut to (MUSE: 128).
     public var verbMemNewTokens = 128
     /// New tokens KnowMem generates at most (MUSE: 32).
@@ -107,6 +111,7 @@ public struct ProbeRunConfiguration: Sendable {
             throw .invalidSetting(name: "items", value: "\(itemLimit)", expected: ">= 1")
         }
         guard threads >= 1 else { throw .invalidSetting(name: "threads", value: "\(threads)", expected: ">= 1") }
+        guard (1...1024).contains(batch) else { throw .invalidSetting(name: "batch", value: "\(batch)", expected: "1...1024") }
         guard verbMemNewTokens >= 1, knowMemNewTokens >= 1 else {
             throw .invalidSetting(name: "new tokens", value: "\(min(verbMemNewTokens, knowMemNewTokens))", expected: ">= 1")
         }

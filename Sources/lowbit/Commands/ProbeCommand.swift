@@ -10,7 +10,7 @@ enum ProbeCommand: Command {
     USAGE: lowbit probe [--target FILE] [--retrain FILE] [--unlearned NAME=FILE ...] [--data DIR]
                         [--precisions f32,f16,bf16,q8_0,q4_0,q4_1] [--items N] [--threads N] [--seed S]
                         [--leak-samples N] [--leak-k K] [--leak-temp T] [--no-leak] [--no-verbmem] [--no-logit-lens]
-                        [--quick] [--parallel items|matmul] [--full-prompts] [--muse-trailing-space]
+                        [--quick] [--parallel items|matmul] [--batch N] [--full-prompts] [--muse-trailing-space]
                         [--json FILE] [--html FILE]
 
     Quantizes every model to every precision in memory (as 'lowbit quantize' would; norms stay
@@ -35,6 +35,9 @@ enum ProbeCommand: Command {
     leaks when its ROUGE-L recall against the gold answer is at least 0.5).
     --quick caps every split at 10 items and skips leak@k. --parallel items (default) runs
     items concurrently, one KV cache per thread; matmul splits each matmul instead.
+    --batch N (default 8) generates N sequences at once per worker (VerbMem continuations,
+    KnowMem answers, leak@k samples) with batched decoding; every result is the same for
+    any N, only faster.
     --muse-trailing-space ends KnowMem prompts with MUSE's "Answer: " (trailing space) instead of
     "Answer:"; byte-level BPE models then tend to answer with nothing.
     --no-logit-lens skips the logit lens (the gold answer's first token read after every block,
@@ -57,6 +60,7 @@ enum ProbeCommand: Command {
         OptionSpec(names: ["--items"], takesValue: true),
         OptionSpec(names: ["-t", "--threads"], takesValue: true),
         OptionSpec(names: ["--seed"], takesValue: true),
+        OptionSpec(names: ["--batch"], takesValue: true),
         OptionSpec(names: ["--leak-samples"], takesValue: true),
         OptionSpec(names: ["--leak-k"], takesValue: true),
         OptionSpec(names: ["--leak-temp"], takesValue: true),
@@ -125,6 +129,7 @@ enum ProbeCommand: Command {
             seed: UInt64(try args.int("--seed", default: 0, range: 0...Int.max)!),
             verbMem: !args.flag("--no-verbmem"), leak: leak, reusePrefixCache: !args.flag("--full-prompts"))
         configuration.knowMemTrailingSpace = args.flag("--muse-trailing-space")
+        configuration.batch = try args.int("--batch", default: 8, range: 1...1024)!
         configuration.logitLens = !args.flag("--no-logit-lens")
 
         let printer = ProgressPrinter(terminal: Console.stderrIsTerminal)
