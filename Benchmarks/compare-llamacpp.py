@@ -13,9 +13,11 @@ cache, as llama-bench does, and reports tokens/s (median of the rounds) and the 
 LowBit / llama.cpp. It also measures this machine's single-thread read bandwidth in the same
 run (kernel-bench's roofline), so that decode speed can be read against it.
 
-llama.cpp comes from llama-cpp-python (`pip install llama-cpp-python`), built from source on
-this machine; it is a development-time peer, never a LowBit dependency, and CI never runs
-this script. llama.cpp's own timers (llama_perf_context) are used for its figures.
+llama.cpp is `llama-bench` when one is on PATH (or given with --llama-bench), else
+llama-cpp-python (`pip install llama-cpp-python`, built from source on this machine, timed
+around `llama_decode`); it is a development-time peer, never a LowBit dependency, and CI
+never runs this script. --batch 1,4,16,64 adds LowBit's batched decoding (aggregate
+tokens/s of B sequences) next to its prefill.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ import argparse
 import ctypes
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -71,6 +74,19 @@ def llama_round(path: str, n_prompt: int, n_gen: int, threads: int, state: dict)
     return pp, tg
 
 
+def llama_bench_round(exe: str, path: str, n_prompt: int, n_gen: int, threads: int) -> tuple[float, float]:
+    """One pp and one tg measurement with a llama-bench executable; returns tokens/s (pp, tg)."""
+    out = subprocess.run([exe, "-m", path, "-p", str(n_prompt), "-n", str(n_gen), "-r", "1", "-t", str(threads), "-o", "json"],
+                         check=True, capture_output=True, text=True).stdout
+    pp = tg = 0.0
+    for r in json.loads(out):
+        if r.get("n_prompt", 0) > 0 and r.get("n_gen", 0) == 0:
+            pp = r["avg_ts"]
+        elif r.get("n_gen", 0) > 0 and r.get("n_prompt", 0) == 0:
+            tg = r["avg_ts"]
+    return pp, tg
+
+
 def _decode(L, state: dict, tokens: list[int]) -> None:
     arr = (L.llama_token * len(tokens))(*tokens)
     batch = L.llama_batch_get_one(arr, len(tokens))
@@ -79,14 +95,17 @@ def _decode(L, state: dict, tokens: list[int]) -> None:
         raise RuntimeError(f"llama_decode returned {rc}")
 
 
-def lowbit_round(lowbit: str, path: str, n_prompt: int, n_gen: int, threads: int) -> tuple[float, float, int]:
-    """One `lowbit bench` run (-r 1 after its own warm-up); returns tokens/s (pp, tg) and peak RSS."""
-    out = subprocess.run(
-        [lowbit, "bench", "-m", path, "-p", str(n_prompt), "-n", str(n_gen), "-r", "1", "-t", str(threads), "--json"],
-        check=True, capture_output=True, text=True).stdout
-    report = json.loads(out)
+def lowbit_round(lowbit: str, path: str, n_prompt: int, n_gen: int, threads: int,
+                 batches: list[int]) -> tuple[float, float, int, dict]:
+    """One `lowbit bench` run (-r 1 after its own warm-up); returns tokens/s (pp, tg), peak RSS
+    and the batched-decode tokens/s by batch size."""
+    cmd = [lowbit, "bench", "-m", path, "-p", str(n_prompt), "-n", str(n_gen), "-r", "1", "-t", str(threads), "--json"]
+    if batches:
+        cmd += ["--batch", ",".join(map(str, batches))]
+    report = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
     results = {r["test"]: r["avg_ts"] for r in report["results"]}
-    return results[f"pp{n_prompt}"], results[f"tg{n_gen}"], int(report.get("peak_rss_bytes", 0))
+    batched = {b: results[f"tg{n_gen} b{b}"] for b in batches}
+    return results[f"pp{n_prompt}"], results[f"tg{n_gen}"], int(report.get("peak_rss_bytes", 0)), batched
 
 
 def read_bandwidth(kernel_bench: str) -> float | None:
@@ -112,10 +131,14 @@ def main() -> int:
     ap.add_argument("-t", default="1")
     ap.add_argument("--lowbit", default=".build/release/lowbit")
     ap.add_argument("--kernel-bench", default=".build/release/kernel-bench")
+    ap.add_argument("--llama-bench", default=shutil.which("llama-bench"))
+    ap.add_argument("--batch", default="", help="LowBit batched decode sizes, e.g. 1,4,16,64")
     ap.add_argument("--json")
     ap.add_argument("--md", action="store_true")
     a = ap.parse_args()
     threads = [int(t) for t in a.t.split(",")]
+    batches = [int(b) for b in a.batch.split(",") if b]
+    peer = f"llama-bench ({a.llama_bench})" if a.llama_bench else "llama-cpp-python"
 
     bandwidth = read_bandwidth(a.kernel_bench)
     rows = []
@@ -124,18 +147,26 @@ def main() -> int:
         for t in threads:
             state: dict = {}
             lc_pp, lc_tg, lb_pp, lb_tg, rss = [], [], [], [], 0
+            lb_batch: dict = {b: [] for b in batches}
             for _ in range(a.r):
-                pp, tg = llama_round(path, a.p, a.n, t, state)
+                if a.llama_bench:
+                    pp, tg = llama_bench_round(a.llama_bench, path, a.p, a.n, t)
+                else:
+                    pp, tg = llama_round(path, a.p, a.n, t, state)
                 lc_pp.append(pp); lc_tg.append(tg)
-                pp, tg, r = lowbit_round(a.lowbit, path, a.p, a.n, t)
+                pp, tg, r, bt = lowbit_round(a.lowbit, path, a.p, a.n, t, batches)
                 lb_pp.append(pp); lb_tg.append(tg); rss = max(rss, r)
-            import llama_cpp as L
-            L.llama_free(state["ctx"]); L.llama_model_free(state["model"])
+                for b, v in bt.items():
+                    lb_batch[b].append(v)
+            if state:
+                import llama_cpp as L
+                L.llama_free(state["ctx"]); L.llama_model_free(state["model"])
             row = {
                 "file": os.path.basename(path), "bytes": size, "threads": t,
                 "llama_cpp": {"pp": statistics.median(lc_pp), "tg": statistics.median(lc_tg), "pp_samples": lc_pp, "tg_samples": lc_tg},
                 "lowbit": {"pp": statistics.median(lb_pp), "tg": statistics.median(lb_tg), "pp_samples": lb_pp, "tg_samples": lb_tg,
-                           "peak_rss_bytes": rss},
+                           "peak_rss_bytes": rss,
+                           "batched_tg": {str(b): statistics.median(v) for b, v in lb_batch.items()}},
             }
             row["ratio_pp"] = row["lowbit"]["pp"] / row["llama_cpp"]["pp"]
             row["ratio_tg"] = row["lowbit"]["tg"] / row["llama_cpp"]["tg"]
@@ -149,8 +180,10 @@ def main() -> int:
 
     bw = f"{bandwidth:.1f} GB/s" if bandwidth else "not measured"
     sep = "|" if a.md else " "
-    print(f"Same run, interleaved; read bandwidth (1 thread, kernel-bench): {bw}. tokens/s, LowBit / llama.cpp (ratio)")
+    print(f"Same run, interleaved, against {peer}; read bandwidth (1 thread, kernel-bench): {bw}. "
+          f"tokens/s, LowBit / llama.cpp (ratio)")
     header = ["file", "threads", f"pp{a.p}", f"tg{a.n}", "tg GB/s LowBit / llama.cpp", "LowBit peak RSS / file"]
+    header += [f"LowBit tg B={b} (× tg)" for b in batches]
     if a.md:
         print("| " + " | ".join(header) + " |")
         print("|" + "---|" * len(header))
@@ -160,10 +193,12 @@ def main() -> int:
                  f"{r['lowbit']['tg']:.2f} / {r['llama_cpp']['tg']:.2f} ({r['ratio_tg']:.2f}x)",
                  f"{r['lowbit_tg_GBps']:.1f} / {r['llama_cpp_tg_GBps']:.1f}",
                  f"{r['lowbit']['peak_rss_bytes'] / r['bytes']:.2f}" if r["lowbit"]["peak_rss_bytes"] else "?"]
+        cells += [f"{r['lowbit']['batched_tg'][str(b)]:.1f} ({r['lowbit']['batched_tg'][str(b)] / r['lowbit']['tg']:.1f}×)"
+                  for b in batches]
         print(("| " + " | ".join(cells) + " |") if a.md else "  ".join(cells))
     if a.json:
         with open(a.json + ".tmp", "w") as f:
-            json.dump({"read_bandwidth_GBps": bandwidth, "prompt": a.p, "gen": a.n, "rounds": a.r, "rows": rows}, f, indent=1)
+            json.dump({"read_bandwidth_GBps": bandwidth, "peer": peer, "prompt": a.p, "gen": a.n, "rounds": a.r, "rows": rows}, f, indent=1)
         os.replace(a.json + ".tmp", a.json)
     return 0
 

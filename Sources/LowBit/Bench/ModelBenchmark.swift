@@ -69,7 +69,11 @@ public struct ModelBenchmark: Sendable {
         for b in batchSizes where genTokens > 0 {
             var samples: [Double] = []
             for rep in 0...repetitions {
-                let caches = (0..<b).map { _ in model.makeCache(capacity: capacity) }
+                let caches = (0..<b).map { _ in model.makeCache(capacity: capacity + promptTokens) }
+                // Each sequence starts after the same prompt (not timed), as llama-batched-bench's do.
+                if promptTokens > 0 {
+                    _ = try model.forward(batch: caches.map { BatchSequence(tokens: prompt, cache: $0) }, logits: .none, pool: pool)
+                }
                 var toks = (0..<b).map { Int32((1 + 17 * $0) % Int(vocab)) }
                 let t0 = DispatchTime.now().uptimeNanoseconds
                 for i in 0..<genTokens {

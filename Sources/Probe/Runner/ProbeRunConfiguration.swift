@@ -56,7 +56,9 @@ public struct ProbeRunConfiguration: Sendable {
 
     /// Sequences each worker generates at once (VerbMem continuations, KnowMem answers and
     /// leak@k samples) through batched decoding; the results are the same for any value.
-    public var batch = 8
+    /// Larger values pay off only when weight reads dominate (large models); on small
+    /// cache-resident models the separate KV caches make batching slower.
+    public var batch = 1
 
     /// New tokens VerbMem generates, and the length its ground truth is cut to (MUSE: 128).
     public var verbMemNewTokens = 128

@@ -12,7 +12,8 @@ enum BenchCommand: Command {
     single-token steps) for each thread count in -t, repeated -r times after a warm-up, and
     reports tokens/s as mean ± sd. --batch adds batched decoding, as llama-batched-bench
     measures it: B independent sequences decoded together, one forward pass per step over
-    all B, reported as aggregate tokens/s ("tg32 b16"). Tokenization and sampling are
+    all B, each after the same -p prompt (prefilled, not timed), reported as aggregate
+    tokens/s ("tg32 b16"). Tokenization and sampling are
     excluded. The report names the model, its size and weight type, the threads, the LowBit
     commit and the peak RSS. Build in release first: swift build -c release.
 
