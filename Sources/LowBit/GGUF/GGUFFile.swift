@@ -60,7 +60,7 @@ public final class GGUFFile: @unchecked Sendable {
             guard let type = GGUFValueType(rawValue: raw) else {
                 throw .invalidValueType(file: file, offset: typeOffset, key: key, rawValue: raw)
             }
-            metadata[key] = try Self.readValue(type, key: key, depth: 0, cursor: &c)
+            metadata[key] = try Self.readValue(type, key: key, depth: 0, file: mapping, cursor: &c)
         }
         self.metadata = metadata
 
@@ -131,7 +131,7 @@ public final class GGUFFile: @unchecked Sendable {
     }
 
     private static func readValue(
-        _ type: GGUFValueType, key: String, depth: Int, cursor c: inout ByteCursor
+        _ type: GGUFValueType, key: String, depth: Int, file: MappedFile, cursor c: inout ByteCursor
     ) throws(GGUFError) -> GGUFValue {
         switch type {
         case .uint8: return .uint8(try c.read(UInt8.self))
@@ -160,14 +160,9 @@ public final class GGUFFile: @unchecked Sendable {
             let countOffset = c.offset
             let count = try c.read(UInt64.self)
             guard count <= UInt64(c.remaining / elementType.minimumEncodedSize) else {
-                throw .countTooLarge(file: c.file, offset: countOffset, field: "array length of '\(key)'", count: count)
+                throw .countTooLarge(file: c.file, offset: countOffset, field: "array length of '\(key.abbreviatedForMessage())'", count: count)
             }
-            var values: [GGUFValue] = []
-            values.reserveCapacity(Int(count))
-            for _ in 0..<Int(count) {
-                values.append(try readValue(elementType, key: key, depth: depth + 1, cursor: &c))
-            }
-            return .array(elementType, values)
+            return .array(try GGUFArray.read(elementType, count: Int(count), key: key, depth: depth, file: file, cursor: &c))
         }
     }
 
