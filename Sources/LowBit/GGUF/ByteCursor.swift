@@ -26,6 +26,10 @@ struct ByteCursor {
         return v
     }
 
+    /// ``read(_:)`` in concrete form, for callers in other files (see `u32LE(at:)`).
+    mutating func readUInt32() throws(GGUFError) -> UInt32 { try read(UInt32.self) }
+    mutating func readUInt64() throws(GGUFError) -> UInt64 { try read(UInt64.self) }
+
     @inline(__always)
     mutating func readBytes(_ n: Int) throws(GGUFError) -> UnsafeRawBufferPointer {
         try require(n)

@@ -42,7 +42,7 @@ extension GGUFArray {
         for _ in 0..<count {
             builder.append(o - first)
             guard end - o >= 8 else { throw .truncated(file: c.file, offset: o, needed: 8 - (end - o)) }
-            let n = b.loadLE(UInt64.self, at: o)
+            let n = b.u64LE(at: o)
             guard n <= UInt64(end - o - 8) else {
                 throw .truncated(file: c.file, offset: o + 8, needed: Int(clamping: n) - (end - o - 8))
             }
@@ -72,7 +72,7 @@ extension GGUFArray {
         switch type {
         case .string:
             let start = c.offset
-            let n = try c.read(UInt64.self)
+            let n = try c.readUInt64()
             guard n <= UInt64(c.remaining) else {
                 throw .truncated(file: c.file, offset: c.offset, needed: Int(clamping: n) - c.remaining)
             }
@@ -80,12 +80,12 @@ extension GGUFArray {
         case .array:
             let start = c.offset
             guard depth + 1 < GGUFFile.maxArrayDepth else { throw .nestingTooDeep(file: c.file, offset: start, key: key) }
-            let raw = try c.read(UInt32.self)
+            let raw = try c.readUInt32()
             guard let elementType = GGUFValueType(rawValue: raw) else {
                 throw .invalidValueType(file: c.file, offset: start, key: key, rawValue: raw)
             }
             let countOffset = c.offset
-            let count = try c.read(UInt64.self)
+            let count = try c.readUInt64()
             guard count <= UInt64(c.remaining / elementType.minimumEncodedSize) else {
                 throw .countTooLarge(file: c.file, offset: countOffset, field: "array length of '\(key.abbreviatedForMessage())'", count: count)
             }

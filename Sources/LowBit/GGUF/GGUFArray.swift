@@ -365,6 +365,12 @@ extension UnsafeRawBufferPointer {
         T(littleEndian: loadUnaligned(fromByteOffset: offset, as: T.self))
     }
 
+    // Concrete forms for other files: without whole-module optimization (debug builds) a
+    // generic from another file is not specialized, and costs a metadata lookup per call.
+    func u16LE(at offset: Int) -> UInt16 { loadLE(UInt16.self, at: offset) }
+    func u32LE(at offset: Int) -> UInt32 { loadLE(UInt32.self, at: offset) }
+    func u64LE(at offset: Int) -> UInt64 { loadLE(UInt64.self, at: offset) }
+
     /// The UTF-8 bytes of the validated GGUF string at `offset`.
     @inline(__always)
     func stringBytes(at offset: Int) -> UnsafeRawBufferPointer {

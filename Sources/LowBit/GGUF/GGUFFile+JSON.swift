@@ -38,16 +38,16 @@ extension GGUFArray {
         for i in 0..<count {
             if i > 0 { w.raw(byte: 0x2C) }  // ,
             switch type {
-            case .uint8: w.number(b[o])
-            case .int8: w.number(Int8(bitPattern: b[o]))
-            case .uint16: w.number(b.loadLE(UInt16.self, at: o))
-            case .int16: w.number(b.loadLE(Int16.self, at: o))
-            case .uint32: w.number(b.loadLE(UInt32.self, at: o))
-            case .int32: w.number(b.loadLE(Int32.self, at: o))
-            case .uint64: w.number(b.loadLE(UInt64.self, at: o))
-            case .int64: w.number(b.loadLE(Int64.self, at: o))
-            case .float32: w.number(Float(bitPattern: b.loadLE(UInt32.self, at: o)))
-            case .float64: w.number(Double(bitPattern: b.loadLE(UInt64.self, at: o)))
+            case .uint8: w.number(UInt64(b[o]))
+            case .int8: w.number(Int64(Int8(bitPattern: b[o])))
+            case .uint16: w.number(UInt64(b.u16LE(at: o)))
+            case .int16: w.number(Int64(Int16(bitPattern: b.u16LE(at: o))))
+            case .uint32: w.number(UInt64(b.u32LE(at: o)))
+            case .int32: w.number(Int64(Int32(bitPattern: b.u32LE(at: o))))
+            case .uint64: w.number(b.u64LE(at: o))
+            case .int64: w.number(Int64(bitPattern: b.u64LE(at: o)))
+            case .float32: w.number(Float(bitPattern: b.u32LE(at: o)))
+            case .float64: w.number(Double(bitPattern: b.u64LE(at: o)))
             case .bool: w.bool(b[o] != 0)
             case .string:
                 let s = b.stringBytes(at: o)
@@ -55,8 +55,8 @@ extension GGUFArray {
                 o += 8 + s.count
                 continue
             case .array:
-                let nestedType = GGUFValueType(rawValue: b.loadLE(UInt32.self, at: o)) ?? .uint8
-                let nestedCount = Int(b.loadLE(UInt64.self, at: o + 4))
+                let nestedType = GGUFValueType(rawValue: b.u32LE(at: o)) ?? .uint8
+                let nestedCount = Int(b.u64LE(at: o + 4))
                 o = writeJSON(nestedType, count: nestedCount, b, from: o + 12, to: &w)
                 continue
             }

@@ -95,12 +95,23 @@ public struct JSONStreamWriter {
 
     /// Appends an integer (of at most 64 bits) in decimal.
     public mutating func number<T: FixedWidthInteger>(_ value: T) {
+        if value < 0 { number(Int64(value)) } else { number(UInt64(value)) }
+    }
+
+    /// Appends a signed integer in decimal.
+    public mutating func number(_ value: Int64) {
         if value < 0 {
             buffer.append(0x2D)
-            digits(of: UInt64(truncatingIfNeeded: 0 &- Int64(value)))
+            digits(of: UInt64(truncatingIfNeeded: 0 &- value))
         } else {
             digits(of: UInt64(value))
         }
+        flushIfFull()
+    }
+
+    /// Appends an unsigned integer in decimal.
+    public mutating func number(_ value: UInt64) {
+        digits(of: value)
         flushIfFull()
     }
 
