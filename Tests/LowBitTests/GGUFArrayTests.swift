@@ -149,7 +149,7 @@ final class GGUFArrayTests: XCTestCase {
         }
         for bytes in cases {
             let std = String(validating: bytes, as: UTF8.self) != nil
-            XCTAssertEqual(bytes.withUnsafeBytes(isValidUTF8), std, "\(bytes.map { String($0, radix: 16) })")
+            XCTAssertEqual(bytes.withUnsafeBytes(UTF8Validation.isValid), std, "\(bytes.map { String($0, radix: 16) })")
         }
     }
 }

@@ -47,7 +47,7 @@ extension GGUFArray {
                 throw .truncated(file: c.file, offset: o + 8, needed: Int(clamping: n) - (end - o - 8))
             }
             let s = UnsafeRawBufferPointer(rebasing: b[(o + 8)..<(o + 8 + Int(n))])
-            guard isValidUTF8(s) else { throw .invalidUTF8(file: c.file, offset: o) }
+            guard UTF8Validation.isValid(s) else { throw .invalidUTF8(file: c.file, offset: o) }
             o += 8 + Int(n)
         }
         c.advance(to: o)
@@ -76,7 +76,7 @@ extension GGUFArray {
             guard n <= UInt64(c.remaining) else {
                 throw .truncated(file: c.file, offset: c.offset, needed: Int(clamping: n) - c.remaining)
             }
-            guard isValidUTF8(try c.readBytes(Int(n))) else { throw .invalidUTF8(file: c.file, offset: start) }
+            guard UTF8Validation.isValid(try c.readBytes(Int(n))) else { throw .invalidUTF8(file: c.file, offset: start) }
         case .array:
             let start = c.offset
             guard depth + 1 < GGUFFile.maxArrayDepth else { throw .nestingTooDeep(file: c.file, offset: start, key: key) }
