@@ -25,10 +25,11 @@ final class JSONReaderTests: XCTestCase {
 
     func testAcceptsAndRejectsWhatRFC8259Does() {
         for ok in ["0", "-0", "1.5e-3", "1E+9", "[]", "{}", " [1, \"a\", true, false, null, {\"k\": [{}]}] ",
-                   "\"\\u00e9\\ud83d\\ude00\\n\\/\"", "\u{FEFF}[1]", "[\"é✓😀\"]"] {
+                   "\"\\u00e9\\ud83d\\ude00\\n\\/\"", "\u{FEFF}[1]", "[\"é✓😀\"]",
+                   "[1,]", "{\"a\": 1,}", "1E400"] {  // the last three as JSONSerialization (or the grammar) allows
             XCTAssertTrue(valid(ok), ok)
         }
-        for bad in ["", " ", "01", "1.", ".5", "-", "1e", "+1", "[1,]", "[,1]", "{\"a\"}", "{\"a\":1,}", "{1:2}",
+        for bad in ["", " ", "01", "1.", ".5", "-", "1e", "+1", "[,]", "[1,,]", "[,1]", "{\"a\"}", "{\"a\":1,,}", "{,}", "{1:2}",
                     "[1 2]", "\"abc", "\"\\x\"", "\"\\u12g4\"", "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"",
                     "\"a\nb\"", "tru", "nul", "[1]]", "[1] x", "NaN", "[Infinity]", "'a'", "[\"\\u00\"]"] {
             XCTAssertFalse(valid(bad), bad)
@@ -83,7 +84,7 @@ final class JSONReaderTests: XCTestCase {
     /// Agreement with Foundation on random near-JSON texts: same verdict, same strings.
     func testAgreesWithJSONSerializationOnRandomTexts() throws {
         let pieces = ["[", "]", "{", "}", ",", ":", " ", "\"a\"", "\"\\n\"", "\"\\u00e9\"", "\"é\"", "0", "-1", "2.5",
-                      "1e3", "true", "false", "null", "\"k\"", "\"", "\\", "01", "1.", "x"]
+                      "1e3", "true", "false", "null", "\"k\"", "\"", "\\", "01", "1.", "x", ", ]", ",}"]
         var rng = SeededRandom(seed: 5)
         var agreed = 0, validCount = 0
         for _ in 0..<20_000 {

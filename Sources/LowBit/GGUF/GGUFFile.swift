@@ -26,8 +26,15 @@ public final class GGUFFile: @unchecked Sendable {
     /// Opens, maps and validates `path`.
     ///
     /// - Throws: ``GGUFError`` naming the file and what is wrong.
-    public init(path: String) throws(GGUFError) {
-        let mapping = try MappedFile(path: path)
+    public convenience init(path: String) throws(GGUFError) {
+        try self.init(mapping: MappedFile(path: path))
+    }
+
+    /// Validates the GGUF file in `mapping` (a mapped file, or bytes in memory).
+    ///
+    /// - Throws: ``GGUFError`` naming the file and what is wrong.
+    public init(mapping: MappedFile) throws(GGUFError) {
+        let path = mapping.path
         self.mapping = mapping
         var c = ByteCursor(bytes: mapping.bytes, file: path)
         let file = path

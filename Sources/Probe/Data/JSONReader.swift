@@ -8,9 +8,13 @@ import LowBit
 /// open container. Work is linear in the text; memory is the strings the caller keeps.
 /// Foundation's `JSONSerialization` costs 10–80 bytes per input byte on the same files.
 ///
-/// Accepted: exactly RFC 8259 (an optional UTF-8 byte-order mark first). Rejected with the
-/// byte offset, line and column: invalid UTF-8, raw control characters in strings, unpaired
-/// surrogate escapes, malformed numbers and literals, trailing text.
+///
+/// Accepted: RFC 8259, plus what `JSONSerialization` (which read these files before) also
+/// accepts: a UTF-8 byte-order mark first, and one trailing comma before `]` or `}`. Numbers
+/// are checked for their grammar only, so `1E400` is accepted (Foundation calls it "not
+/// representable"; no data-set field is a number). Rejected with the byte offset, line and
+/// column: invalid UTF-8, raw control characters in strings, unpaired surrogate escapes,
+/// malformed numbers and literals, trailing text.
 struct JSONReader {
     /// What is wrong with the text, and where.
     struct SyntaxError: Error, Equatable, CustomStringConvertible {
@@ -96,10 +100,15 @@ struct JSONReader {
         return true
     }
 
-    /// After an array element: consumes `,` and returns `true`, or `]` and returns `false`.
+    /// After an array element: consumes `,` and returns `true`, or `]` (or `, ]`) and returns
+    /// `false`.
     mutating func nextElement() throws(SyntaxError) -> Bool {
         switch peek() {
-        case UInt8(ascii: ","): offset += 1; return true
+        case UInt8(ascii: ","):
+            offset += 1
+            guard peek() == UInt8(ascii: "]") else { return true }
+            offset += 1
+            return false
         case UInt8(ascii: "]"): offset += 1; return false
         default: throw unexpected("',' or ']'")
         }
@@ -123,10 +132,15 @@ struct JSONReader {
         return key
     }
 
-    /// After an object member: consumes `,` and returns `true`, or `}` and returns `false`.
+    /// After an object member: consumes `,` and returns `true`, or `}` (or `, }`) and returns
+    /// `false`.
     mutating func nextMember() throws(SyntaxError) -> Bool {
         switch peek() {
-        case UInt8(ascii: ","): offset += 1; return true
+        case UInt8(ascii: ","):
+            offset += 1
+            guard peek() == UInt8(ascii: "}") else { return true }
+            offset += 1
+            return false
         case UInt8(ascii: "}"): offset += 1; return false
         default: throw unexpected("',' or '}'")
         }
