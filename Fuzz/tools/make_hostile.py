@@ -13,6 +13,8 @@ N is the element count (default 8,388,608 = 8M). Files written:
   nested-array.gguf      N empty arrays nested in one array (case 2, arrays)
   specials.gguf          a gpt2 vocabulary with 50,000 control tokens <ctrl_0> … (case 3)
   specials-prompt.txt    a 100,000-character prompt full of near-misses for them
+  specials-wide.gguf     500,000 control tokens of 16 random letters (8 MB of trie, no sharing)
+  tensors.gguf           N/8 one-byte tensors with 16-byte names (a tensor-table bomb)
 
 Plain struct packing; no dependency beyond the standard library.
 """
@@ -59,6 +61,23 @@ def main():
           kv("tokenizer.ggml.token_type", ARR, arr(I32, len(types), b"".join(struct.pack("<i", t) for t in types))),
           kv("tokenizer.ggml.merges", ARR, arr(STR, 0, b"")),
           kv("tokenizer.ggml.add_bos_token", 7, b"\x00")], p("specials.gguf"))
+    import random
+    rng = random.Random(1)
+    wide = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(16)).encode() for _ in range(500_000)]
+    tokens = [bytes([b]) for b in range(33, 127)] + wide
+    types = [1] * 94 + [3] * len(wide)
+    gguf([kv("tokenizer.ggml.model", STR, s(b"gpt2")),
+          kv("tokenizer.ggml.tokens", ARR, arr(STR, len(tokens), b"".join(s(t) for t in tokens))),
+          kv("tokenizer.ggml.token_type", ARR, arr(I32, len(types), b"".join(struct.pack("<i", t) for t in types))),
+          kv("tokenizer.ggml.merges", ARR, arr(STR, 0, b""))], p("specials-wide.gguf"))
+    nt = n // 8
+    with open(p("tensors.gguf"), "wb") as f:
+        f.write(b"GGUF" + struct.pack("<IQQ", 3, nt, 1))
+        f.write(kv("general.alignment", U32, struct.pack("<I", 1)))
+        for i in range(nt):
+            # i8 (type 24) tensors of one element at consecutive offsets
+            f.write(s(b"t%015d" % i) + struct.pack("<IQIQ", 1, 1, 24, i))
+        f.write(bytes(nt))
     text = "<" * 30_000
     while len(text) < 100_000:
         text += "<ctrl_4999<ctrl_49999<ctrl_12345>x"

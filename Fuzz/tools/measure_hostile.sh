@@ -5,7 +5,7 @@ set -uo pipefail
 B=${1:-.build/release/lowbit}
 D=${2:-/tmp/hostile}
 LIMIT=${3:-300}
-[ -f "$D/specials.gguf" ] || python3 "$(dirname "$0")/make_hostile.py" "$D"
+[ -f "$D/tensors.gguf" ] || python3 "$(dirname "$0")/make_hostile.py" "$D"
 PROMPT=$(cat "$D/specials-prompt.txt")
 printf '%-34s %8s %10s %6s %12s %12s\n' case seconds peakRSS_MB exit stdout_B stderr_B
 one() {
@@ -25,3 +25,6 @@ one "2c inspect --json f32-array"     "$B" inspect --json "$D/f32-array.gguf"
 one "2d inspect --json str-array"     "$B" inspect --json "$D/str-array.gguf"
 one "2e inspect --json nested-array"  "$B" inspect --json "$D/nested-array.gguf"
 one "3  tokenize 50k specials"        "$B" tokenize -m "$D/specials.gguf" "$PROMPT"
+one "x  tokenize 500k wide specials"  "$B" tokenize -m "$D/specials-wide.gguf" "$PROMPT"
+one "x  inspect 1M-tensor table"      "$B" inspect "$D/tensors.gguf"
+one "x  inspect --json 1M tensors"    "$B" inspect --json "$D/tensors.gguf"

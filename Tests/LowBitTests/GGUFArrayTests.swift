@@ -70,6 +70,14 @@ final class GGUFArrayTests: XCTestCase {
         XCTAssertEqual(GGUFArray([.nan] as [Float]), GGUFArray([.nan] as [Float]), "bit for bit")
         XCTAssertNotEqual(GGUFArray([0.0] as [Float]), GGUFArray([-0.0] as [Float]))
         XCTAssertNil(GGUFArray(.int32, [.int32(1), .uint8(2)]), "mixed element types")
+        // Scalars too (the GGUF fuzz target's round trip found a NaN that was read back
+        // identically but compared unequal).
+        XCTAssertEqual(GGUFValue.float32(.nan), .float32(.nan))
+        XCTAssertEqual(GGUFValue.float64(-.nan), .float64(-.nan))
+        XCTAssertNotEqual(GGUFValue.float32(.nan), .float32(-.nan))
+        XCTAssertNotEqual(GGUFValue.float64(0), .float64(-0.0))
+        XCTAssertNotEqual(GGUFValue.uint8(1), .int8(1))
+        XCTAssertNotEqual(GGUFValue.string("é"), .string("e\u{301}"), "byte for byte, as the file stores them")
     }
 
     func testAbbreviationIsBoundedWhateverTheValue() {

@@ -34,11 +34,34 @@ public enum GGUFValueType: UInt32, Sendable {
 
 /// A GGUF metadata value. Arrays are ``GGUFArray``s: one compact buffer in GGUF's own
 /// encoding, not one boxed value per element.
+///
+/// Values compare as GGUF encodes them: floats bit for bit, so a NaN read back equals the NaN
+/// written, and `0.0` differs from `-0.0`; strings byte for byte, not by Swift's canonical
+/// equivalence (as in ``GGUFArray``).
 public enum GGUFValue: Sendable, Equatable {
     case uint8(UInt8), int8(Int8), uint16(UInt16), int16(Int16), uint32(UInt32), int32(Int32)
     case float32(Float), bool(Bool), string(String)
     indirect case array(GGUFArray)
     case uint64(UInt64), int64(Int64), float64(Double)
+
+    public static func == (a: GGUFValue, b: GGUFValue) -> Bool {
+        switch (a, b) {
+        case let (.uint8(x), .uint8(y)): x == y
+        case let (.int8(x), .int8(y)): x == y
+        case let (.uint16(x), .uint16(y)): x == y
+        case let (.int16(x), .int16(y)): x == y
+        case let (.uint32(x), .uint32(y)): x == y
+        case let (.int32(x), .int32(y)): x == y
+        case let (.uint64(x), .uint64(y)): x == y
+        case let (.int64(x), .int64(y)): x == y
+        case let (.float32(x), .float32(y)): x.bitPattern == y.bitPattern
+        case let (.float64(x), .float64(y)): x.bitPattern == y.bitPattern
+        case let (.bool(x), .bool(y)): x == y
+        case let (.string(x), .string(y)): x.utf8.elementsEqual(y.utf8)
+        case let (.array(x), .array(y)): x == y
+        default: false
+        }
+    }
 
     /// An array of `elementType` holding `elements`, for metadata built in code.
     ///
