@@ -82,7 +82,7 @@ public final class GGUFFile: @unchecked Sendable {
 
         var infos: [GGUFTensorInfo] = []
         infos.reserveCapacity(Int(tensorCount))
-        var names = Set<String>()
+        var names = Set<String>(minimumCapacity: Int(tensorCount))
         for _ in 0..<Int(tensorCount) {
             let name = try c.readString()
             guard names.insert(name).inserted else { throw .duplicateTensor(file: file, name: name) }
@@ -91,6 +91,7 @@ public final class GGUFFile: @unchecked Sendable {
                 throw .invalidShape(file: file, name: name, shape: [], reason: "\(nDims) dimensions (1 to \(Self.maxDims) allowed)")
             }
             var dims: [UInt64] = []
+            dims.reserveCapacity(Int(nDims))
             for _ in 0..<Int(nDims) { dims.append(try c.read(UInt64.self)) }
             let rawType = try c.read(UInt32.self)
             let offset = try c.read(UInt64.self)
