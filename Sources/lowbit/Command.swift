@@ -25,6 +25,23 @@ enum Console {
         FileHandle.standardError.write(Data((s + terminator).utf8))
     }
 
+    /// Lines to stdout, written in 64 KiB chunks rather than one write per line.
+    struct BufferedOut {
+        private var buffer: [UInt8] = []
+
+        mutating func line(_ s: String) {
+            buffer.append(contentsOf: s.utf8)
+            buffer.append(0x0A)
+            if buffer.count >= 1 << 16 { flush() }
+        }
+
+        mutating func flush() {
+            guard !buffer.isEmpty else { return }
+            FileHandle.standardOutput.write(Data(buffer))
+            buffer.removeAll(keepingCapacity: true)
+        }
+    }
+
     /// Whether stderr is a terminal (progress lines update in place only then).
     static var stderrIsTerminal: Bool { isatty(2) != 0 }
 

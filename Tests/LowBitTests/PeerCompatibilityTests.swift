@@ -119,7 +119,7 @@ final class PeerCompatibilityTests: XCTestCase {
             let want = try Self.value(entry[1])
             XCTAssertEqual(file.metadata[key], want, key)
             types.insert(want.type)
-            if case let .array(t, _) = want { types.insert(t) }
+            if case let .array(a) = want { types.insert(a.elementType) }
         }
         XCTAssertEqual(types.count, 13, "the fixture covers every GGUF value type")
         XCTAssertEqual(file.metadata["peer.array.nested_deep"],

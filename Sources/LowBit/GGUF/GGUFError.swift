@@ -32,29 +32,29 @@ public enum GGUFError: Error, Equatable, CustomStringConvertible {
         case let .unsupportedVersion(file, version):
             "\(file): unsupported GGUF version \(version) (LowBit reads versions 2 and 3)"
         case let .invalidValueType(file, offset, key, rawValue):
-            "\(file): metadata key '\(key)' at offset \(offset) has unknown value type \(rawValue)"
+            "\(file): metadata key '\(key.abbreviatedForMessage())' at offset \(offset) has unknown value type \(rawValue)"
         case let .invalidUTF8(file, offset):
             "\(file): string at offset \(offset) is not valid UTF-8"
         case let .countTooLarge(file, offset, field, count):
-            "\(file): \(field) at offset \(offset) is \(count), more than the file can hold"
+            "\(file): \(field.abbreviatedForMessage()) at offset \(offset) is \(count), more than the file can hold"
         case let .nestingTooDeep(file, offset, key):
-            "\(file): metadata key '\(key)' at offset \(offset) nests arrays too deeply"
+            "\(file): metadata key '\(key.abbreviatedForMessage())' at offset \(offset) nests arrays too deeply"
         case let .duplicateKey(file, key):
-            "\(file): metadata key '\(key)' appears twice"
+            "\(file): metadata key '\(key.abbreviatedForMessage())' appears twice"
         case let .duplicateTensor(file, name):
-            "\(file): tensor '\(name)' appears twice"
+            "\(file): tensor '\(name.abbreviatedForMessage())' appears twice"
         case let .invalidShape(file, name, shape, reason):
-            "\(file): tensor '\(name)' has invalid shape \(shape): \(reason)"
+            "\(file): tensor '\(name.abbreviatedForMessage())' has invalid shape \(shape): \(reason)"
         case let .misalignedOffset(file, name, offset, alignment):
-            "\(file): tensor '\(name)' data offset \(offset) is not a multiple of the alignment \(alignment)"
+            "\(file): tensor '\(name.abbreviatedForMessage())' data offset \(offset) is not a multiple of the alignment \(alignment)"
         case let .tensorOutOfBounds(file, name, offset, bytes, fileSize):
-            "\(file): tensor '\(name)' spans \(bytes) bytes at data offset \(offset), past the end of the \(fileSize)-byte file"
+            "\(file): tensor '\(name.abbreviatedForMessage())' spans \(bytes) bytes at data offset \(offset), past the end of the \(fileSize)-byte file"
         case let .overlappingTensors(file, first, second):
-            "\(file): tensors '\(first)' and '\(second)' overlap"
+            "\(file): tensors '\(first.abbreviatedForMessage())' and '\(second.abbreviatedForMessage())' overlap"
         case let .invalidMetadata(file, key, reason):
-            "\(file): metadata '\(key)': \(reason)"
+            "\(file): metadata '\(key.abbreviatedForMessage())': \(reason)"
         case let .missingTensor(file, name):
-            "\(file): required tensor '\(name)' is missing"
+            "\(file): required tensor '\(name.abbreviatedForMessage())' is missing"
         case let .writeFailed(file, reason):
             "\(file): write failed: \(reason)"
         }

@@ -26,8 +26,15 @@ public final class GGUFFile: @unchecked Sendable {
     /// Opens, maps and validates `path`.
     ///
     /// - Throws: ``GGUFError`` naming the file and what is wrong.
-    public init(path: String) throws(GGUFError) {
-        let mapping = try MappedFile(path: path)
+    public convenience init(path: String) throws(GGUFError) {
+        try self.init(mapping: MappedFile(path: path))
+    }
+
+    /// Validates the GGUF file in `mapping` (a mapped file, or bytes in memory).
+    ///
+    /// - Throws: ``GGUFError`` naming the file and what is wrong.
+    public init(mapping: MappedFile) throws(GGUFError) {
+        let path = mapping.path
         self.mapping = mapping
         var c = ByteCursor(bytes: mapping.bytes, file: path)
         let file = path
@@ -60,7 +67,7 @@ public final class GGUFFile: @unchecked Sendable {
             guard let type = GGUFValueType(rawValue: raw) else {
                 throw .invalidValueType(file: file, offset: typeOffset, key: key, rawValue: raw)
             }
-            metadata[key] = try Self.readValue(type, key: key, depth: 0, cursor: &c)
+            metadata[key] = try Self.readValue(type, key: key, depth: 0, file: mapping, cursor: &c)
         }
         self.metadata = metadata
 
@@ -75,7 +82,7 @@ public final class GGUFFile: @unchecked Sendable {
 
         var infos: [GGUFTensorInfo] = []
         infos.reserveCapacity(Int(tensorCount))
-        var names = Set<String>()
+        var names = Set<String>(minimumCapacity: Int(tensorCount))
         for _ in 0..<Int(tensorCount) {
             let name = try c.readString()
             guard names.insert(name).inserted else { throw .duplicateTensor(file: file, name: name) }
@@ -84,6 +91,7 @@ public final class GGUFFile: @unchecked Sendable {
                 throw .invalidShape(file: file, name: name, shape: [], reason: "\(nDims) dimensions (1 to \(Self.maxDims) allowed)")
             }
             var dims: [UInt64] = []
+            dims.reserveCapacity(Int(nDims))
             for _ in 0..<Int(nDims) { dims.append(try c.read(UInt64.self)) }
             let rawType = try c.read(UInt32.self)
             let offset = try c.read(UInt64.self)
@@ -131,7 +139,7 @@ public final class GGUFFile: @unchecked Sendable {
     }
 
     private static func readValue(
-        _ type: GGUFValueType, key: String, depth: Int, cursor c: inout ByteCursor
+        _ type: GGUFValueType, key: String, depth: Int, file: MappedFile, cursor c: inout ByteCursor
     ) throws(GGUFError) -> GGUFValue {
         switch type {
         case .uint8: return .uint8(try c.read(UInt8.self))
@@ -160,14 +168,9 @@ public final class GGUFFile: @unchecked Sendable {
             let countOffset = c.offset
             let count = try c.read(UInt64.self)
             guard count <= UInt64(c.remaining / elementType.minimumEncodedSize) else {
-                throw .countTooLarge(file: c.file, offset: countOffset, field: "array length of '\(key)'", count: count)
+                throw .countTooLarge(file: c.file, offset: countOffset, field: "array length of '\(key.abbreviatedForMessage())'", count: count)
             }
-            var values: [GGUFValue] = []
-            values.reserveCapacity(Int(count))
-            for _ in 0..<Int(count) {
-                values.append(try readValue(elementType, key: key, depth: depth + 1, cursor: &c))
-            }
-            return .array(elementType, values)
+            return .array(try GGUFArray.read(elementType, count: Int(count), key: key, depth: depth, file: file, cursor: &c))
         }
     }
 

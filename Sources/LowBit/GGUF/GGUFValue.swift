@@ -13,14 +13,65 @@ public enum GGUFValueType: UInt32, Sendable {
         case .array: 12
         }
     }
+
+    /// Encoded size of every value of this type, or `nil` for strings and arrays, whose size
+    /// varies.
+    var fixedSize: Int? {
+        switch self {
+        case .string, .array: nil
+        default: minimumEncodedSize
+        }
+    }
+
+    /// Whether values of this type are integers.
+    var isInteger: Bool {
+        switch self {
+        case .uint8, .int8, .uint16, .int16, .uint32, .int32, .uint64, .int64: true
+        default: false
+        }
+    }
 }
 
-/// A GGUF metadata value. Arrays carry their element type and may nest.
-public indirect enum GGUFValue: Sendable, Equatable {
+/// A GGUF metadata value. Arrays are ``GGUFArray``s: one compact buffer in GGUF's own
+/// encoding, not one boxed value per element.
+///
+/// Values compare as GGUF encodes them: floats bit for bit, so a NaN read back equals the NaN
+/// written, and `0.0` differs from `-0.0`; strings byte for byte, not by Swift's canonical
+/// equivalence (as in ``GGUFArray``).
+public enum GGUFValue: Sendable, Equatable {
     case uint8(UInt8), int8(Int8), uint16(UInt16), int16(Int16), uint32(UInt32), int32(Int32)
     case float32(Float), bool(Bool), string(String)
-    case array(GGUFValueType, [GGUFValue])
+    indirect case array(GGUFArray)
     case uint64(UInt64), int64(Int64), float64(Double)
+
+    public static func == (a: GGUFValue, b: GGUFValue) -> Bool {
+        switch (a, b) {
+        case let (.uint8(x), .uint8(y)): x == y
+        case let (.int8(x), .int8(y)): x == y
+        case let (.uint16(x), .uint16(y)): x == y
+        case let (.int16(x), .int16(y)): x == y
+        case let (.uint32(x), .uint32(y)): x == y
+        case let (.int32(x), .int32(y)): x == y
+        case let (.uint64(x), .uint64(y)): x == y
+        case let (.int64(x), .int64(y)): x == y
+        case let (.float32(x), .float32(y)): x.bitPattern == y.bitPattern
+        case let (.float64(x), .float64(y)): x.bitPattern == y.bitPattern
+        case let (.bool(x), .bool(y)): x == y
+        case let (.string(x), .string(y)): x.utf8.elementsEqual(y.utf8)
+        case let (.array(x), .array(y)): x == y
+        default: false
+        }
+    }
+
+    /// An array of `elementType` holding `elements`, for metadata built in code.
+    ///
+    /// Every element must have type `elementType` (a programmer error otherwise).
+    public static func array(_ elementType: GGUFValueType, _ elements: [GGUFValue]) -> GGUFValue {
+        guard let a = GGUFArray(elementType, elements) else {
+            preconditionFailure("GGUFValue.array: an element's type is not \(elementType)")
+        }
+        return .array(a)
+    }
 
     /// The value's type tag.
     public var type: GGUFValueType {
@@ -77,77 +128,41 @@ public indirect enum GGUFValue: Sendable, Equatable {
         return nil
     }
 
-    /// The elements when the value is an array.
-    public var arrayValue: [GGUFValue]? {
-        if case let .array(_, a) = self { return a }
+    /// The array when the value is one: a random-access collection of ``GGUFValue`` with
+    /// typed bulk accessors (``GGUFArray/strings``, ``GGUFArray/floats``, …).
+    public var arrayValue: GGUFArray? {
+        if case let .array(a) = self { return a }
         return nil
     }
 
     /// A short rendering for messages and listings, bounded in length whatever the value:
-    /// strings are cut at 120 characters, arrays show their element type, count and first
-    /// `elements` elements.
+    /// strings are cut at 120 Unicode scalars, arrays show their element type, count and first
+    /// `elements` elements (nested arrays a quarter as many).
     public func abbreviated(elements: Int = 8) -> String {
         switch self {
-        case let .string(s): return "\"\(s.count > 120 ? String(s.prefix(120)) + "…" : s)\""
-        case let .array(t, xs):
-            let head = xs.prefix(elements).map { $0.abbreviated(elements: 2) }.joined(separator: ", ")
-            return "[\(t)] × \(xs.count): [\(head)\(xs.count > elements ? ", …" : "")]"
+        case let .string(s): return "\"\(s.abbreviatedForMessage())\""
+        case let .array(a): return a.abbreviated(elements: elements)
         case let .bool(b): return String(b)
         case let .float32(f): return String(f)
         case let .float64(f): return String(f)
-        default: return intValue.map(String.init) ?? "?"
-        }
-    }
-
-    /// A Foundation-compatible JSON object (numbers, strings, bools, arrays).
-    public var jsonObject: Any {
-        switch self {
-        case let .string(s): s
-        case let .bool(b): b
-        case let .float32(f): f.isFinite ? Double(f) as Any : String(describing: f) as Any
-        case let .float64(f): f.isFinite ? f as Any : String(describing: f) as Any
-        case let .array(_, a): a.map(\.jsonObject)
-        case let .uint64(v): v
-        case let .int64(v): v
-        default: intValue ?? 0
+        case let .uint64(v): return String(v)
+        case let .int64(v): return String(v)
+        default: return String(intValue ?? 0)
         }
     }
 }
 
-/// GGUF metadata: key/value pairs in file order, with lookup by key.
-public struct GGUFMetadata: Sendable, Equatable {
-    /// Entries in file order.
-    public private(set) var entries: [(key: String, value: GGUFValue)]
-    private var index: [String: Int]
-
-    /// Creates empty metadata.
-    public init() {
-        entries = []
-        index = [:]
-    }
-
-    /// The value for `key`, or `nil`. Setting replaces in place or appends.
-    public subscript(key: String) -> GGUFValue? {
-        get { index[key].map { entries[$0].value } }
-        set {
-            if let i = index[key] {
-                if let v = newValue {
-                    entries[i].value = v
-                } else {
-                    entries.remove(at: i)
-                    index = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.key, $0) })
-                }
-            } else if let v = newValue {
-                index[key] = entries.count
-                entries.append((key, v))
-            }
+extension String {
+    /// This string cut to at most `limit` Unicode scalars, with `…` when cut. Counts scalars,
+    /// not characters, so one huge grapheme cluster (a letter with a million combining marks)
+    /// is cut too; the work is bounded by `limit`, not by the string's length.
+    func abbreviatedForMessage(_ limit: Int = 120) -> String {
+        var scalars = unicodeScalars.makeIterator()
+        var head = String.UnicodeScalarView()
+        for _ in 0..<limit {
+            guard let s = scalars.next() else { return self }
+            head.append(s)
         }
-    }
-
-    /// Whether `key` is present.
-    public func contains(_ key: String) -> Bool { index[key] != nil }
-
-    public static func == (a: GGUFMetadata, b: GGUFMetadata) -> Bool {
-        a.entries.count == b.entries.count && zip(a.entries, b.entries).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        return scalars.next() == nil ? self : String(head) + "…"
     }
 }

@@ -64,24 +64,12 @@ extension Data {
         append(contentsOf: u)
     }
 
+    /// Appends `v` as GGUF encodes it (without its type tag); an array's elements are
+    /// copied as one block.
     mutating func appendValue(_ v: GGUFValue) {
-        switch v {
-        case let .uint8(x): appendLE(x)
-        case let .int8(x): appendLE(x)
-        case let .uint16(x): appendLE(x)
-        case let .int16(x): appendLE(x)
-        case let .uint32(x): appendLE(x)
-        case let .int32(x): appendLE(x)
-        case let .float32(x): appendLE(x.bitPattern)
-        case let .bool(x): appendLE(UInt8(x ? 1 : 0))
-        case let .string(s): appendString(s)
-        case let .uint64(x): appendLE(x)
-        case let .int64(x): appendLE(x)
-        case let .float64(x): appendLE(x.bitPattern)
-        case let .array(t, xs):
-            appendLE(t.rawValue)
-            appendLE(UInt64(xs.count))
-            for x in xs { appendValue(x) }
-        }
+        var encoded: [UInt8] = []
+        encoded.reserveCapacity(v.encodedSize)
+        v.appendEncoding(to: &encoded)
+        append(contentsOf: encoded)
     }
 }

@@ -15,19 +15,19 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .unsupportedArchitecture(file, arch):
-            "\(file): architecture '\(arch)' is not supported (LowBit runs \(Architecture.all.map { "'\($0.name)'" }.joined(separator: ", ")))"
+            "\(file): architecture '\(arch.abbreviatedForMessage())' is not supported (LowBit runs \(Architecture.all.map { "'\($0.name)'" }.joined(separator: ", ")))"
         case let .missingMetadata(file, key):
-            "\(file): required metadata '\(key)' is missing"
+            "\(file): required metadata '\(key.abbreviatedForMessage())' is missing"
         case let .invalidMetadata(file, key, reason):
-            "\(file): metadata '\(key)': \(reason)"
+            "\(file): metadata '\(key.abbreviatedForMessage())': \(reason)"
         case let .missingTensor(file, name):
-            "\(file): required tensor '\(name)' is missing"
+            "\(file): required tensor '\(name.abbreviatedForMessage())' is missing"
         case let .shapeMismatch(file, name, expected, found):
-            "\(file): tensor '\(name)' has shape \(found), expected \(expected)"
+            "\(file): tensor '\(name.abbreviatedForMessage())' has shape \(found), expected \(expected)"
         case let .unsupportedTensorType(file, name, type):
-            "\(file): tensor '\(name)' has ggml type \(type) (id \(type.rawValue)), which LowBit cannot compute with (supported: \(GGMLType.supported.map(\.name).joined(separator: ", ")))"
+            "\(file): tensor '\(name.abbreviatedForMessage())' has ggml type \(type) (id \(type.rawValue)), which LowBit cannot compute with (supported: \(GGMLType.supported.map(\.name).joined(separator: ", ")))"
         case let .invalidTensor(file, name, reason):
-            "\(file): tensor '\(name)': \(reason)"
+            "\(file): tensor '\(name.abbreviatedForMessage())': \(reason)"
         case let .tokenOutOfRange(token, n):
             "token id \(token) is outside the vocabulary of \(n)"
         case let .contextOverflow(needed, capacity):

@@ -26,20 +26,34 @@ struct TransformerLayer {
     var matrices: [LinearWeights] { [wq, wk, wv, wo, wUp, wDown] + (wGate.map { [$0] } ?? []) }
 }
 
-/// Looks tensors up by name with the checks every binding needs.
+/// Looks tensors up by name with the checks every binding needs. Names are hashed once, so
+/// binding a model costs O(tensors), not O(layers × tensors) as a linear search per name
+/// would (a file with thousands of tiny layers would make that quadratic).
 struct TensorBinder {
     let weights: ModelWeights
+    private let index: [String: Int]
     var file: String { weights.source }
 
+    init(weights: ModelWeights) {
+        self.weights = weights
+        var index: [String: Int] = [:]
+        index.reserveCapacity(weights.tensors.count)
+        for (i, t) in weights.tensors.enumerated() where index[t.name] == nil { index[t.name] = i }
+        self.index = index
+    }
+
+    /// The tensor named `name`, or `nil`.
+    subscript(name: String) -> WeightTensor? { index[name].map { weights.tensors[$0] } }
+
     func tensor(_ name: String, _ shape: [Int]) throws(ModelError) -> WeightTensor {
-        guard let t = weights[name] else { throw .missingTensor(file: file, name: name) }
+        guard let t = self[name] else { throw .missingTensor(file: file, name: name) }
         guard t.shape == shape else { throw .shapeMismatch(file: file, name: name, expected: shape, found: t.shape) }
         guard t.type.isSupported else { throw .unsupportedTensorType(file: file, name: name, type: t.type) }
         return t
     }
 
     func optionalTensor(_ name: String, _ shape: [Int]) throws(ModelError) -> WeightTensor? {
-        weights[name] == nil ? nil : try tensor(name, shape)
+        self[name] == nil ? nil : try tensor(name, shape)
     }
 
     func vector(_ name: String, _ n: Int) throws(ModelError) -> [Float] {

@@ -46,12 +46,12 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
         // contexts stay within the original length, where llama.cpp uses the short ones).
         let factorNames = ["rope_freqs.weight", "rope_factors_short.weight", "rope_factors_long.weight"]
         var factors: [Float] = []
-        if let name = factorNames.first(where: { weights[$0] != nil }) { factors = try bind.vector(name, c.ropeDims / 2) }
+        if let name = factorNames.first(where: { bind[$0] != nil }) { factors = try bind.vector(name, c.ropeDims / 2) }
         var layers: [TransformerLayer] = []
         for l in 0..<c.layers { layers.append(try bind.layer(l, config: c, architecture: arch, ropeFactors: factors)) }
         self.layers = layers
         outputNorm = try bind.vector("output_norm.weight", c.dim)
-        if arch.head == .outputOrTied, weights["output.weight"] != nil {
+        if arch.head == .outputOrTied, bind["output.weight"] != nil {
             output = try bind.linear("output.weight", cols: c.dim, rows: c.vocabSize)
             outputBias = try bind.optionalVector("output.bias", c.vocabSize)
         } else {

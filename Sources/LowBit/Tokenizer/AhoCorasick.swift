@@ -3,24 +3,31 @@
 ///
 /// A trie of the patterns with failure links (the longest proper suffix of a node's string
 /// that is also a trie node) and dictionary links (the nearest node on the failure chain that
-/// ends a pattern). Matching takes amortized O(1) transitions per text byte plus O(1) per
-/// occurrence reported; building takes O(total pattern bytes). Transitions out of the root sit
-/// in a 256-entry table, the rest in one hash map keyed by (node, byte).
+/// ends a pattern). Matching takes amortized O(1) transitions per text byte (each a binary
+/// search among at most 256 children) plus O(1) per occurrence reported.
+///
+/// The trie is built level by level from the patterns in byte order, so nodes are numbered
+/// breadth first and the children of a node are consecutive, in label order: node `u`'s
+/// children are `first[u] ..< first[u + 1]`. A node costs 17 bytes (label, first child,
+/// failure, output and dictionary links) and no hash table; building takes O(total pattern
+/// bytes) plus sorting the patterns. (With one hash-map entry per edge, 500,000 random
+/// 16-byte control tokens took 12 s and 650 MB to build.) Transitions out of the root also sit
+/// in a 256-entry table.
 struct AhoCorasick: Sendable {
     private var rootNext = [Int32](repeating: 0, count: 256)
-    private var edges: [UInt64: Int32] = [:]
+    /// Children of node `u` are the nodes `first[u] ..< first[u + 1]`.
+    private var first: [Int32] = []
+    /// The byte on the edge into each node.
+    private var label: [UInt8] = [0]
     /// Failure link of each node (0 is the root).
-    private var fail: [Int32] = [0]
+    private var fail: [Int32] = []
     /// The pattern that ends exactly at each node, or -1.
-    private var output: [Int32] = [-1]
+    private var output: [Int32] = []
     /// The nearest proper suffix node (via failure links) that ends a pattern, or -1.
-    private var dictionary: [Int32] = [-1]
+    private var dictionary: [Int32] = []
 
     /// Number of trie nodes, the root included.
-    var nodeCount: Int { fail.count }
-
-    @inline(__always)
-    private static func key(_ node: Int32, _ byte: UInt8) -> UInt64 { UInt64(UInt32(bitPattern: node)) << 8 | UInt64(byte) }
+    var nodeCount: Int { label.count }
 
     @inline(__always)
     private func child(_ node: Int32, _ byte: UInt8) -> Int32? {
@@ -28,67 +35,104 @@ struct AhoCorasick: Sendable {
             let next = rootNext[Int(byte)]
             return next == 0 ? nil : next
         }
-        return edges[Self.key(node, byte)]
+        var lo = Int(first[Int(node)])
+        let end = Int(first[Int(node) + 1])
+        var hi = end
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if label[mid] < byte { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < end && label[lo] == byte ? Int32(lo) : nil
     }
 
     /// Builds the automaton. Pattern `i` is reported as `i`; of two equal patterns the later one
     /// is reported. Empty patterns are ignored.
     init(patterns: [[UInt8]]) {
-        // Trie, with child lists kept for the breadth-first pass.
-        var firstChild: [Int32] = [-1]
-        var nextSibling: [Int32] = [-1]
-        var label: [UInt8] = [0]
-        for (index, pattern) in patterns.enumerated() where !pattern.isEmpty {
-            var node: Int32 = 0
-            for byte in pattern {
-                if let next = child(node, byte) {
-                    node = next
-                    continue
+        // Non-empty patterns in byte order; equal ones by index, so the later one ends last.
+        var order = patterns.indices.filter { !patterns[$0].isEmpty }
+        order.sort { a, b in
+            let c = Self.compare(patterns[a], patterns[b])
+            return c != 0 ? c < 0 : a < b
+        }
+        // Level by level: `node[k]` is the node of active pattern k's prefix of length `depth`.
+        // Prefixes that are equal are adjacent in byte order, so each new (parent, byte) pair is
+        // a new node, and nodes come out breadth first with siblings in label order.
+        var parent: [Int32] = [0]
+        var outputAt: [(node: Int32, pattern: Int32)] = []
+        var active = order
+        var node = [Int32](repeating: 0, count: active.count)
+        var depth = 0
+        var levelEnd = 1
+        while !active.isEmpty {
+            var nextParent = first.count  // the first node of this level whose `first` is unset
+            var kept = 0
+            var lastParent: Int32 = -1, lastByte: UInt8 = 0, lastNode: Int32 = 0
+            for k in active.indices {
+                let index = active[k]
+                let pattern = patterns[index]
+                let up = node[k], byte = pattern[depth]
+                if up != lastParent || byte != lastByte {
+                    lastNode = Int32(label.count)
+                    while nextParent <= Int(up) {
+                        first.append(lastNode)
+                        nextParent += 1
+                    }
+                    label.append(byte)
+                    parent.append(up)
+                    lastParent = up
+                    lastByte = byte
                 }
-                let created = Int32(fail.count)
-                fail.append(0)
-                output.append(-1)
-                dictionary.append(-1)
-                label.append(byte)
-                firstChild.append(-1)
-                nextSibling.append(firstChild[Int(node)])
-                firstChild[Int(node)] = created
-                if node == 0 { rootNext[Int(byte)] = created } else { edges[Self.key(node, byte)] = created }
-                node = created
+                if pattern.count == depth + 1 {
+                    outputAt.append((lastNode, Int32(index)))
+                } else {
+                    active[kept] = index
+                    node[kept] = lastNode
+                    kept += 1
+                }
             }
-            output[Int(node)] = Int32(index)
+            while nextParent < levelEnd {
+                first.append(Int32(label.count))
+                nextParent += 1
+            }
+            levelEnd = label.count
+            active.removeLast(active.count - kept)
+            node.removeLast(node.count - kept)
+            depth += 1
         }
-        // Failure and dictionary links, breadth first (a node's links need shallower nodes only).
-        var queue: [Int32] = []
-        queue.reserveCapacity(fail.count)
-        var head = 0
-        var child0 = firstChild[0]
-        while child0 >= 0 {
-            queue.append(child0)
-            child0 = nextSibling[Int(child0)]
-        }
-        while head < queue.count {
-            let node = queue[head]
-            head += 1
-            var next = firstChild[Int(node)]
-            while next >= 0 {
-                let byte = label[Int(next)]
-                var candidate = fail[Int(node)]
-                var link: Int32 = 0
+        while first.count <= label.count { first.append(Int32(label.count)) }
+
+        let n = label.count
+        output = [Int32](repeating: -1, count: n)
+        for (at, pattern) in outputAt { output[Int(at)] = pattern }
+        for c in Int(first[0])..<Int(first[1]) { rootNext[Int(label[c])] = Int32(c) }
+        // Failure and dictionary links in node order, which is breadth first: a node's links
+        // are shallower nodes.
+        fail = [Int32](repeating: 0, count: n)
+        dictionary = [Int32](repeating: -1, count: n)
+        for v in 1..<max(1, n) {
+            let up = parent[v]
+            var link: Int32 = 0
+            if up != 0 {
+                var candidate = fail[Int(up)]
                 while true {
-                    if let target = child(candidate, byte) {
+                    if let target = child(candidate, label[v]) {
                         link = target
                         break
                     }
                     if candidate == 0 { break }
                     candidate = fail[Int(candidate)]
                 }
-                fail[Int(next)] = link
-                dictionary[Int(next)] = output[Int(link)] >= 0 ? link : dictionary[Int(link)]
-                queue.append(next)
-                next = nextSibling[Int(next)]
             }
+            fail[v] = link
+            dictionary[v] = output[Int(link)] >= 0 ? link : dictionary[Int(link)]
         }
+    }
+
+    /// Byte-order comparison: negative, zero or positive.
+    private static func compare(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        let n = min(a.count, b.count)
+        for i in 0..<n where a[i] != b[i] { return Int(a[i]) - Int(b[i]) }
+        return a.count - b.count
     }
 
     /// Reports every occurrence of every pattern in `text`, in order of their end offsets.

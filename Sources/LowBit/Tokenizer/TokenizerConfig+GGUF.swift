@@ -24,48 +24,44 @@ extension TokenizerConfig {
         let modelName = md["tokenizer.ggml.model"]?.stringValue ?? ""
         guard let model = Model(rawValue: modelName) else {
             throw .invalidMetadata(file: file, key: "tokenizer.ggml.model",
-                                   reason: modelName.isEmpty ? "missing" : "unsupported tokenizer '\(modelName)' (LowBit reads 'llama' and 'gpt2')")
+                                   reason: modelName.isEmpty ? "missing" : "unsupported tokenizer '\(modelName.abbreviatedForMessage())' (LowBit reads 'llama' and 'gpt2')")
         }
-        guard let rawTokens = md["tokenizer.ggml.tokens"]?.arrayValue else {
+        guard let rawTokens = md["tokenizer.ggml.tokens"] else {
             throw .missingMetadata(file: file, key: "tokenizer.ggml.tokens")
         }
-        var tokens: [String] = []
-        tokens.reserveCapacity(rawTokens.count)
-        for (i, t) in rawTokens.enumerated() {
-            guard let s = t.stringValue else {
-                throw .invalidMetadata(file: file, key: "tokenizer.ggml.tokens", reason: "element \(i) is not a string")
-            }
-            tokens.append(s)
+        guard let tokens = rawTokens.arrayValue?.strings else {
+            throw .invalidMetadata(file: file, key: "tokenizer.ggml.tokens",
+                                   reason: "expected an array of strings, got \(rawTokens.abbreviated())")
         }
         var scores: [Float] = []
-        if let raw = md["tokenizer.ggml.scores"]?.arrayValue {
-            scores.reserveCapacity(raw.count)
-            for (i, v) in raw.enumerated() {
-                guard let d = v.doubleValue else {
-                    throw .invalidMetadata(file: file, key: "tokenizer.ggml.scores", reason: "element \(i) is not a number")
-                }
-                scores.append(Float(d))
+        if let raw = md["tokenizer.ggml.scores"] {
+            guard let floats = raw.arrayValue?.floats else {
+                throw .invalidMetadata(file: file, key: "tokenizer.ggml.scores",
+                                       reason: "expected an array of numbers, got \(raw.abbreviated())")
             }
+            scores = floats
         }
         var types: [TokenType] = []
-        if let raw = md["tokenizer.ggml.token_type"]?.arrayValue {
-            types.reserveCapacity(raw.count)
-            for (i, v) in raw.enumerated() {
-                guard let n = v.intValue, let t = TokenType(rawValue: Int32(clamping: n)) else {
-                    throw .invalidMetadata(file: file, key: "tokenizer.ggml.token_type", reason: "element \(i) is not a token type")
+        if let raw = md["tokenizer.ggml.token_type"] {
+            guard let ints = raw.arrayValue?.integers else {
+                throw .invalidMetadata(file: file, key: "tokenizer.ggml.token_type",
+                                       reason: "expected an array of integers, got \(raw.abbreviated())")
+            }
+            types.reserveCapacity(ints.count)
+            for (i, n) in ints.enumerated() {
+                guard let t = TokenType(rawValue: Int32(clamping: n)) else {
+                    throw .invalidMetadata(file: file, key: "tokenizer.ggml.token_type", reason: "element \(i) is \(n), not a token type")
                 }
                 types.append(t)
             }
         }
         var merges: [String] = []
-        if let raw = md["tokenizer.ggml.merges"]?.arrayValue {
-            merges.reserveCapacity(raw.count)
-            for (i, v) in raw.enumerated() {
-                guard let s = v.stringValue else {
-                    throw .invalidMetadata(file: file, key: "tokenizer.ggml.merges", reason: "element \(i) is not a string")
-                }
-                merges.append(s)
+        if let raw = md["tokenizer.ggml.merges"] {
+            guard let strings = raw.arrayValue?.strings else {
+                throw .invalidMetadata(file: file, key: "tokenizer.ggml.merges",
+                                       reason: "expected an array of strings, got \(raw.abbreviated())")
             }
+            merges = strings
         }
         var pre: String?
         if let raw = md["tokenizer.ggml.pre"] {
@@ -98,10 +94,10 @@ extension TokenizerConfig {
     public func write(into md: inout GGUFMetadata) {
         md["tokenizer.ggml.model"] = .string(model.rawValue)
         if model == .gpt2, let preTokenizer { md["tokenizer.ggml.pre"] = .string(preTokenizer) }
-        md["tokenizer.ggml.tokens"] = .array(.string, tokens.map { .string($0) })
-        if !scores.isEmpty { md["tokenizer.ggml.scores"] = .array(.float32, scores.map { .float32($0) }) }
-        if !tokenTypes.isEmpty { md["tokenizer.ggml.token_type"] = .array(.int32, tokenTypes.map { .int32($0.rawValue) }) }
-        if !merges.isEmpty { md["tokenizer.ggml.merges"] = .array(.string, merges.map { .string($0) }) }
+        md["tokenizer.ggml.tokens"] = .array(GGUFArray(tokens))
+        if !scores.isEmpty { md["tokenizer.ggml.scores"] = .array(GGUFArray(scores)) }
+        if !tokenTypes.isEmpty { md["tokenizer.ggml.token_type"] = .array(GGUFArray(tokenTypes.map(\.rawValue))) }
+        if !merges.isEmpty { md["tokenizer.ggml.merges"] = .array(GGUFArray(merges)) }
         if let bosID { md["tokenizer.ggml.bos_token_id"] = .uint32(UInt32(bitPattern: bosID)) }
         if let eosID { md["tokenizer.ggml.eos_token_id"] = .uint32(UInt32(bitPattern: eosID)) }
         if let unknownID { md["tokenizer.ggml.unknown_token_id"] = .uint32(UInt32(bitPattern: unknownID)) }

@@ -31,15 +31,15 @@ public enum TokenizerError: Error, Sendable, Equatable, CustomStringConvertible 
         case let .specialIDOutOfRange(field, id, vocabularySize):
             return "tokenizer \(field) = \(id) is outside the vocabulary of \(vocabularySize) tokens"
         case let .malformedMerge(index, merge):
-            return "tokenizer merge #\(index) \"\(merge)\" is not two tokens separated by a space"
+            return "tokenizer merge #\(index) \"\(merge.abbreviatedForMessage())\" is not two tokens separated by a space"
         case let .mergeReferencesUnknownToken(index, merge, token):
-            return "tokenizer merge #\(index) \"\(merge)\" uses \"\(token)\", which is not in the vocabulary"
+            return "tokenizer merge #\(index) \"\(merge.abbreviatedForMessage())\" uses \"\(token.abbreviatedForMessage())\", which is not in the vocabulary"
         case let .mergeResultNotInVocabulary(index, merge, result):
-            return "tokenizer merge #\(index) \"\(merge)\" produces \"\(result)\", which is not in the vocabulary"
+            return "tokenizer merge #\(index) \"\(merge.abbreviatedForMessage())\" produces \"\(result.abbreviatedForMessage())\", which is not in the vocabulary"
         case let .vocabularyTooLarge(count):
             return "tokenizer vocabulary of \(count) tokens does not fit 32-bit ids"
         case let .unknownPreTokenizer(name):
-            return "tokenizer.ggml.pre = \"\(name)\" is not a pre-tokenizer LowBit knows; it reads "
+            return "tokenizer.ggml.pre = \"\(name.abbreviatedForMessage())\" is not a pre-tokenizer LowBit knows; it reads "
                 + PreTokenizer.supportedNames.joined(separator: ", ")
         }
     }

@@ -101,9 +101,7 @@ public struct MUSEDataset: Equatable, Sendable {
         }
         if components.contains(.verbMem) {
             let url = file("verbmem", "forget.json")
-            d.verbMemForget = try loadObjects(url, fields: ["prompt", "gt"]).map {
-                VerbMemItem(prompt: $0[0], groundTruth: $0[1])
-            }
+            d.verbMemForget = try decodeVerbMem(readFile(url), path: url.path)
         }
         if components.contains(.privLeak) {
             d.privLeakForget = try loadStrings(file("privleak", "forget.json"))
@@ -119,62 +117,108 @@ public struct MUSEDataset: Equatable, Sendable {
     /// Loads a `[{"question", "answer"}]` file.
     /// - Throws: ``ProbeDataError``.
     public static func loadQA(_ url: URL) throws(ProbeDataError) -> [QAPair] {
-        try loadObjects(url, fields: ["question", "answer"]).map { QAPair(question: $0[0], answer: $0[1]) }
+        try decodeQA(readFile(url), path: url.path)
     }
 
     /// Loads a `[string]` file.
     /// - Throws: ``ProbeDataError``.
     public static func loadStrings(_ url: URL) throws(ProbeDataError) -> [String] {
-        let items = try loadArray(url)
-        var out: [String] = []
-        out.reserveCapacity(items.count)
-        for (i, item) in items.enumerated() {
-            guard let s = item as? String else {
-                throw .wrongType(path: url.path, index: i, field: "", expected: "string")
-            }
-            out.append(s)
-        }
-        return out
+        try decodeStrings(readFile(url), path: url.path)
     }
 
-    /// Loads an array of objects, returning each item's `fields` in order, all strings.
-    private static func loadObjects(_ url: URL, fields: [String]) throws(ProbeDataError) -> [[String]] {
-        let items = try loadArray(url)
-        var out: [[String]] = []
-        out.reserveCapacity(items.count)
-        for (i, item) in items.enumerated() {
-            guard let object = item as? [String: Any] else {
-                throw .missingField(path: url.path, index: i, field: "")
-            }
-            var values: [String] = []
-            for field in fields {
-                guard let value = object[field], !(value is NSNull) else {
-                    throw .missingField(path: url.path, index: i, field: field)
-                }
-                guard let s = value as? String else {
-                    throw .wrongType(path: url.path, index: i, field: field, expected: "string")
-                }
-                values.append(s)
-            }
-            out.append(values)
-        }
-        return out
+    /// Decodes a `[{"question", "answer"}]` text (`path` names it in errors).
+    static func decodeQA(_ data: Data, path: String) throws(ProbeDataError) -> [QAPair] {
+        try decodeObjects(data, path: path, fields: ["question", "answer"]).map { QAPair(question: $0[0], answer: $0[1]) }
     }
 
-    /// Reads a file holding a non-empty JSON array.
-    private static func loadArray(_ url: URL) throws(ProbeDataError) -> [Any] {
-        let data = try readFile(url)
-        let parsed: Any
+    /// Decodes a `[{"prompt", "gt"}]` text.
+    static func decodeVerbMem(_ data: Data, path: String) throws(ProbeDataError) -> [VerbMemItem] {
+        try decodeObjects(data, path: path, fields: ["prompt", "gt"]).map { VerbMemItem(prompt: $0[0], groundTruth: $0[1]) }
+    }
+
+    /// Decodes a non-empty `[string]` text.
+    static func decodeStrings(_ data: Data, path: String) throws(ProbeDataError) -> [String] {
+        try decodeArray(data, path: path) { (r: inout JSONReader, i: Int) throws(ProbeDataError) -> String in
+            guard r.nextIsString() else { throw .wrongType(path: path, index: i, field: "", expected: "string") }
+            return try syntax(path) { () throws(JSONReader.SyntaxError) in try r.readString() }
+        }
+    }
+
+    /// Decodes a non-empty array of objects, returning each item's `fields` in order, all
+    /// strings; other members are stepped over without being built.
+    private static func decodeObjects(_ data: Data, path: String, fields: [String]) throws(ProbeDataError) -> [[String]] {
+        try decodeArray(data, path: path) { (r: inout JSONReader, i: Int) throws(ProbeDataError) -> [String] in
+            guard r.nextIsObject() else {
+                try syntax(path) { () throws(JSONReader.SyntaxError) in try r.skipValue() }
+                throw .missingField(path: path, index: i, field: "")
+            }
+            // Per field: the string, or why not (absent or null: missing; else wrong type).
+            var values = [String?](repeating: nil, count: fields.count)
+            var wrongType = [Bool](repeating: false, count: fields.count)
+            try syntax(path) { () throws(JSONReader.SyntaxError) in
+                guard try r.beginObject() else { return }
+                repeat {
+                    let key = try r.readKey()
+                    if let k = fields.firstIndex(of: key) {
+                        values[k] = nil
+                        wrongType[k] = false
+                        if r.nextIsString() {
+                            values[k] = try r.readString()
+                        } else {
+                            wrongType[k] = !r.nextIsNull()
+                            try r.skipValue()
+                        }
+                    } else {
+                        try r.skipValue()
+                    }
+                } while try r.nextMember()
+            }
+            for (k, field) in fields.enumerated() where values[k] == nil {
+                if wrongType[k] { throw .wrongType(path: path, index: i, field: field, expected: "string") }
+                throw .missingField(path: path, index: i, field: field)
+            }
+            return values.map { $0 ?? "" }
+        }
+    }
+
+    /// Decodes a text holding a non-empty JSON array, item by item. The whole text is checked
+    /// first, so malformed JSON anywhere is reported before any item's problem.
+    private static func decodeArray<T>(
+        _ data: Data, path: String, item: (inout JSONReader, Int) throws(ProbeDataError) -> T
+    ) throws(ProbeDataError) -> [T] {
+        let result: Result<[T], ProbeDataError> = data.withUnsafeBytes { bytes in
+            do throws(ProbeDataError) {
+                var check = JSONReader(bytes)
+                try syntax(path) { () throws(JSONReader.SyntaxError) in
+                    try check.skipValue()
+                    try check.finish()
+                }
+                var r = JSONReader(bytes)
+                guard r.nextIsArray() else { throw .wrongTopLevel(path: path, expected: "a JSON array") }
+                guard try syntax(path, { () throws(JSONReader.SyntaxError) in try r.beginArray() }) else {
+                    throw .emptySplit(path: path)
+                }
+                var out: [T] = []
+                var i = 0
+                repeat {
+                    out.append(try item(&r, i))
+                    i += 1
+                } while try syntax(path, { () throws(JSONReader.SyntaxError) in try r.nextElement() })
+                return .success(out)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    /// Runs a reader step, turning its syntax error into ``ProbeDataError/malformedJSON(path:message:)``.
+    private static func syntax<R>(_ path: String, _ body: () throws(JSONReader.SyntaxError) -> R) throws(ProbeDataError) -> R {
         do {
-            parsed = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            return try body()
         } catch {
-            throw .malformedJSON(path: url.path, message: jsonMessage(error))
+            throw .malformedJSON(path: path, message: error.description)
         }
-        guard let array = parsed as? [Any] else {
-            throw .wrongTopLevel(path: url.path, expected: "a JSON array")
-        }
-        guard !array.isEmpty else { throw .emptySplit(path: url.path) }
-        return array
     }
 
     private static func readFile(_ url: URL) throws(ProbeDataError) -> Data {
@@ -187,13 +231,6 @@ public struct MUSEDataset: Equatable, Sendable {
         } catch {
             throw .unreadable(path: url.path, message: error.localizedDescription)
         }
-    }
-
-    /// The parser's message, including Foundation's debug description when it has one.
-    private static func jsonMessage(_ error: any Error) -> String {
-        let ns = error as NSError
-        if let detail = ns.userInfo[NSDebugDescriptionErrorKey] as? String { return detail }
-        return ns.localizedDescription
     }
 
     /// `raw/*.txt`, when the folder exists; sorted by name for determinism.

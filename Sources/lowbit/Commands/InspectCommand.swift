@@ -11,7 +11,8 @@ enum InspectCommand: Command {
     Shows every metadata key and every tensor (name, type, shape innermost-first, data offset,
     bytes). Any well-formed GGUF opens, including tensors of types LowBit cannot compute with
     (marked "no kernels") and type ids ggml does not define (shown as unknown(ID), size "?").
-    Long arrays are abbreviated in the text form; --json prints them whole as
+    Long arrays and strings are abbreviated in the text form; --json prints them whole (each
+    array on one line, keys in file order), streaming, as
     {"metadata": {key: value}, "tensors": [{"name","type","type_id","supported","shape",
     "offset","bytes"}]} ("bytes" is null for an unknown type).
 
@@ -25,41 +26,41 @@ enum InspectCommand: Command {
         guard args.positionals.count == 1 else { throw UsageError("expected exactly one FILE") }
         let file = try GGUFFile(path: args.positionals[0])
         if args.flag("--json") {
-            var md: [String: Any] = [:]
-            for (k, v) in file.metadata.entries { md[k] = v.jsonObject }
-            let tensors: [[String: Any]] = file.tensors.map { t in
-                [
-                    "name": t.name, "type": t.type.name, "type_id": t.type.rawValue, "supported": t.type.isSupported,
-                    "shape": t.shape, "offset": t.offset, "bytes": t.byteCount.map { $0 as Any } ?? NSNull(),
-                ]
-            }
-            Console.out(try Console.json(["metadata": md, "tensors": tensors]))
+            var w = JSONStreamWriter { chunk in FileHandle.standardOutput.write(Data(chunk)) }
+            file.writeJSON(to: &w)
+            w.flush()
             return 0
         }
-        Console.out("\(file.path): GGUF v\(file.version), \(file.metadata.entries.count) metadata keys, \(file.tensors.count) tensors, alignment \(file.alignment), data at \(file.dataOffset)")
-        Console.out("\nMETADATA")
-        for (k, v) in file.metadata.entries { Console.out("  \(k) = \(v.abbreviated())") }
-        Console.out("\nTENSORS")
-        let w = max(4, file.tensors.map(\.name.count).max() ?? 4)
-        let tw = max(5, file.tensors.map(\.type.name.count).max() ?? 5)
-        Console.out("  " + "name".padding(toLength: w, withPad: " ", startingAt: 0) + "  "
-            + "type".padding(toLength: tw, withPad: " ", startingAt: 0) + "  shape                 offset         bytes")
+        // Buffered: a tensor table of millions of entries is millions of lines.
+        var out = Console.BufferedOut()
+        out.line("\(file.path): GGUF v\(file.version), \(file.metadata.entries.count) metadata keys, \(file.tensors.count) tensors, alignment \(file.alignment), data at \(file.dataOffset)")
+        out.line("\nMETADATA")
+        for (k, v) in file.metadata.entries { out.line("  \(k) = \(v.abbreviated())") }
+        out.line("\nTENSORS")
+        // Columns fit the longest name up to 64 characters; longer names overflow their line
+        // rather than widening every line (a single huge name would make the table quadratic).
+        let w = min(64, max(4, file.tensors.map(\.name.count).max() ?? 4))
+        let tw = min(24, max(5, file.tensors.map(\.type.name.count).max() ?? 5))
+        out.line("  " + "name".leftAligned(w) + "  " + "type".leftAligned(tw) + "  shape                 offset         bytes")
         var total = 0
         for t in file.tensors {
             total += t.byteCount ?? 0
             let shape = "[" + t.shape.map(String.init).joined(separator: ", ") + "]"
             let bytes = t.byteCount.map(String.init) ?? "?"
             let note = t.type.isSupported ? "" : (t.type.isKnown ? "  (no kernels)" : "  (type unknown to ggml)")
-            Console.out("  " + t.name.padding(toLength: w, withPad: " ", startingAt: 0) + "  "
-                + t.type.name.padding(toLength: tw, withPad: " ", startingAt: 0) + "  "
-                + shape.padding(toLength: 20, withPad: " ", startingAt: 0) + "  "
+            out.line("  " + t.name.leftAligned(w) + "  " + t.type.name.leftAligned(tw) + "  " + shape.leftAligned(20) + "  "
                 + String(t.offset).leftAligned(12) + "  " + bytes + note)
         }
-        Console.out("\n  total tensor data: \(total) bytes (\(String(format: "%.2f", Double(total) / 1_048_576)) MiB)")
+        out.line("\n  total tensor data: \(total) bytes (\(String(format: "%.2f", Double(total) / 1_048_576)) MiB)")
+        out.flush()
         return 0
     }
 }
 
 extension String {
-    func leftAligned(_ n: Int) -> String { padding(toLength: max(n, count), withPad: " ", startingAt: 0) }
+    /// The string padded with spaces to `n` characters; never cut.
+    func leftAligned(_ n: Int) -> String {
+        let c = count
+        return c >= n ? self : self + String(repeating: " ", count: n - c)
+    }
 }
