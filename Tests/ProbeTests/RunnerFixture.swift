@@ -58,7 +58,7 @@ struct RunnerFixture {
 
     /// target = retrain = unlearned = the micro model (the first `subjects` of the three).
     func configuration(
-        precisions: [GGMLType] = [.f32, .q8_0, .q4_0], threads: Int = 1, reuse: Bool = true, subjects: Int = 3
+        precisions: [Precision] = [.f32, .q8_0, .q4_0], threads: Int = 1, reuse: Bool = true, subjects: Int = 3
     ) -> ProbeRunConfiguration {
         let models = [
                 ModelSpec(name: "Target", path: modelPath, role: .target),

@@ -192,6 +192,8 @@ public struct ProbeCell: Codable, Equatable, Sendable {
     public var recoveryKnowMemForget: Double?
     /// Per-item records.
     public var items: [ItemRecord]
+    /// How the weights were quantized (set by the runner).
+    public var quantization: QuantizationRecord?
 
     /// Creates a cell; metrics not measured stay `nil`.
     public init(

@@ -49,6 +49,8 @@ struct PreparedData: Sendable {
     let retain: QASplit
     let privLeakForget: [Text]
     let privLeakHoldout: [Text]
+    /// Token sequences that calibrate GPTQ and AWQ (empty unless a precision needs them).
+    let calibration: [[Int32]]
 
     /// The data-relative file of each split, for messages.
     static func file(_ split: ItemSplit) -> String {
@@ -124,6 +126,27 @@ struct PreparedData: Sendable {
         }
         privLeakForget = texts(dataset.privLeakForget)
         privLeakHoldout = texts(dataset.privLeakHoldout)
+
+        if configuration.precisions.contains(where: { $0.scheme.needsCalibration }) {
+            let text = configuration.calibrationText ?? Self.retainText(dataset)
+            let length = min(context, configuration.calibrationLength)
+            let windows = CalibrationText.windows(tokenizer.encode(text), length: length, count: configuration.calibrationSamples)
+            guard !windows.isEmpty, windows[0].count > 1 else {
+                throw .invalidSetting(name: "calibration", value: configuration.calibrationSource, expected: "text that tokenizes to at least 2 tokens")
+            }
+            calibration = windows
+        } else {
+            calibration = []
+        }
+    }
+
+    /// The default calibration text: MUSE's retain corpus (`raw/retain1.txt`, `raw/retain2.txt`),
+    /// else the PrivLeak retain texts, else the KnowMem retain answers.
+    static func retainText(_ dataset: MUSEDataset) -> String {
+        let raw = dataset.raw.keys.filter { $0.hasPrefix("retain") }.sorted().compactMap { dataset.raw[$0] }
+        if !raw.isEmpty { return raw.joined(separator: "\n\n") }
+        if !dataset.privLeakRetain.isEmpty { return dataset.privLeakRetain.joined(separator: "\n\n") }
+        return dataset.knowMemRetain.map { $0.question + " " + $0.answer }.joined(separator: "\n")
     }
 
     /// Items a cell processes (the unit of progress).

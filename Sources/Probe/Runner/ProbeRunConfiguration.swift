@@ -37,7 +37,7 @@ public struct ProbeRunConfiguration: Sendable {
     /// The MUSE-layout data folder.
     public var dataDirectory: String
     /// Weight types swept, in order; the first is the reference precision.
-    public var precisions: [GGMLType]
+    public var precisions: [Precision]
     /// Items per split (the first N of each), or `nil` for all.
     public var itemLimit: Int?
     /// Threads.
@@ -60,6 +60,15 @@ public struct ProbeRunConfiguration: Sendable {
     /// cache-resident models the separate KV caches make batching slower.
     public var batch = 1
 
+    /// Calibration text for GPTQ and AWQ (`--calibration FILE`'s contents), or `nil` for the
+    /// data set's retain texts.
+    public var calibrationText: String?
+    /// Where ``calibrationText`` came from, for reports (`retain texts` when it is `nil`).
+    public var calibrationSource = "retain texts (raw/retain*.txt)"
+    /// Calibration windows, and tokens per window (at most the model's context).
+    public var calibrationSamples = 32
+    public var calibrationLength = 256
+
     /// New tokens VerbMem generates, and the length its ground truth is cut to (MUSE: 128).
     public var verbMemNewTokens = 128
     /// New tokens KnowMem generates at most (MUSE: 32).
@@ -75,11 +84,11 @@ public struct ProbeRunConfiguration: Sendable {
     public var guessableThreshold = 0.5
 
     /// The default sweep: f32, f16, q8_0, q4_0, q4_1.
-    public static let defaultPrecisions: [GGMLType] = [.f32, .f16, .q8_0, .q4_0, .q4_1]
+    public static let defaultPrecisions: [Precision] = [.f32, .f16, .q8_0, .q4_0, .q4_1]
 
     /// Creates a configuration.
     public init(
-        models: [ModelSpec], dataDirectory: String, precisions: [GGMLType] = defaultPrecisions,
+        models: [ModelSpec], dataDirectory: String, precisions: [Precision] = defaultPrecisions,
         itemLimit: Int? = nil, threads: Int = 1, parallelism: Parallelism = .items, seed: UInt64 = 0,
         verbMem: Bool = true, leak: LeakSettings? = LeakSettings(), reusePrefixCache: Bool = true
     ) {

@@ -79,19 +79,23 @@ public struct ProbeRunner: Sendable {
         var cells: [ProbeCell] = []
         var timings: [ProbeTiming.CellTiming] = []
         for subject in subjects {
-            for type in c.precisions {
-                tracker.beginCell(cells.count, label: "\(subject.spec.name) @ \(type.name)")
+            for precision in c.precisions {
+                tracker.beginCell(cells.count, label: "\(subject.spec.name) @ \(precision.name)")
+                let scheme = precision.scheme
+                let context = QuantizationContext(
+                    calibration: scheme.needsCalibration ? subject.data.calibration : [],
+                    calibrationSource: c.calibrationSource, pool: ThreadPool(threads: c.threads))
                 let model: any LanguageModel
                 do {
-                    let quantized = try Quantizer.quantize(subject.weights, to: type, computeRMSE: false).weights
-                    model = try loadModel(quantized)
+                    model = try loadModel(try scheme.apply(to: subject.weights, context: context))
                 } catch {
-                    throw .model(path: subject.spec.path, message: "as \(type.name): \(error)")
+                    throw .model(path: subject.spec.path, message: "as \(precision.name): \(error)")
                 }
-                let outcome = try CellEvaluator(
-                    spec: subject.spec, precision: type.name, model: model, tokenizer: subject.tokenizer,
+                var outcome = try CellEvaluator(
+                    spec: subject.spec, precision: precision.name, model: model, tokenizer: subject.tokenizer,
                     data: subject.data, configuration: c, progress: tracker
                 ).run()
+                outcome.cell.quantization = QuantizationRecord(scheme, calibration: scheme.needsCalibration ? c.calibrationSource : nil)
                 cells.append(outcome.cell)
                 timings.append(ProbeTiming.CellTiming(
                     modelName: subject.spec.name, precision: outcome.cell.precisionLabel, seconds: outcome.seconds,

@@ -8,7 +8,8 @@ enum ProbeCommand: Command {
     static let summary = "measure what unlearned models still know, at every precision (MUSE metrics)"
     static let help = """
     USAGE: lowbit probe [--target FILE] [--retrain FILE] [--unlearned NAME=FILE ...] [--data DIR]
-                        [--precisions f32,f16,bf16,q8_0,q4_0,q4_1] [--items N] [--threads N] [--seed S]
+                        [--precisions f32,f16,bf16,q8_0,q4_0,q4_1,q4_K,nf4,fp4,…] [--double-quant] [--quantize-head]
+                        [--items N] [--threads N] [--seed S]
                         [--leak-samples N] [--leak-k K] [--leak-temp T] [--no-leak] [--no-verbmem] [--no-logit-lens]
                         [--quick] [--parallel items|matmul] [--batch N] [--full-prompts] [--muse-trailing-space]
                         [--json FILE] [--html FILE]
@@ -28,6 +29,12 @@ enum ProbeCommand: Command {
     The table goes to stdout, progress to stderr. --json writes the full report with per-item
     records (identical for identical runs apart from its "timing" object); --html writes a
     self-contained page with charts. Both appear atomically.
+
+    Precisions: every ggml type LowBit computes with (llama.cpp's round to nearest: f32, f16,
+    bf16, q8_0, q6_K, q5_K, q5_0, q5_1, q4_K, q4_0, q4_1, q3_K, q2_K) and the paper's schemes:
+    nf4 and fp4 (bitsandbytes 4-bit, absmax blocks of 64; --double-quant quantizes the scales,
+    --quantize-head the output head, which load_in_4bit keeps). The paper's schemes are
+    applied as fake-quant f16 weights; each cell records scheme, bits and group size.
 
     Defaults: --precisions f32,f16,q8_0,q4_0,q4_1 (the first is the reference for recovery),
     all items, --threads = the number of cores (at most 8; results do not depend on it),
@@ -60,6 +67,10 @@ enum ProbeCommand: Command {
         OptionSpec(names: ["--unlearned"], takesValue: true, repeatable: true),
         OptionSpec(names: ["--data"], takesValue: true),
         OptionSpec(names: ["--precisions"], takesValue: true),
+        OptionSpec(names: ["--double-quant"], takesValue: false),
+        OptionSpec(names: ["--quantize-head"], takesValue: false),
+        OptionSpec(names: ["--act-order"], takesValue: false),
+        OptionSpec(names: ["--calibration"], takesValue: true),
         OptionSpec(names: ["--items"], takesValue: true),
         OptionSpec(names: ["-t", "--threads"], takesValue: true),
         OptionSpec(names: ["--seed"], takesValue: true),
@@ -89,15 +100,17 @@ enum ProbeCommand: Command {
         guard let dataDirectory else { throw UsageError("missing --data DIR (no Models/data folder was found)") }
 
         var precisions = ProbeRunConfiguration.defaultPrecisions
+        let schemeOptions = Precision.Options(doubleQuant: args.flag("--double-quant"), quantizeHead: args.flag("--quantize-head"),
+                                              actOrder: args.flag("--act-order"))
         if let list = args.string("--precisions") {
             precisions = []
             for part in list.split(separator: ",", omittingEmptySubsequences: false) {
                 let name = part.trimmingCharacters(in: .whitespaces)
-                guard let t = GGMLType(name: name), t.isSupported else {
-                    throw UsageError("--precisions: unknown type '\(name)' (use \(GGMLType.supported.map(\.name).joined(separator: ",")))")
+                guard let p = Precision.named(name, options: schemeOptions) else {
+                    throw UsageError("--precisions: unknown precision '\(name)' (use \(Precision.names.joined(separator: ",")))")
                 }
-                guard !precisions.contains(t) else { throw UsageError("--precisions names \(t.name) twice") }
-                precisions.append(t)
+                guard !precisions.contains(p) else { throw UsageError("--precisions names \(p.name) twice") }
+                precisions.append(p)
             }
         }
         let quick = args.flag("--quick")
@@ -133,6 +146,10 @@ enum ProbeCommand: Command {
             verbMem: !args.flag("--no-verbmem"), leak: leak, reusePrefixCache: !args.flag("--full-prompts"))
         configuration.knowMemTrailingSpace = args.flag("--muse-trailing-space")
         configuration.batch = try args.int("--batch", default: 1, range: 1...1024)!
+        if let path = args.string("--calibration") {
+            configuration.calibrationText = try CalibrationText.read(path)
+            configuration.calibrationSource = path
+        }
         configuration.logitLens = !args.flag("--no-logit-lens")
 
         let printer = ProgressPrinter(terminal: Console.stderrIsTerminal)
