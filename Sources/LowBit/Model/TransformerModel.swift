@@ -93,6 +93,14 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
         return rows
     }
 
+    /// Runs `tokens` from position 0 through block `observer.layer` only, handing `observer`
+    /// the inputs of that block's linear layers (for GPTQ's Hessians and AWQ's statistics).
+    public func observeLinearInputs(_ tokens: [Int32], observer: any LinearInputObserver, pool: ThreadPool? = nil) throws(ModelError) {
+        guard (0..<config.layers).contains(observer.layer) else { return }
+        let cache = makeCache(capacity: tokens.count)
+        _ = try run([BatchSequence(tokens: tokens, cache: cache)], logits: .none, pool: pool, afterLayer: nil, observer: observer)
+    }
+
     /// The output head on normed rows (in `runs`): logits with bias and soft-capping.
     private func head(_ x: UnsafeBufferPointer<Float>, runs: [Run], pool: ThreadPool) -> [Float] {
         let vocab = config.vocabSize, tokens = runs.last?.rows.upperBound ?? 0
@@ -133,7 +141,8 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
     /// `l`. Each sequence's results are bit for bit those of running it alone.
     private func run(
         _ batch: [BatchSequence], logits mode: LogitsMode, pool: ThreadPool?,
-        afterLayer: ((Int, UnsafeMutableBufferPointer<Float>, ThreadPool) -> Void)?
+        afterLayer: ((Int, UnsafeMutableBufferPointer<Float>, ThreadPool) -> Void)?,
+        observer: (any LinearInputObserver)? = nil
     ) throws(ModelError) -> [[Float]] {
         let c = config
         var seen = Set<ObjectIdentifier>()
@@ -177,7 +186,9 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
         if architecture.scalesEmbeddings { VectorOps.scale(x, by: Float(c.dim).squareRoot()) }
 
         for (l, layer) in layers.enumerated() {
+            let watch = observer.flatMap { $0.layer == l ? $0 : nil }
             rmsNormRows(x, weight: layer.attnNorm, into: xn, pool: pool)
+            watch?.observe(.attention, rows: UnsafeBufferPointer(xn), width: c.dim)
             project(layer.wq, layer.bq, xn, into: q, runs: runs, pool: pool)
             project(layer.wk, layer.bk, xn, into: k, runs: runs, pool: pool)
             project(layer.wv, layer.bv, xn, into: v, runs: runs, pool: pool)
@@ -192,24 +203,28 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
             }
             attention(layer: l, window: layer.window, q: UnsafeBufferPointer(q), caches: live.map(\.cache),
                       sequenceOf: sequenceOf, positionOf: positionOf, stride: positions, out: att, scores: s.scores, pool: pool)
+            watch?.observe(.attentionOutput, rows: UnsafeBufferPointer(att), width: c.heads * c.valueDim)
             project(layer.wo, layer.bo, att, into: proj, runs: runs, pool: pool)
             if let post = layer.attnPostNorm { rmsNormRows(proj, weight: post, into: proj, pool: pool) }
             VectorOps.add(UnsafeBufferPointer(proj), into: x)
 
             rmsNormRows(x, weight: layer.ffnNorm, into: xn, pool: pool)
+            watch?.observe(.feedForward, rows: UnsafeBufferPointer(xn), width: c.dim)
             if let wGate = layer.wGate { project(wGate, layer.bGate, xn, into: gate, runs: runs, pool: pool) }
             project(layer.wUp, layer.bUp, xn, into: up, runs: runs, pool: pool)
             activate(gate: gate, up: up, tokens: T, pool: pool)
+            watch?.observe(.feedForwardDown, rows: UnsafeBufferPointer(gate), width: c.ffnDim)
             project(layer.wDown, layer.bDown, gate, into: proj, runs: runs, pool: pool)
             if let post = layer.ffnPostNorm { rmsNormRows(proj, weight: post, into: proj, pool: pool) }
             VectorOps.add(UnsafeBufferPointer(proj), into: x)
             afterLayer?(l, x, pool)
+            if watch != nil { break }
         }
         for (i, item) in live.enumerated() { item.cache.length = starts[i] + counts[i] }
 
         var outputs: [[Float]]
         let vocab = c.vocabSize
-        switch mode {
+        switch observer == nil ? mode : .none {
         case .none:
             outputs = live.map { _ in [] }
         case .last:

@@ -52,6 +52,10 @@ public struct Precision: Sendable, Hashable, CustomStringConvertible {
         Entry(name: "fp4", summary: "bitsandbytes FP4 (the paper's 4-bit), absmax blocks of 64") {
             BitsAndBytes4Bit(.fp4, doubleQuant: $0.doubleQuant, quantizeHead: $0.quantizeHead)
         },
+        Entry(name: "gptq4", summary: "GPTQ 4-bit, groups of 128, damping 0.01") { GPTQ(bits: 4, actOrder: $0.actOrder) },
+        Entry(name: "gptq3", summary: "GPTQ 3-bit, groups of 128, damping 0.01") { GPTQ(bits: 3, actOrder: $0.actOrder) },
+        Entry(name: "gptq2", summary: "GPTQ 2-bit, groups of 128, damping 0.01") { GPTQ(bits: 2, actOrder: $0.actOrder) },
+        Entry(name: "awq4", summary: "AWQ 4-bit, groups of 128 with zero points, 20-point scale search") { _ in AWQ(bits: 4) },
     ]
 
     /// The precision called `name` (case-insensitive), configured with `options`, or `nil`.
