@@ -119,6 +119,35 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(bad.status, 2)
     }
 
+    func testQuantizeWritesThePapersSchemesAsFakeQuantFiles() throws {
+        let path = try microModelFile()
+        let nf4 = tempPath("nf4.gguf")
+        let r = try lowbit(["quantize", path, nf4, "--type", "nf4", "--double-quant", "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let f = try GGUFFile(path: nf4)
+        XCTAssertEqual(f.tensorInfo(named: "blk.0.attn_q.weight")?.type, .f16)
+        XCTAssertEqual(f.tensorInfo(named: "output.weight")?.type, .f32)  // load_in_4bit keeps the head
+        XCTAssertEqual(f.metadata["lowbit.quantization.scheme"], .string("nf4"))
+        XCTAssertEqual(f.metadata["lowbit.quantization.double_quant"], .string("true"))
+        XCTAssertTrue(try lowbit(["inspect", nf4]).stdout.contains("lowbit.quantization.scheme"))
+        // GPTQ needs calibration text; a missing or empty file is a clear error.
+        let gOut = tempPath("g.gguf")
+        let missing = try lowbit(["quantize", path, gOut, "--type", "gptq4"])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.stderr.contains("--calibration"), missing.stderr)
+        let empty = tempPath("empty.txt")
+        try Data().write(to: URL(fileURLWithPath: empty))
+        let e = try lowbit(["quantize", path, gOut, "--type", "gptq4", "--calibration", empty])
+        XCTAssertEqual(e.status, 1)
+        XCTAssertTrue(e.stderr.contains("empty"), e.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: gOut))
+        let text = tempPath("calib.txt")
+        try Data(String(repeating: "the quick brown fox jumps over the lazy dog. ", count: 40).utf8).write(to: URL(fileURLWithPath: text))
+        let g = try lowbit(["quantize", path, gOut, "--type", "gptq4", "--calibration", text])
+        XCTAssertEqual(g.status, 0, g.stderr)
+        XCTAssertEqual(try GGUFFile(path: gOut).metadata["lowbit.quantization.calibration"], .string(text))
+    }
+
     func testSynthWritesExactShapes() throws {
         let out = tempPath("s.gguf")
         let r = try lowbit(["synth", "--shape", "15m", "--type", "q8_0", out])

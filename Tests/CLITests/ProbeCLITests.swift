@@ -18,7 +18,7 @@ final class ProbeCLITests: XCTestCase {
         let json = data.appendingPathComponent("report.json").path
         let html = data.appendingPathComponent("report.html").path
         let r = try lowbit(["probe", "--target", model, "--retrain", model, "--unlearned", "X_GDR=\(model)", "--data", data.path,
-                            "--precisions", "f32,q4_0", "--leak-samples", "2", "--leak-k", "1", "--threads", "2",
+                            "--precisions", "f32,gptq4", "--leak-samples", "2", "--leak-k", "1", "--threads", "2",
                             "--json", json, "--html", html])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("KnowMem-f"), r.stdout)
@@ -26,6 +26,11 @@ final class ProbeCLITests: XCTestCase {
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as! [String: Any]
         XCTAssertEqual((report["cells"] as! [Any]).count, 6)
         XCTAssertTrue(try String(contentsOfFile: html, encoding: .utf8).contains("<svg"))
+        let gptq = (report["cells"] as! [[String: Any]]).first { $0["precision"] as? String == "gptq4" }
+        let record = gptq?["quantization"] as? [String: Any]
+        XCTAssertEqual(record?["bits"] as? Int, 4)
+        XCTAssertEqual(record?["groupSize"] as? Int, 128)
+        XCTAssertEqual(record?["calibration"] as? String, "retain texts (raw/retain*.txt)")
 
         // Bad data: a missing split names the file; exit 1.
         try FileManager.default.removeItem(at: data.appendingPathComponent("knowmem/retain_qa.json"))
