@@ -29,6 +29,9 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
     let outputNorm: [Float]           // [dim]
     let output: LinearWeights         // [vocab, dim]
     let outputBias: [Float]?          // [vocab]
+    /// LLM.int8()'s outlier threshold when the inputs of the block matrices are quantized
+    /// that way (`lowbit.quantization.activation_scheme = llm.int8`), else `nil`.
+    let int8Threshold: Float?
 
     /// Builds the model from `weights`, checking every tensor's presence, shape and type.
     ///
@@ -58,10 +61,22 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
             output = try bind.linear(tokenEmbedding)
             outputBias = nil
         }
+        switch weights.metadata["lowbit.quantization.activation_scheme"] {
+        case nil:
+            int8Threshold = nil
+        case .string(LLMInt8.activationScheme)?:
+            guard case let .float32(t)? = weights.metadata["lowbit.quantization.outlier_threshold"], t > 0 else {
+                throw .invalidMetadata(file: weights.source, key: "lowbit.quantization.outlier_threshold", reason: "expected a positive float32")
+            }
+            int8Threshold = t
+        case let other?:
+            throw .invalidMetadata(file: weights.source, key: "lowbit.quantization.activation_scheme",
+                                   reason: "unknown activation scheme \(other) (LowBit knows '\(LLMInt8.activationScheme)')")
+        }
     }
 
     public var quantizesActivations: Bool {
-        output.quantizesActivations || layers.contains { $0.matrices.contains(where: \.quantizesActivations) }
+        int8Threshold != nil || output.quantizesActivations || layers.contains { $0.matrices.contains(where: \.quantizesActivations) }
     }
 
     public func makeCache(capacity: Int? = nil) -> KVCache {
@@ -188,6 +203,7 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
         for (l, layer) in layers.enumerated() {
             let watch = observer.flatMap { $0.layer == l ? $0 : nil }
             rmsNormRows(x, weight: layer.attnNorm, into: xn, pool: pool)
+            quantizeInput(xn, width: c.dim)
             watch?.observe(.attention, rows: UnsafeBufferPointer(xn), width: c.dim)
             project(layer.wq, layer.bq, xn, into: q, runs: runs, pool: pool)
             project(layer.wk, layer.bk, xn, into: k, runs: runs, pool: pool)
@@ -203,16 +219,19 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
             }
             attention(layer: l, window: layer.window, q: UnsafeBufferPointer(q), caches: live.map(\.cache),
                       sequenceOf: sequenceOf, positionOf: positionOf, stride: positions, out: att, scores: s.scores, pool: pool)
+            quantizeInput(att, width: c.heads * c.valueDim)
             watch?.observe(.attentionOutput, rows: UnsafeBufferPointer(att), width: c.heads * c.valueDim)
             project(layer.wo, layer.bo, att, into: proj, runs: runs, pool: pool)
             if let post = layer.attnPostNorm { rmsNormRows(proj, weight: post, into: proj, pool: pool) }
             VectorOps.add(UnsafeBufferPointer(proj), into: x)
 
             rmsNormRows(x, weight: layer.ffnNorm, into: xn, pool: pool)
+            quantizeInput(xn, width: c.dim)
             watch?.observe(.feedForward, rows: UnsafeBufferPointer(xn), width: c.dim)
             if let wGate = layer.wGate { project(wGate, layer.bGate, xn, into: gate, runs: runs, pool: pool) }
             project(layer.wUp, layer.bUp, xn, into: up, runs: runs, pool: pool)
             activate(gate: gate, up: up, tokens: T, pool: pool)
+            quantizeInput(gate, width: c.ffnDim)
             watch?.observe(.feedForwardDown, rows: UnsafeBufferPointer(gate), width: c.ffnDim)
             project(layer.wDown, layer.bDown, gate, into: proj, runs: runs, pool: pool)
             if let post = layer.ffnPostNorm { rmsNormRows(proj, weight: post, into: proj, pool: pool) }
@@ -249,6 +268,11 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
             defer { next += 1 }
             return outputs[next]
         }
+    }
+
+    /// The activation rule of the block matrices' inputs (LLM.int8()), applied in place.
+    private func quantizeInput(_ x: UnsafeMutableBufferPointer<Float>, width: Int) {
+        if let t = int8Threshold { LLMInt8Activations.apply(x, width: width, threshold: t) }
     }
 
     /// `y = x·Wᵀ (+ bias)` over the rows of `runs`.

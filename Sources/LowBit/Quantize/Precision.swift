@@ -52,6 +52,7 @@ public struct Precision: Sendable, Hashable, CustomStringConvertible {
         Entry(name: "fp4", summary: "bitsandbytes FP4 (the paper's 4-bit), absmax blocks of 64") {
             BitsAndBytes4Bit(.fp4, doubleQuant: $0.doubleQuant, quantizeHead: $0.quantizeHead)
         },
+        Entry(name: "int8", summary: "LLM.int8(): row-wise int8 weights, int8 activations with f16 outlier columns (|x| ≥ 6)") { _ in LLMInt8() },
         Entry(name: "gptq4", summary: "GPTQ 4-bit, groups of 128, damping 0.01") { GPTQ(bits: 4, actOrder: $0.actOrder) },
         Entry(name: "gptq3", summary: "GPTQ 3-bit, groups of 128, damping 0.01") { GPTQ(bits: 3, actOrder: $0.actOrder) },
         Entry(name: "gptq2", summary: "GPTQ 2-bit, groups of 128, damping 0.01") { GPTQ(bits: 2, actOrder: $0.actOrder) },
