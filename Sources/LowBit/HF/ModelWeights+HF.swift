@@ -52,3 +52,26 @@ extension ModelWeights {
         return try GGUFFile.loadWeights(path: path)
     }
 }
+
+extension GGUFMetadata {
+    /// The metadata of the model at `path` without its tensors: a GGUF file's, or what
+    /// ``ModelWeights/load(huggingFace:)`` would give a checkpoint folder (architecture,
+    /// hyper-parameters, tokenizer), reading only its JSON files.
+    ///
+    /// - Throws: ``GGUFError`` or ``HFError``.
+    public static func load(modelPath path: String) throws -> GGUFMetadata {
+        guard HFCheckpoint.isCheckpoint(path) else { return try GGUFFile(path: path).metadata }
+        let configFile = try HFJSON.read(file: (path as NSString).appendingPathComponent("config.json"), limit: HFCheckpoint.maxConfigBytes)
+        let architectures = try configFile.strings("architectures") ?? []
+        guard let arch = architectures.lazy.compactMap(HFArchitecture.named).first else {
+            throw HFError.unsupportedArchitecture(file: configFile.file, architectures: architectures, supported: HFArchitecture.supportedNames)
+        }
+        var config = configFile
+        if let text = try configFile.object("text_config") { config = configFile.merging(HFJSON(object: text.object, file: configFile.file)) }
+        var md = GGUFMetadata()
+        md["general.architecture"] = .string(arch.family)
+        try arch.hyperParameters(config, &md)
+        try HFTokenizer(directory: path, vocabSize: try config.int("vocab_size")).write(into: &md)
+        return md
+    }
+}

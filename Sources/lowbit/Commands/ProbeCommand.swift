@@ -2,12 +2,12 @@ import Foundation
 import LowBit
 import Probe
 
-/// `lowbit probe [--target FILE] [--retrain FILE] [--unlearned NAME=FILE ...] [--data DIR] ...`.
+/// `lowbit probe [--target FILE|DIR] [--retrain FILE|DIR] [--unlearned NAME=FILE|DIR ...] [--data DIR] ...`.
 enum ProbeCommand: Command {
     static let name = "probe"
     static let summary = "measure what unlearned models still know, at every precision (MUSE metrics)"
     static let help = """
-    USAGE: lowbit probe [--target FILE] [--retrain FILE] [--unlearned NAME=FILE ...] [--data DIR]
+    USAGE: lowbit probe [--target FILE|DIR] [--retrain FILE|DIR] [--unlearned NAME=FILE|DIR ...] [--data DIR]
                         [--precisions f32,f16,bf16,q8_0,q4_0,q4_1] [--items N] [--threads N] [--seed S]
                         [--leak-samples N] [--leak-k K] [--leak-temp T] [--no-leak] [--no-verbmem] [--no-logit-lens]
                         [--quick] [--parallel items|matmul] [--batch N] [--full-prompts] [--muse-trailing-space]
@@ -53,6 +53,8 @@ enum ProbeCommand: Command {
       lowbit probe --quick --precisions f32,q4_0 --threads 2
       lowbit probe --target t.gguf --retrain r.gguf --unlearned NPO_KLR=npo.gguf --data muse/news \\
                    --json report.json --html report.html
+      lowbit probe --target ~/hf/muse-target --retrain ~/hf/muse-retrain --unlearned NPO=~/hf/muse-npo \\
+                   --data muse/news      # Hugging Face checkpoint folders, converted in memory
     """
     static let options = [
         OptionSpec(names: ["--target"], takesValue: true),

@@ -50,7 +50,7 @@ enum QuantizeCommand: Command {
             }
             keep[parts[0]] = t
         }
-        let source = try GGUFFile.loadWeights(path: args.positionals[0])
+        let source = try ModelWeights.load(path: args.positionals[0])
         for name in keep.keys where source[name] == nil {
             throw UsageError("--keep names tensor '\(name)', which \(args.positionals[0]) does not have")
         }
