@@ -34,7 +34,7 @@ extension HFArchitecture {
             var factors: [Float] = []
             for i in stride(from: 0, to: dim, by: 2) {
                 let freq = 1 / powf(base, Float(i) / Float(dim))
-                let wavelen = 2 * Float.pi / freq
+                let wavelen = Float(2 * Double.pi) / freq  // 2π rounded to f32 once, as torch/numpy do
                 if wavelen < highWavelen {
                     factors.append(1)
                 } else if wavelen > lowWavelen {
