@@ -29,7 +29,8 @@ public struct HFTokenizer: Sendable {
 
     /// Reads the tokenizer files of the checkpoint in `directory`.
     ///
-    /// - Parameter vocabSize: `config.json`'s `vocab_size`: the token list is padded to it.
+    /// - Parameter vocabSize: the model's vocabulary (its embedding rows, or `config.json`'s
+    ///   `vocab_size`): the token list is padded to it. Without it, ids must be dense.
     /// - Throws: ``HFError`` for a missing or malformed file or an unsupported tokenizer.
     public init(directory: String, vocabSize: Int?) throws(HFError) {
         let dir = directory as NSString
@@ -96,6 +97,14 @@ public struct HFTokenizer: Sendable {
             guard vocabSize > maxID else {
                 throw .invalidField(file: file, field: "model.vocab", reason: "has id \(maxID), beyond config.json's vocab_size \(vocabSize)")
             }
+        }
+        // Without a vocabulary size from the model, ids must be dense (as in real vocabularies),
+        // so that a sparse id cannot make a small file allocate millions of padding tokens.
+        if vocabSize == nil, maxID >= 2 * pieces.count + 65536 {
+            throw .invalidField(file: file, field: "model.vocab", reason: "has \(pieces.count) tokens but ids up to \(maxID)")
+        }
+        if let vocabSize, vocabSize > Self.maxTokens {
+            throw .invalidField(file: file, field: "vocab_size", reason: "is \(vocabSize), more than \(Self.maxTokens)")
         }
         let count = max(vocabSize ?? 0, maxID + 1)
         guard count > 0 else { throw .invalidField(file: file, field: "model.vocab", reason: "is empty") }

@@ -20,7 +20,10 @@ extension ModelWeights {
         }
         var config = configFile
         if let text = try configFile.object("text_config") { config = configFile.merging(HFJSON(object: text.object, file: configFile.file)) }
-        let tokenizer = try HFTokenizer(directory: directory, vocabSize: try config.int("vocab_size"))
+        // The embedding rows (backed by the file's bytes) bound the token list, else vocab_size.
+        let embedding = checkpoint.tensorNames.first { $0.replacingOccurrences(of: "language_model.", with: "") == "model.embed_tokens.weight" }
+        let rows = embedding.flatMap { checkpoint.tensors[$0]?.info.shape.first }
+        let tokenizer = try HFTokenizer(directory: directory, vocabSize: try rows ?? config.int("vocab_size"))
 
         var md = GGUFMetadata()
         md["general.architecture"] = .string(arch.family)
