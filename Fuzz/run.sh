@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs LowBit's libFuzzer targets.
 #
-#   Fuzz/run.sh TARGET SECONDS [libFuzzer options…]   run one target (gguf, tokenizer, muse)
+#   Fuzz/run.sh TARGET SECONDS [libFuzzer options…]   run one target (gguf, tokenizer, muse, hf)
 #   Fuzz/run.sh all SECONDS                           run every target, SECONDS each
 #   Fuzz/run.sh build [TARGET]                        only build
 #   Fuzz/run.sh list                                  print the targets
@@ -26,14 +26,14 @@ FUZZ=$ROOT/Fuzz
 OPT=${LOWBIT_FUZZ_OPT:--Onone}
 OUT=${LOWBIT_FUZZ_BUILD:-$ROOT/.build/fuzz$([ "$OPT" = -Onone ] || echo "$OPT")}
 SWIFTC=${SWIFTC:-swiftc}
-TARGETS=(gguf tokenizer muse)
+TARGETS=(gguf tokenizer muse hf)
 
 usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 # Modules each target links, in dependency order.
 modules() {
     case $1 in
-        gguf | tokenizer) echo "Kernels LowBit" ;;
+        gguf | tokenizer | hf) echo "Kernels LowBit" ;;
         muse) echo "Kernels LowBit Probe" ;;
         *) echo "unknown target '$1' (targets: ${TARGETS[*]})" >&2; exit 2 ;;
     esac
@@ -45,6 +45,7 @@ limits() {
         gguf) echo "-max_len=65536 -rss_limit_mb=2048 -malloc_limit_mb=512 -timeout=2 -dict=$FUZZ/Dictionaries/gguf.dict" ;;
         tokenizer) echo "-max_len=4096 -rss_limit_mb=2048 -malloc_limit_mb=256 -timeout=2 -dict=$FUZZ/Dictionaries/tokenizer.dict" ;;
         muse) echo "-max_len=65536 -rss_limit_mb=2048 -malloc_limit_mb=256 -timeout=2 -dict=$FUZZ/Dictionaries/json.dict" ;;
+        hf) echo "-max_len=65536 -rss_limit_mb=2048 -malloc_limit_mb=256 -timeout=2 -dict=$FUZZ/Dictionaries/hf.dict" ;;
     esac
 }
 

@@ -3,7 +3,7 @@ import LowBit
 
 /// Every subcommand, in the order `lowbit --help` lists them.
 var commands: [any Command.Type] { [
-    RunCommand.self, InspectCommand.self, TokenizeCommand.self, LogitsCommand.self, QuantizeCommand.self,
+    RunCommand.self, InspectCommand.self, TokenizeCommand.self, LogitsCommand.self, QuantizeCommand.self, ConvertCommand.self,
     SynthCommand.self, BenchCommand.self, TrainCommand.self, UnlearnCommand.self, InterpolateCommand.self, ProbeCommand.self,
 ] }
 

@@ -22,6 +22,10 @@ public final class TensorStorage: @unchecked Sendable {
         owned = true
     }
 
+    /// Whether the bytes are a view into another object's memory (a mapped file) rather than
+    /// a copy this storage owns.
+    public var isView: Bool { !owned }
+
     deinit {
         if owned { UnsafeMutableRawPointer(mutating: bytes.baseAddress)?.deallocate() }
     }

@@ -62,7 +62,7 @@ public struct ProbeRunner: Sendable {
             let tokenizer: Tokenizer
             let context: Int
             do {
-                weights = try GGUFFile.loadWeights(path: spec.path)
+                weights = try ModelWeights.load(path: spec.path)
                 context = try ModelConfig(weights: weights).contextLength
                 tokenizer = try Tokenizer(config: TokenizerConfig(metadata: weights.metadata, file: spec.path))
             } catch {

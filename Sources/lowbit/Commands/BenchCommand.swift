@@ -1,12 +1,12 @@
 import Foundation
 import LowBit
 
-/// `lowbit bench -m FILE [-p 64] [-n 32] [-r 5] [-t 1,2] [--batch 1,4,16,64] [--json|--md]`.
+/// `lowbit bench -m FILE|DIR [-p 64] [-n 32] [-r 5] [-t 1,2] [--batch 1,4,16,64] [--json|--md]`.
 enum BenchCommand: Command {
     static let name = "bench"
     static let summary = "measure prefill and decode tokens/s, like llama-bench"
     static let help = """
-    USAGE: lowbit bench -m FILE [-p 64] [-n 32] [-r 5] [-t 1,2] [--batch 1,4,16,64] [--json | --md]
+    USAGE: lowbit bench -m FILE|DIR [-p 64] [-n 32] [-r 5] [-t 1,2] [--batch 1,4,16,64] [--json | --md]
 
     Measures prompt processing (pp: -p tokens in one batch) and text generation (tg: -n
     single-token steps) for each thread count in -t, repeated -r times after a warm-up, and
@@ -43,7 +43,7 @@ enum BenchCommand: Command {
         guard bench.batchSizes.allSatisfy({ (1...4096).contains($0) }) else { throw UsageError("--batch values must be in 1...4096") }
         let threads = try args.intList("--threads") ?? [1]
         guard threads.allSatisfy({ (1...256).contains($0) }) else { throw UsageError("--threads values must be in 1...256") }
-        let weights = try GGUFFile.loadWeights(path: path)
+        let weights = try ModelWeights.load(path: path)
         let model = try loadModel(weights)
         let types = Dictionary(grouping: weights.tensors.filter { $0.shape.count == 2 }, by: \.type).mapValues(\.count)
         let mainType = types.max { $0.value < $1.value }?.key.name ?? "?"

@@ -1,12 +1,13 @@
 import Foundation
 import LowBit
 
-/// `lowbit inspect FILE [--json]`: metadata and tensor table of a GGUF file.
+/// `lowbit inspect FILE|DIR [--json]`: metadata and tensor table of a GGUF file, or of a
+/// Hugging Face checkpoint folder as LowBit converts it.
 enum InspectCommand: Command {
     static let name = "inspect"
-    static let summary = "show a GGUF file's metadata and tensors"
+    static let summary = "show a GGUF file's (or HF folder's converted) metadata and tensors"
     static let help = """
-    USAGE: lowbit inspect FILE [--json]
+    USAGE: lowbit inspect FILE|DIR [--json]
 
     Shows every metadata key and every tensor (name, type, shape innermost-first, data offset,
     bytes). Any well-formed GGUF opens, including tensors of types LowBit cannot compute with
@@ -16,14 +17,45 @@ enum InspectCommand: Command {
     {"metadata": {key: value}, "tensors": [{"name","type","type_id","supported","shape",
     "offset","bytes"}]} ("bytes" is null for an unknown type).
 
+    DIR, a Hugging Face checkpoint folder (config.json, tokenizer.json, *.safetensors), shows
+    the GGUF metadata and tensors LowBit converts it to in memory (as `lowbit convert` would
+    write them at the source precision); "view" marks tensors read in place from the mapped
+    safetensors, "copy" the ones the conversion changed (permuted, shifted, widened to f32).
+
     EXAMPLES:
       lowbit inspect Models/target.gguf
       lowbit inspect model.gguf --json | jq '.tensors[0]'
+      lowbit inspect ~/models/Llama-3.2-1B-Instruct
     """
     static let options = [OptionSpec(names: ["--json"], takesValue: false)]
 
     static func run(_ args: Arguments) throws -> Int32 {
         guard args.positionals.count == 1 else { throw UsageError("expected exactly one FILE") }
+        if HFCheckpoint.isCheckpoint(args.positionals[0]) {
+            let path = args.positionals[0]
+            let weights = try ModelWeights.load(path: path)
+            if args.flag("--json") {
+                var w = JSONStreamWriter { chunk in FileHandle.standardOutput.write(Data(chunk)) }
+                weights.writeJSON(to: &w)
+                w.flush()
+                return 0
+            }
+            var out = Console.BufferedOut()
+            out.line("\(path): Hugging Face checkpoint, converted in memory: \(weights.metadata.entries.count) metadata keys, \(weights.tensors.count) tensors")
+            out.line("\nMETADATA")
+            for (k, v) in weights.metadata.entries { out.line("  \(k) = \(v.abbreviated())") }
+            out.line("\nTENSORS")
+            let w = min(64, max(4, weights.tensors.map(\.name.count).max() ?? 4))
+            out.line("  " + "name".leftAligned(w) + "  type   shape                 bytes         source")
+            for t in weights.tensors {
+                let shape = "[" + t.shape.map(String.init).joined(separator: ", ") + "]"
+                out.line("  " + t.name.leftAligned(w) + "  " + t.type.name.leftAligned(5) + "  " + shape.leftAligned(20) + "  "
+                    + String(t.storage.bytes.count).leftAligned(12) + "  " + (t.storage.isView ? "view" : "copy"))
+            }
+            out.line("\n  total tensor data: \(weights.byteCount) bytes (\(String(format: "%.2f", Double(weights.byteCount) / 1_048_576)) MiB)")
+            out.flush()
+            return 0
+        }
         let file = try GGUFFile(path: args.positionals[0])
         if args.flag("--json") {
             var w = JSONStreamWriter { chunk in FileHandle.standardOutput.write(Data(chunk)) }

@@ -25,8 +25,8 @@ enum InterpolateCommand: Command {
     static func run(_ args: Arguments) throws -> Int32 {
         guard args.positionals.count == 1 else { throw UsageError("expected exactly one OUT path") }
         let alpha = Float(try args.double("--alpha", range: -10...10) ?? { throw UsageError("missing required option '--alpha'") }())
-        let target = try GGUFFile.loadWeights(path: try args.required("--target"))
-        let unlearned = try GGUFFile.loadWeights(path: try args.required("--unlearned"))
+        let target = try ModelWeights.load(path: try args.required("--target"))
+        let unlearned = try ModelWeights.load(path: try args.required("--unlearned"))
         let w = try WeightInterpolation.interpolate(target: target, unlearned: unlearned, alpha: alpha)
         try GGUFWriter.write(w, to: args.positionals[0])
         Console.err("wrote \(args.positionals[0]) (α = \(alpha))")

@@ -2,13 +2,14 @@ import Foundation
 import LowBit
 import Probe
 
-/// `lowbit probe [--target FILE] [--retrain FILE] [--unlearned NAME=FILE ...] [--data DIR] ...`.
+/// `lowbit probe [--target FILE|DIR] [--retrain FILE|DIR] [--unlearned NAME=FILE|DIR ...] [--data DIR] ...`.
 enum ProbeCommand: Command {
     static let name = "probe"
     static let summary = "measure what unlearned models still know, at every precision (MUSE metrics)"
     static let help = """
-    USAGE: lowbit probe [--target FILE] [--retrain FILE] [--unlearned NAME=FILE ...] [--data DIR]
-                        [--precisions f32,f16,bf16,q8_0,q4_0,q4_1,q4_K,nf4,fp4,…] [--double-quant] [--quantize-head]
+    USAGE: lowbit probe [--target FILE|DIR] [--retrain FILE|DIR] [--unlearned NAME=FILE|DIR ...] [--data DIR]
+                        [--precisions f32,f16,bf16,q8_0,q4_0,q4_1,q4_K,int8,nf4,fp4,gptq4,awq4,…]
+                        [--double-quant] [--quantize-head] [--act-order] [--calibration FILE]
                         [--items N] [--threads N] [--seed S]
                         [--leak-samples N] [--leak-k K] [--leak-temp T] [--no-leak] [--no-verbmem] [--no-logit-lens]
                         [--quick] [--parallel items|matmul] [--batch N] [--full-prompts] [--muse-trailing-space]
@@ -32,9 +33,12 @@ enum ProbeCommand: Command {
 
     Precisions: every ggml type LowBit computes with (llama.cpp's round to nearest: f32, f16,
     bf16, q8_0, q6_K, q5_K, q5_0, q5_1, q4_K, q4_0, q4_1, q3_K, q2_K) and the paper's schemes:
+    int8 (LLM.int8(): row-wise int8 weights, int8 activations with f16 outlier columns),
     nf4 and fp4 (bitsandbytes 4-bit, absmax blocks of 64; --double-quant quantizes the scales,
-    --quantize-head the output head, which load_in_4bit keeps). The paper's schemes are
-    applied as fake-quant f16 weights; each cell records scheme, bits and group size.
+    --quantize-head the output head, which load_in_4bit keeps), gptq2, gptq3, gptq4 (GPTQ,
+    groups of 128, --act-order) and awq4 (AWQ), calibrated on --calibration FILE or the data
+    set's retain texts. The paper's schemes are applied as fake-quant f16 weights; each cell
+    records scheme, bits, group size and calibration.
 
     Defaults: --precisions f32,f16,q8_0,q4_0,q4_1 (the first is the reference for recovery),
     all items, --threads = the number of cores (at most 8; results do not depend on it),
@@ -60,6 +64,8 @@ enum ProbeCommand: Command {
       lowbit probe --quick --precisions f32,q4_0 --threads 2
       lowbit probe --target t.gguf --retrain r.gguf --unlearned NPO_KLR=npo.gguf --data muse/news \\
                    --json report.json --html report.html
+      lowbit probe --target ~/hf/muse-target --retrain ~/hf/muse-retrain --unlearned NPO=~/hf/muse-npo \\
+                   --data muse/news      # Hugging Face checkpoint folders, converted in memory
     """
     static let options = [
         OptionSpec(names: ["--target"], takesValue: true),

@@ -70,7 +70,7 @@ enum QuantizeCommand: Command {
             }
             keep[parts[0]] = t
         }
-        let source = try GGUFFile.loadWeights(path: args.positionals[0])
+        let source = try ModelWeights.load(path: args.positionals[0])
         for name in keep.keys where source[name] == nil {
             throw UsageError("--keep names tensor '\(name)', which \(args.positionals[0]) does not have")
         }
@@ -106,7 +106,7 @@ enum QuantizeCommand: Command {
     /// Applies one of the paper's schemes and writes the fake-quant file.
     static func runScheme(_ scheme: any WeightScheme, _ args: Arguments) throws -> Int32 {
         let (input, output) = (args.positionals[0], args.positionals[1])
-        let source = try GGUFFile.loadWeights(path: input)
+        let source = try ModelWeights.load(path: input)
         let threads = try args.int("--threads", default: ProcessInfo.processInfo.activeProcessorCount, range: 1...256)!
         var context = QuantizationContext(pool: ThreadPool(threads: threads))
         if scheme.needsCalibration {

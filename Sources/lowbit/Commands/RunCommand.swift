@@ -2,12 +2,12 @@ import Foundation
 import Kernels
 import LowBit
 
-/// `lowbit run -m FILE -p PROMPT [-n N] [--temp T] [--top-k K] [--top-p P] [--seed S] [--threads N] [--no-special]`.
+/// `lowbit run -m FILE|DIR -p PROMPT [-n N] [--temp T] [--top-k K] [--top-p P] [--seed S] [--threads N] [--no-special]`.
 enum RunCommand: Command {
     static let name = "run"
     static let summary = "generate text from a prompt, streaming to stdout"
     static let help = """
-    USAGE: lowbit run -m FILE -p PROMPT [-n N] [--temp T] [--top-k K] [--top-p P] [--min-p P]
+    USAGE: lowbit run -m FILE|DIR -p PROMPT [-n N] [--temp T] [--top-k K] [--top-p P] [--min-p P]
                       [--repeat-penalty R] [--seed S] [--stop STRING ...] [--threads N] [--no-bos]
                       [--no-special]
 
@@ -51,7 +51,7 @@ enum RunCommand: Command {
         if args.flag("--no-bos") { options.addBOS = false }
         let threads = try args.int("--threads", default: 1, range: 1...256)!
 
-        let model = try loadModel(GGUFFile.loadWeights(path: path))
+        let model = try loadModel(ModelWeights.load(path: path))
         var tokenizer = try Tokenizer(config: TokenizerConfig(metadata: model.weights.metadata, file: model.weights.source))
         tokenizer.parsesSpecialByDefault = !args.flag("--no-special")
         let generator = Generator(model: model, tokenizer: tokenizer, pool: ThreadPool(threads: threads))

@@ -1,12 +1,12 @@
 import Foundation
 import LowBit
 
-/// `lowbit tokenize -m FILE [--no-bos] [--no-special] [--json] TEXT`.
+/// `lowbit tokenize -m FILE|DIR [--no-bos] [--no-special] [--json] TEXT`.
 enum TokenizeCommand: Command {
     static let name = "tokenize"
     static let summary = "print the token ids of a text"
     static let help = """
-    USAGE: lowbit tokenize -m FILE [--no-bos] [--no-special] [--json] [--pieces] TEXT
+    USAGE: lowbit tokenize -m FILE|DIR [--no-bos] [--no-special] [--json] [--pieces] TEXT
 
     Encodes TEXT with the model's tokenizer (from its GGUF metadata) and prints the ids, one
     per line, or as a JSON array with --json. --pieces prints each id with its text piece.
@@ -30,8 +30,7 @@ enum TokenizeCommand: Command {
     static func run(_ args: Arguments) throws -> Int32 {
         let path = try args.required("--model")
         guard args.positionals.count == 1 else { throw UsageError("expected exactly one TEXT argument") }
-        let file = try GGUFFile(path: path)
-        let tokenizer = try Tokenizer(config: TokenizerConfig(metadata: file.metadata, file: path))
+        let tokenizer = try Tokenizer(config: TokenizerConfig(metadata: GGUFMetadata.load(modelPath: path), file: path))
         let ids = tokenizer.encode(
             args.positionals[0], addBOS: args.flag("--no-bos") ? false : nil, parseSpecial: !args.flag("--no-special"))
         if args.flag("--json") {

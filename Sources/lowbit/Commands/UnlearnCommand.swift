@@ -53,7 +53,7 @@ enum UnlearnCommand: Command {
             surePercentile: try args.double("--sure", range: 0...100),
             sureLearningRateMultiplier: Float(try args.double("--sure-lr-mult", default: 10, range: 0...1e6)!))
 
-        let target = try GGUFFile.loadWeights(path: path)
+        let target = try ModelWeights.load(path: path)
         guard let recipe = SubjectLab.recipe(of: target) else {
             throw UsageError("\(path) has no lowbit.recipe metadata: unlearn works on subjects made by 'lowbit train'")
         }
