@@ -148,6 +148,30 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try GGUFFile(path: gOut).metadata["lowbit.quantization.calibration"], .string(text))
     }
 
+    /// A Hugging Face folder works wherever a GGUF path does, and `convert` writes the same model.
+    func testHuggingFaceFoldersAndConvert() throws {
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("LowBitTests/Fixtures/hf/tiny-llama").path
+        let inspect = try lowbit(["inspect", dir])
+        XCTAssertEqual(inspect.status, 0, inspect.stderr)
+        XCTAssertTrue(inspect.stdout.contains("blk.0.attn_q.weight"), inspect.stdout)
+        let out = tempPath("tiny-llama.gguf")
+        let convert = try lowbit(["convert", dir, out])
+        XCTAssertEqual(convert.status, 0, convert.stderr)
+        let fromDir = try lowbit(["logits", "-m", dir, "--tokens", "1,5,9", "--json"])
+        let fromFile = try lowbit(["logits", "-m", out, "--tokens", "1,5,9", "--json"])
+        XCTAssertEqual(fromDir.status, 0, fromDir.stderr)
+        XCTAssertEqual(fromDir.stdout, fromFile.stdout)
+        XCTAssertEqual(try lowbit(["tokenize", "-m", dir, "Hello world"]).status, 0)
+        // A folder without weights names what is missing; exit 1, nothing written.
+        let empty = URL(fileURLWithPath: tempPath("empty-hf"))
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        try Data("{}".utf8).write(to: empty.appendingPathComponent("config.json"))
+        let bad = try lowbit(["convert", empty.path, tempPath("bad.gguf")])
+        XCTAssertEqual(bad.status, 1, bad.stderr)
+        XCTAssertFalse(bad.stderr.isEmpty)
+    }
+
     func testSynthWritesExactShapes() throws {
         let out = tempPath("s.gguf")
         let r = try lowbit(["synth", "--shape", "15m", "--type", "q8_0", out])
