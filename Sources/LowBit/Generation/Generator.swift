@@ -12,6 +12,11 @@ public struct GenerationOptions: Sendable {
     public var stopAtEOS = true
     /// Whether to prepend BOS (`nil`: the tokenizer's default).
     public var addBOS: Bool?
+    /// Token healing (``TokenHealing``) of a text prompt in ``Generator/generate(prompt:options:onText:)``.
+    public var tokenHealing = false
+    /// Bytes token healing removed from the end of the prompt: the first generated token must
+    /// start with them, and they are not emitted again. Set by callers that heal token prompts.
+    public var healedPrefix: [UInt8] = []
 
     public init(maxTokens: Int = 128, sampler: SamplerSettings = SamplerSettings(), stopStrings: [String] = []) {
         self.maxTokens = maxTokens
@@ -71,7 +76,9 @@ public struct Generator: Sendable {
     public func generate(
         prompt: String, options: GenerationOptions, onText: (String) -> Void = { _ in }
     ) throws -> Generation {
-        let ids = tokenizer.encode(prompt, addBOS: options.addBOS)
+        var ids = tokenizer.encode(prompt, addBOS: options.addBOS)
+        var options = options
+        if options.tokenHealing { (ids, options.healedPrefix) = TokenHealing.heal(ids, tokenizer: tokenizer) }
         return try generate(promptTokens: ids, cache: model.makeCache(capacity: min(model.config.contextLength, ids.count + options.maxTokens)),
                             options: options, onText: onText)
     }
@@ -153,12 +160,18 @@ private struct SequenceState {
     var out: [Int32] = []
     var history: [Int32]
     var stats = GenerationStats()
+    /// After token healing: the tokens the first one may be.
+    var allowedFirst: [Int32]?
 
     init(request: GenerationRequest, tokenizer: Tokenizer) {
         options = request.options
         cache = request.cache
         sampler = Sampler(request.options.sampler)
         decoder = StreamingDecoder(tokenizer: tokenizer)
+        decoder.skip(prefix: request.options.healedPrefix)
+        if !request.options.healedPrefix.isEmpty {
+            allowedFirst = TokenHealing.allowed(startingWith: request.options.healedPrefix, tokenizer: tokenizer)
+        }
         matcher = StopMatcher(stops: request.options.stopStrings)
         history = request.promptTokens
         stats.promptTokens = request.promptTokens.count
@@ -166,6 +179,12 @@ private struct SequenceState {
 
     /// Samples from `logits`; returns the token to feed next, or `nil` when the sequence is done.
     mutating func step(logits: [Float], tokenizer: Tokenizer, onText: (String) -> Void) -> Int32? {
+        var logits = logits
+        if let allowed = allowedFirst, out.isEmpty, !allowed.isEmpty {
+            var masked = [Float](repeating: -.infinity, count: logits.count)
+            for id in allowed where Int(id) < logits.count { masked[Int(id)] = logits[Int(id)] }
+            logits = masked
+        }
         let next = sampler.sample(logits: logits, history: history)
         if options.stopAtEOS, next == tokenizer.eosID {
             stats.stopReason = .endOfSequence

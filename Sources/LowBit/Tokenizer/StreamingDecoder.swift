@@ -22,6 +22,8 @@ public struct StreamingDecoder: Sendable {
     /// Bytes received but not yet returned: a prefix of an incomplete UTF-8 sequence.
     private var pending: [UInt8] = []
     private var atTextStart = false
+    /// Bytes still to drop from the start of the stream (see ``skip(prefix:)``).
+    private var skipping: [UInt8] = []
     /// Bytes handled, summed over pushes (held-back bytes count again on each push). Linear in
     /// the bytes decoded because at most 3 bytes are ever held back; tests check that.
     private(set) var steps = 0
@@ -40,6 +42,13 @@ public struct StreamingDecoder: Sendable {
     /// - Returns: The text completed by this token; empty while a character is still incomplete.
     public mutating func push(_ id: Int32) -> String {
         tokenizer.appendPiece(of: id, skipSpecial: skipSpecial, atTextStart: &atTextStart, to: &pending)
+        if !skipping.isEmpty {
+            // Drop the leading bytes the prompt already holds, as far as they match.
+            var n = 0
+            while n < skipping.count, n < pending.count, pending[n] == skipping[n] { n += 1 }
+            if n < skipping.count && n < pending.count { skipping = [] } else { skipping.removeFirst(n) }
+            pending.removeFirst(n)
+        }
         steps &+= pending.count
         let cut = Self.completePrefixLength(pending)
         guard cut > 0 else { return "" }
@@ -47,6 +56,10 @@ public struct StreamingDecoder: Sendable {
         pending.removeFirst(cut)
         return text
     }
+
+    /// Drops `prefix` from the start of the stream: the bytes token healing removed from the
+    /// prompt, which the first generated token repeats. Bytes that do not match end the skip.
+    public mutating func skip(prefix: [UInt8]) { skipping = prefix }
 
     /// Ends the stream.
     /// - Returns: Whatever was held back, with incomplete sequences as U+FFFD.

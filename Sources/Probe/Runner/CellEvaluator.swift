@@ -161,12 +161,14 @@ struct CellEvaluator {
     /// Generates for `prompts` at once, the `i`-th in `caches[i]` (rewound to reuse what it
     /// holds), with `options[i]`.
     private func generate(
-        _ prompts: [[Int32]], caches: [ReusableCache], options: [GenerationOptions], generator: Generator,
+        _ prompts: [[Int32]], caches: [ReusableCache], options: [GenerationOptions], generator: Generator, heal: Bool = false,
         onFailure: (Int, Error) -> ProbeRunError
     ) throws(ProbeRunError) -> [Generation] {
         let requests = prompts.indices.map { i in
-            let start = caches[i].rewind(for: prompts[i])
-            return GenerationRequest(promptTokens: Array(prompts[i][start...]), cache: caches[i].cache, options: options[i])
+            var prompt = prompts[i], options = options[i]
+            if heal { (prompt, options.healedPrefix) = TokenHealing.heal(prompt, tokenizer: generator.tokenizer) }
+            let start = caches[i].rewind(for: prompt)
+            return GenerationRequest(promptTokens: Array(prompt[start...]), cache: caches[i].cache, options: options)
         }
         do {
             return try generator.generate(batch: requests)
@@ -202,7 +204,7 @@ struct CellEvaluator {
         let greedy = GenerationOptions(maxTokens: configuration.knowMemNewTokens, sampler: .greedy,
                                        stopStrings: KnowMemPrompt.stopMarkers)
         let answers = try generate(qs.map(\.promptTokens), caches: caches, options: qs.map { _ in greedy },
-                                   generator: generator) { i, e in failure(split, qs[i].index, e) }
+                                   generator: generator, heal: configuration.tokenHealing) { i, e in failure(split, qs[i].index, e) }
         // Teacher forcing and the lens first, each question in the cache that holds its
         // prompt; then the samples, which reuse every cache of the batch.
         var out: [QuestionResult] = []
@@ -286,7 +288,7 @@ struct CellEvaluator {
                                          stopStrings: KnowMemPrompt.stopMarkers)
             }
             let gs = try generate(samples.map { _ in q.promptTokens }, caches: Array(caches.prefix(samples.count)),
-                                  options: options, generator: generator) { _, e in failure(split, q.index, e) }
+                                  options: options, generator: generator, heal: configuration.tokenHealing) { _, e in failure(split, q.index, e) }
             for g in gs {
                 tokens += g.tokens.count
                 let text = KnowMemPrompt.cutAnswer(g.text)

@@ -77,9 +77,13 @@ public struct ProbeRunConfiguration: Sendable {
     /// the KnowMem forget questions.
     public var logitLens = true
     /// Whether KnowMem prompts keep MUSE's trailing space after `Answer:` (see
-    /// ``KnowMemPrompt/trailingSpace``). Off by default: the answer's leading space then
-    /// belongs to the model's first answer token, as in the training text.
-    public var knowMemTrailingSpace = false
+    /// ``KnowMemPrompt/trailingSpace``): MUSE's exact prompt, the default.
+    public var knowMemTrailingSpace = true
+    /// Whether KnowMem answers and leak@k samples are generated with token healing
+    /// (``TokenHealing``): the prompt's last token (MUSE's trailing space) is backed up and the
+    /// first answer token must start with it, so that the space joins the answer's first word
+    /// as in training text. On by default.
+    public var tokenHealing = true
     /// ROUGE-L recall of the retrain model's answer at or above which an item is guessable.
     public var guessableThreshold = 0.5
 

@@ -161,8 +161,10 @@ public struct ProbeRunner: Sendable {
         }
         notes.append("KnowMem: few-shot prompt from *_qa_icl.json, greedy, at most \(c.knowMemNewTokens) new tokens, "
             + "cut at the first \\n\\n, \\nQuestion or Question:; ROUGE-L F1 against the gold answer. The prompt ends "
-            + (c.knowMemTrailingSpace ? "with MUSE's trailing space (\"Answer: \")." : "at \"Answer:\" without MUSE's trailing space "
-                + "(the model writes the space as part of its first answer token; --muse-trailing-space restores it)."))
+            + (c.knowMemTrailingSpace ? "with MUSE's trailing space (\"Answer: \")" : "at \"Answer:\" without MUSE's trailing space "
+                + "(--no-trailing-space; the model writes the space as part of its first answer token)")
+            + (c.tokenHealing ? ", with token healing (the prompt's last token is backed up and the first answer token must start "
+                + "with its text, as the guidance library does; --no-token-healing turns it off)." : ", without token healing (--no-token-healing)."))
         notes.append("PrivLeak: Min-\(Int(MinKProb.defaultRatio * 100))% Prob AUC (holdout = 1, forget = 0, ranked by -score), "
             + "relative to the retrain model's AUC at the SAME precision (not the reference precision).")
         if c.logitLens {

@@ -12,7 +12,7 @@ enum ProbeCommand: Command {
                         [--double-quant] [--quantize-head] [--act-order] [--calibration FILE]
                         [--items N] [--threads N] [--seed S]
                         [--leak-samples N] [--leak-k K] [--leak-temp T] [--no-leak] [--no-verbmem] [--no-logit-lens]
-                        [--quick] [--parallel items|matmul] [--batch N] [--full-prompts] [--muse-trailing-space]
+                        [--quick] [--parallel items|matmul] [--batch N] [--full-prompts] [--no-trailing-space] [--no-token-healing]
                         [--json FILE] [--html FILE]
 
     Quantizes every model to every precision in memory (as 'lowbit quantize' would; norms stay
@@ -52,8 +52,11 @@ enum ProbeCommand: Command {
     decodes 16 sequences 2x faster than one); on the small shipped subjects, whose weights
     fit in cache, the N separate KV caches make it slower (full q4_0 probe: 9.9 s at N=1,
     16.2 s at N=8).
-    --muse-trailing-space ends KnowMem prompts with MUSE's "Answer: " (trailing space) instead of
-    "Answer:"; byte-level BPE models then tend to answer with nothing.
+    KnowMem prompts are MUSE's exactly ("...Answer: ", with the trailing space) and are
+    generated with token healing: the trailing space is backed up and the first answer token
+    must start with it, as the guidance library does, so byte-level BPE models answer " Paris"
+    rather than nothing. --no-token-healing turns healing off; --no-trailing-space ends the
+    prompt at "Answer:" instead (the protocol LowBit used before healing).
     --no-logit-lens skips the logit lens (the gold answer's first token read after every block,
     on the forget questions; in --json and --html).
     --full-prompts prefills every KnowMem prompt whole instead of reusing the few-shot prefix's
@@ -91,6 +94,8 @@ enum ProbeCommand: Command {
         OptionSpec(names: ["--parallel"], takesValue: true),
         OptionSpec(names: ["--full-prompts"], takesValue: false),
         OptionSpec(names: ["--muse-trailing-space"], takesValue: false),
+        OptionSpec(names: ["--no-trailing-space"], takesValue: false),
+        OptionSpec(names: ["--no-token-healing"], takesValue: false),
         OptionSpec(names: ["--json"], takesValue: true),
         OptionSpec(names: ["--html"], takesValue: true),
     ]
@@ -150,7 +155,8 @@ enum ProbeCommand: Command {
             parallelism: parallelism,
             seed: UInt64(try args.int("--seed", default: 0, range: 0...Int.max)!),
             verbMem: !args.flag("--no-verbmem"), leak: leak, reusePrefixCache: !args.flag("--full-prompts"))
-        configuration.knowMemTrailingSpace = args.flag("--muse-trailing-space")
+        configuration.knowMemTrailingSpace = !args.flag("--no-trailing-space")  // --muse-trailing-space: the default, kept
+        configuration.tokenHealing = !args.flag("--no-token-healing")
         configuration.batch = try args.int("--batch", default: 1, range: 1...1024)!
         if let path = args.string("--calibration") {
             configuration.calibrationText = try CalibrationText.read(path)

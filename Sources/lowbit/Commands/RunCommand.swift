@@ -9,13 +9,16 @@ enum RunCommand: Command {
     static let help = """
     USAGE: lowbit run -m FILE|DIR -p PROMPT [-n N] [--temp T] [--top-k K] [--top-p P] [--min-p P]
                       [--repeat-penalty R] [--seed S] [--stop STRING ...] [--threads N] [--no-bos]
-                      [--no-special]
+                      [--no-special] [--token-healing]
 
     Streams the completion of PROMPT to stdout and prints prefill and decode tokens/s to
     stderr. Defaults: -n 128, --temp 0.8, --top-k 40, --top-p 0.95, --min-p 0.05, seed 0.
     --temp 0 decodes greedily. The same seed gives the same output. Special tokens written in
     PROMPT (<s>, <|im_start|>, ...) become their ids unless --no-special is given, which
-    tokenizes their text like any other (llama.cpp's parse_special = false).
+    tokenizes their text like any other (llama.cpp's parse_special = false). --token-healing
+    backs a prompt that ends part-way into a token (a trailing space, half a word) up to the
+    last token boundary and makes the first token start with the removed text (guidance's
+    token healing); the removed text is not printed again.
 
     EXAMPLES:
       lowbit run -m Models/target.gguf -p "Question: Where was Orla Venn born?\\nAnswer:" --temp 0 -n 8
@@ -31,6 +34,7 @@ enum RunCommand: Command {
         OptionSpec(names: ["--min-p"], takesValue: true),
         OptionSpec(names: ["--repeat-penalty"], takesValue: true),
         OptionSpec(names: ["--seed"], takesValue: true),
+        OptionSpec(names: ["--token-healing"], takesValue: false),
         OptionSpec(names: ["--stop"], takesValue: true, repeatable: true),
         OptionSpec(names: ["-t", "--threads"], takesValue: true),
         OptionSpec(names: ["--no-bos"], takesValue: false),
@@ -49,6 +53,7 @@ enum RunCommand: Command {
         options.sampler.seed = UInt64(try args.int("--seed", default: 0, range: 0...Int.max)!)
         options.stopStrings = args.all("--stop")
         if args.flag("--no-bos") { options.addBOS = false }
+        options.tokenHealing = args.flag("--token-healing")
         let threads = try args.int("--threads", default: 1, range: 1...256)!
 
         let model = try loadModel(ModelWeights.load(path: path))
