@@ -75,6 +75,9 @@ public struct ProbeConfig: Codable, Equatable, Sendable {
     public var minKRatio: Double
     /// Free-form protocol notes, e.g. "VerbMem: 128 new tokens, gt truncated to 128 tokens".
     public var notes: [String]
+    /// `"i/n"` when this report holds only shard `i` of `n` (every n-th cell); `nil` for a
+    /// whole run or a merge.
+    public var shard: String?
 
     /// Creates a configuration; defaults follow MUSE's protocol.
     public init(

@@ -69,6 +69,12 @@ public struct ProbeRunConfiguration: Sendable {
     public var calibrationSamples = 32
     public var calibrationLength = 256
 
+    /// Run only cell `k` (in model × precision order) with `k % count == index` (`--shard i/n`).
+    public var shard: (index: Int, count: Int)?
+    /// A report of an earlier, interrupted run with this configuration: its cells are kept
+    /// and not run again (`--resume`).
+    public var resume: ProbeReport?
+
     /// New tokens VerbMem generates, and the length its ground truth is cut to (MUSE: 128).
     public var verbMemNewTokens = 128
     /// New tokens KnowMem generates at most (MUSE: 32).
@@ -126,6 +132,9 @@ public struct ProbeRunConfiguration: Sendable {
             throw .invalidSetting(name: "items", value: "\(itemLimit)", expected: ">= 1")
         }
         guard threads >= 1 else { throw .invalidSetting(name: "threads", value: "\(threads)", expected: ">= 1") }
+        if let shard, !(shard.count >= 1 && (0..<shard.count).contains(shard.index)) {
+            throw .invalidSetting(name: "shard", value: "\(shard.index)/\(shard.count)", expected: "i/n with 0 <= i < n")
+        }
         guard (1...1024).contains(batch) else { throw .invalidSetting(name: "batch", value: "\(batch)", expected: "1...1024") }
         guard verbMemNewTokens >= 1, knowMemNewTokens >= 1 else {
             throw .invalidSetting(name: "new tokens", value: "\(min(verbMemNewTokens, knowMemNewTokens))", expected: ">= 1")

@@ -78,8 +78,16 @@ public struct ProbeRunner: Sendable {
         let tracker = ProgressTracker(total: total, cellCount: cellCount, handler: progress)
         var cells: [ProbeCell] = []
         var timings: [ProbeTiming.CellTiming] = []
+        var cellIndex = 0
         for subject in subjects {
             for precision in c.precisions {
+                defer { cellIndex += 1 }
+                if let shard = c.shard, cellIndex % shard.count != shard.index { continue }
+                if let done = c.resume?.cells.first(where: { $0.modelName == subject.spec.name && $0.precision == precision.name }) {
+                    cells.append(done)
+                    timings += c.resume?.timing?.cells.filter { $0.modelName == done.modelName && $0.precision == done.precisionLabel } ?? []
+                    continue
+                }
                 tracker.beginCell(cells.count, label: "\(subject.spec.name) @ \(precision.name)")
                 let scheme = precision.scheme
                 let context = QuantizationContext(
@@ -104,18 +112,76 @@ public struct ProbeRunner: Sendable {
         }
 
         let reference = c.precisions[0].name
-        cells = Self.fillingPrivLeak(cells)
-        cells = Self.markingGuessable(cells, threshold: c.guessableThreshold)
-        cells = ProbeAggregates.fillingRecovery(cells, referencePrecision: reference)
-        let config = ProbeConfig(
+        var config = ProbeConfig(
             models: c.models, dataDirectory: c.dataDirectory,
             corpus: URL(fileURLWithPath: c.dataDirectory).lastPathComponent,
             precisions: c.precisions.map(\.name), referencePrecision: reference, itemLimit: c.itemLimit,
             seed: c.seed, threads: c.threads, notes: notes(subjects: subjects))
-        return ProbeReport(
-            config: config, cells: cells,
-            aggregates: ProbeAggregates.compute(cells: cells, referencePrecision: reference),
-            timing: ProbeTiming(startedAt: startedAt, totalSeconds: tracker.elapsed, cells: timings))
+        config.shard = c.shard.map { "\($0.index)/\($0.count)" }
+        if let resumed = c.resume, !Self.sameRun(resumed.config, config) {
+            throw .invalidSetting(name: "resume", value: "a report of another configuration",
+                                  expected: "a partial report of this run (same models, data, precisions, items, seed and protocol)")
+        }
+        return Self.finished(config: config, cells: cells, guessableThreshold: c.guessableThreshold,
+                             timing: ProbeTiming(startedAt: startedAt, totalSeconds: tracker.elapsed, cells: timings))
+    }
+
+    /// The cross-cell results (PrivLeak against the retrain cell, guessable items, recovery,
+    /// aggregates) over `cells`, and the report.
+    static func finished(config: ProbeConfig, cells raw: [ProbeCell], guessableThreshold: Double, timing: ProbeTiming?) -> ProbeReport {
+        var cells = fillingPrivLeak(raw)
+        cells = markingGuessable(cells, threshold: guessableThreshold)
+        cells = ProbeAggregates.fillingRecovery(cells, referencePrecision: config.referencePrecision)
+        return ProbeReport(config: config, cells: cells,
+                           aggregates: ProbeAggregates.compute(cells: cells, referencePrecision: config.referencePrecision),
+                           timing: timing)
+    }
+
+    /// Whether two configurations describe the same run (apart from threads and sharding,
+    /// which do not change results).
+    static func sameRun(_ a: ProbeConfig, _ b: ProbeConfig) -> Bool {
+        var a = a, b = b
+        a.threads = 0; b.threads = 0
+        a.shard = nil; b.shard = nil
+        return a == b
+    }
+
+    /// Combines the reports of a sharded run (`lowbit probe merge`): every cell exactly once,
+    /// in the single run's order, with the cross-cell results recomputed, so the result equals
+    /// the single run's report apart from its timing.
+    ///
+    /// - Throws: ``ProbeRunError/invalidSetting(name:value:expected:)`` when the parts come
+    ///   from different configurations, overlap, or leave cells missing.
+    public static func merge(_ parts: [ProbeReport], guessableThreshold: Double = 0.5) throws(ProbeRunError) -> ProbeReport {
+        guard let first = parts.first else {
+            throw .invalidSetting(name: "merge", value: "no parts", expected: "at least one report")
+        }
+        for (i, p) in parts.enumerated() where !sameRun(p.config, first.config) {
+            throw .invalidSetting(name: "merge", value: "part \(i + 1) has another configuration than part 1",
+                                  expected: "parts of one run (same models, data, precisions, items, seed and protocol)")
+        }
+        var cells: [ProbeCell] = []
+        var missing: [String] = []
+        for model in first.config.models {
+            for precision in first.config.precisions {
+                let found = parts.flatMap(\.cells).filter { $0.modelName == model.name && $0.precision == precision }
+                if found.count > 1 {
+                    throw .invalidSetting(name: "merge", value: "\(model.name) @ \(precision) in \(found.count) parts", expected: "each cell once")
+                }
+                if let cell = found.first { cells.append(cell) } else { missing.append("\(model.name) @ \(precision)") }
+            }
+        }
+        guard missing.isEmpty else {
+            throw .invalidSetting(name: "merge", value: "missing cells: " + missing.prefix(5).joined(separator: ", ")
+                                    + (missing.count > 5 ? ", …" : ""), expected: "every shard's report")
+        }
+        var config = first.config
+        config.shard = nil
+        config.threads = parts.map(\.config.threads).max() ?? config.threads
+        let timing = ProbeTiming(startedAt: parts.compactMap { $0.timing?.startedAt }.min(),
+                                 totalSeconds: parts.reduce(0) { $0 + ($1.timing?.totalSeconds ?? 0) },
+                                 cells: parts.flatMap { $0.timing?.cells ?? [] })
+        return finished(config: config, cells: cells, guessableThreshold: guessableThreshold, timing: timing)
     }
 
     /// Sets each cell's PrivLeak from its Min-K% AUC and the retrain cell's at the same precision label.

@@ -13,7 +13,8 @@ enum ProbeCommand: Command {
                         [--items N] [--threads N] [--seed S]
                         [--leak-samples N] [--leak-k K] [--leak-temp T] [--no-leak] [--no-verbmem] [--no-logit-lens]
                         [--quick] [--parallel items|matmul] [--batch N] [--full-prompts] [--no-trailing-space] [--no-token-healing]
-                        [--json FILE] [--html FILE]
+                        [--shard i/n] [--resume PARTIAL.json] [--json FILE] [--html FILE]
+           lowbit probe merge PART.json ... [--json ALL.json] [--html ALL.html]
 
     Quantizes every model to every precision in memory (as 'lowbit quantize' would; norms stay
     f32) and measures MUSE's metrics on each cell: VerbMem (greedy, 128 new tokens, ROUGE-L F1),
@@ -26,6 +27,12 @@ enum ProbeCommand: Command {
     every Models/unlearned/*.gguf (named by the upper-cased file stem) and the data in
     Models/data, looking for Models/ in the current folder and then in the package root. Make
     them with 'lowbit train' (see Models/README.md).
+
+    --shard i/n runs only every n-th cell (model × precision; cell k when k % n = i), for
+    running one probe as n jobs (deploy/ has Slurm and Kubernetes files); 'lowbit probe merge'
+    combines their --json reports into the single run's report (identical apart from timing)
+    and checks that they are parts of one configuration with every cell exactly once.
+    --resume PARTIAL.json keeps the cells of an interrupted run's report and runs the rest.
 
     The table goes to stdout, progress to stderr. --json writes the full report with per-item
     records (identical for identical runs apart from its "timing" object); --html writes a
@@ -96,6 +103,8 @@ enum ProbeCommand: Command {
         OptionSpec(names: ["--muse-trailing-space"], takesValue: false),
         OptionSpec(names: ["--no-trailing-space"], takesValue: false),
         OptionSpec(names: ["--no-token-healing"], takesValue: false),
+        OptionSpec(names: ["--shard"], takesValue: true),
+        OptionSpec(names: ["--resume"], takesValue: true),
         OptionSpec(names: ["--json"], takesValue: true),
         OptionSpec(names: ["--html"], takesValue: true),
     ]
@@ -105,6 +114,7 @@ enum ProbeCommand: Command {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     static func run(_ args: Arguments) throws -> Int32 {
+        if args.positionals.first == "merge" { return try merge(Array(args.positionals.dropFirst()), args) }
         guard args.positionals.isEmpty else { throw UsageError("unexpected argument '\(args.positionals[0])'") }
         var (models, dataDirectory) = try subjects(args)
         if let data = args.string("--data") { dataDirectory = data }
@@ -158,6 +168,14 @@ enum ProbeCommand: Command {
         configuration.knowMemTrailingSpace = !args.flag("--no-trailing-space")  // --muse-trailing-space: the default, kept
         configuration.tokenHealing = !args.flag("--no-token-healing")
         configuration.batch = try args.int("--batch", default: 1, range: 1...1024)!
+        if let shard = args.string("--shard") {
+            let parts = shard.split(separator: "/").map { Int($0) }
+            guard parts.count == 2, let i = parts[0], let n = parts[1], n >= 1, (0..<n).contains(i) else {
+                throw UsageError("--shard expects i/n with 0 <= i < n (e.g. 0/4), got '\(shard)'")
+            }
+            configuration.shard = (i, n)
+        }
+        if let path = args.string("--resume") { configuration.resume = try readReport(path) }
         if let path = args.string("--calibration") {
             configuration.calibrationText = try CalibrationText.read(path)
             configuration.calibrationSource = path
@@ -246,5 +264,28 @@ final class ProgressPrinter: @unchecked Sendable {
             Console.err(String(format: "probe: %d items in %@ (%.2f items/s)", p.done,
                                ProbeProgress.duration(p.elapsedSeconds), p.itemsPerSecond))
         }
+    }
+}
+
+extension ProbeCommand {
+    /// Reads a report written by --json, naming the file when it is not one.
+    static func readReport(_ path: String) throws -> ProbeReport {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw UsageError("\(path): cannot read the report: \(error.localizedDescription)")
+        }
+        do { return try JSONReportRenderer.decode(data) } catch {
+            throw UsageError("\(path): not a probe report written by --json (\(error))")
+        }
+    }
+
+    /// `lowbit probe merge PART.json… [--json ALL.json] [--html ALL.html]`.
+    static func merge(_ paths: [String], _ args: Arguments) throws -> Int32 {
+        guard !paths.isEmpty else { throw UsageError("probe merge expects the parts' --json reports") }
+        let report = try ProbeRunner.merge(try paths.map(readReport))
+        Console.out(TableRenderer.render(report), terminator: "")
+        if let path = args.string("--json") { try AtomicFile.write(try JSONReportRenderer.render(report), to: path) }
+        if let path = args.string("--html") { try AtomicFile.write(HTMLRenderer.render(report), to: path) }
+        return 0
     }
 }

@@ -1,0 +1,59 @@
+import Foundation
+import XCTest
+@testable import LowBit
+@testable import Probe
+
+/// `--shard i/n` + `probe merge` and `--resume` give the single run's report (apart from timing).
+final class ShardMergeTests: XCTestCase {
+    var fixture: RunnerFixture!
+
+    override func setUpWithError() throws { fixture = try RunnerFixture() }
+
+    func testShardedAndMergedEqualsTheSingleRun() throws {
+        let whole = try ProbeRunner(configuration: fixture.configuration(precisions: [.f32, .q4_0], subjects: 3)).run()
+        var parts: [ProbeReport] = []
+        for i in 0..<3 {
+            var c = fixture.configuration(precisions: [.f32, .q4_0], subjects: 3)
+            c.shard = (i, 3)
+            let part = try ProbeRunner(configuration: c).run()
+            XCTAssertEqual(part.config.shard, "\(i)/3")
+            XCTAssertEqual(part.cells.count, 2)  // 6 cells over 3 shards
+            // Round trip through the JSON the CLI writes.
+            parts.append(try JSONReportRenderer.decode(try JSONReportRenderer.render(part)))
+        }
+        let merged = try ProbeRunner.merge(parts.reversed())
+        XCTAssertEqual(try JSONReportRenderer.render(merged, includeTiming: false),
+                       try JSONReportRenderer.render(whole, includeTiming: false))
+
+        // A missing part, a duplicated part, and a part of another configuration are errors.
+        XCTAssertThrowsError(try ProbeRunner.merge(Array(parts.prefix(2)))) { e in
+            XCTAssertTrue("\(e)".contains("missing cells"), "\(e)")
+        }
+        XCTAssertThrowsError(try ProbeRunner.merge(parts + [parts[0]])) { e in XCTAssertTrue("\(e)".contains("each cell once"), "\(e)") }
+        var other = parts[1]
+        other.config.seed += 1
+        XCTAssertThrowsError(try ProbeRunner.merge([parts[0], other, parts[2]])) { e in
+            XCTAssertTrue("\(e)".contains("another configuration"), "\(e)")
+        }
+    }
+
+    func testResumeRunsOnlyTheMissingCells() throws {
+        let whole = try ProbeRunner(configuration: fixture.configuration(precisions: [.f32, .q4_0], subjects: 2)).run()
+        var first = fixture.configuration(precisions: [.f32, .q4_0], subjects: 2)
+        first.shard = (0, 2)
+        var resumed = fixture.configuration(precisions: [.f32, .q4_0], subjects: 2)
+        resumed.resume = try ProbeRunner(configuration: first).run()
+        let report = try ProbeRunner(configuration: resumed).run()
+        XCTAssertEqual(try JSONReportRenderer.render(report, includeTiming: false),
+                       try JSONReportRenderer.render(whole, includeTiming: false))
+        var wrong = fixture.configuration(precisions: [.f32], subjects: 2)
+        wrong.resume = resumed.resume
+        XCTAssertThrowsError(try ProbeRunner(configuration: wrong).run())
+    }
+
+    func testShardMustBeInRange() throws {
+        var c = fixture.configuration(precisions: [.f32], subjects: 1)
+        c.shard = (3, 2)
+        XCTAssertThrowsError(try ProbeRunner(configuration: c).run()) { e in XCTAssertTrue("\(e)".contains("shard"), "\(e)") }
+    }
+}
