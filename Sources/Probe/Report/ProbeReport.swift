@@ -197,6 +197,17 @@ public struct ProbeCell: Codable, Equatable, Sendable {
     public var items: [ItemRecord]
     /// How the weights were quantized (set by the runner).
     public var quantization: QuantizationRecord?
+    /// The LOSS attack's AUC (score: mean NLL of the text; holdout = 1, forget = 0, as Min-K%).
+    public var lossAUC: Double?
+    /// PrivLeak of the LOSS attack against the retrain model's LOSS AUC at the same precision, %.
+    public var privLeakLoss: Double?
+    /// The reference-model attack's AUC (score: this model's mean NLL minus the retrain
+    /// model's at the same precision, OpenUnlearning's `mia_reference`).
+    public var referenceAUC: Double?
+    /// PrivLeak of the reference attack against the retrain model's (0.5 by construction), %.
+    public var privLeakReference: Double?
+    /// 100 · mean extraction strength over the KnowMem forget answers.
+    public var extractionStrength: Double?
 
     /// Creates a cell; metrics not measured stay `nil`.
     public init(
@@ -287,6 +298,9 @@ public struct ItemRecord: Codable, Equatable, Sendable {
     public var minK: Double?
     /// Logit-lens rank of the gold answer's first token after each block (KnowMem forget).
     public var lensGoldRanks: [Int]?
+    /// KnowMem: OpenUnlearning's extraction strength of the gold answer, `1 − k/n` for the
+    /// shortest gold prefix `k` after which greedy teacher-forced predictions match the rest.
+    public var extractionStrength: Double?
     /// Whether the retrain model also answers this item: guessable, not leaked.
     public var guessable: Bool
 

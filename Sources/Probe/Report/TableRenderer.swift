@@ -6,7 +6,8 @@
 /// Target   f32           58.4        63.9       -99.8        55.2      0.02    61.0  70.0      —       —
 /// ```
 ///
-/// Metrics are 0–100 (MinK-AUC 0–1); Gold-p, Top1, Leak@k and Rec-KM are percentages;
+/// Metrics are 0–100 (the attacks' AUCs 0–1: Min-K%, LOSS, reference model); ES is
+/// OpenUnlearning's extraction strength on KnowMem forget, %; Gold-p, Top1, Leak@k and Rec-KM are percentages;
 /// "—" means not measured.
 public enum TableRenderer {
     /// One column: header, alignment, and how to read a cell.
@@ -25,6 +26,9 @@ public enum TableRenderer {
         Column(header: "PrivLeak→0", leftAligned: false) { ReportFormat.fixed($0.privLeak) },
         Column(header: "KnowMem-r↑", leftAligned: false) { ReportFormat.fixed($0.knowMemRetain) },
         Column(header: "MinK-AUC", leftAligned: false) { ReportFormat.fixed($0.minKAUC, digits: 3) },
+        Column(header: "LOSS-AUC", leftAligned: false) { ReportFormat.fixed($0.lossAUC, digits: 3) },
+        Column(header: "Ref-AUC", leftAligned: false) { ReportFormat.fixed($0.referenceAUC, digits: 3) },
+        Column(header: "ES%", leftAligned: false) { ReportFormat.fixed($0.extractionStrength) },
         Column(header: "Gold-p%", leftAligned: false) {
             ReportFormat.percent($0.teacherForcedForget?.meanGoldProbability)
         },

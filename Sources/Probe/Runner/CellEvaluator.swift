@@ -105,6 +105,10 @@ struct CellEvaluator {
                                        holdoutScores: holdout.compactMap(\.record.minK))
         cell.minKPlusPlusAUC = AUC.privLeakAUC(forgetScores: members.compactMap(\.minKPlusPlus),
                                                holdoutScores: holdout.compactMap(\.minKPlusPlus))
+        cell.lossAUC = AUC.privLeakAUC(forgetScores: members.compactMap { $0.record.goldLogProbs.map { -$0.mean } },
+                                       holdoutScores: holdout.compactMap { $0.record.goldLogProbs.map { -$0.mean } })
+        let strengths = forget.compactMap(\.record.extractionStrength)
+        cell.extractionStrength = strengths.isEmpty ? nil : 100 * strengths.reduce(0, +) / Double(strengths.count)
         cell.items = verb.map(\.record) + forget.map(\.record) + retain.map(\.record)
             + members.map(\.record) + holdout.map(\.record)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
@@ -248,6 +252,7 @@ struct CellEvaluator {
                 throw failure(split, q.index, error)
             }
             record.goldLogProbs = LogProbSummary(scores.map(\.logProb))
+            record.extractionStrength = ExtractionStrength.score(argmaxHits: scores.map(\.isArgmax))
         }
 
         // Logit lens: where in the network the gold answer's first token is still ranked.

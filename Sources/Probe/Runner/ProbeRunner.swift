@@ -130,6 +130,7 @@ public struct ProbeRunner: Sendable {
     /// aggregates) over `cells`, and the report.
     static func finished(config: ProbeConfig, cells raw: [ProbeCell], guessableThreshold: Double, timing: ProbeTiming?) -> ProbeReport {
         var cells = fillingPrivLeak(raw)
+        cells = MembershipAttacks.fillingReferenceAttack(cells)
         cells = markingGuessable(cells, threshold: guessableThreshold)
         cells = ProbeAggregates.fillingRecovery(cells, referencePrecision: config.referencePrecision)
         return ProbeReport(config: config, cells: cells,
@@ -192,6 +193,10 @@ public struct ProbeRunner: Sendable {
                let retrain = cells.first(where: { $0.role == .retrain && $0.precisionLabel == cell.precisionLabel }),
                let retrainAUC = retrain.minKAUC {
                 c.privLeak = AUC.privLeak(auc: auc, retrainAUC: retrainAUC)
+            }
+            if let auc = cell.lossAUC,
+               let retrainAUC = cells.first(where: { $0.role == .retrain && $0.precisionLabel == cell.precisionLabel })?.lossAUC {
+                c.privLeakLoss = AUC.privLeak(auc: auc, retrainAUC: retrainAUC)
             }
             return c
         }
