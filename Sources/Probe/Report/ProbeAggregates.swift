@@ -27,9 +27,55 @@ public struct ProbeAggregates: Codable, Equatable, Sendable {
     /// (for quantized precisions) against the reference-precision target.
     public var retainedKnowledge: [RetainedKnowledge]
 
+    /// One point of the bits sweep: an unlearned model's retained forget knowledge at one
+    /// precision, against the target at the same precision.
+    public struct BitsPoint: Codable, Equatable, Sendable {
+        /// The quantizer family (``QuantizationRecord/family``).
+        public var family: String
+        public var bits: Int
+        public var precision: String
+        /// The unlearned model, or `"constrained"` for the sum over the constrained methods.
+        public var model: String
+        /// (VerbMem + KnowMem-forget) / the target's, as ``Recovery/retainedFraction(_:)``.
+        public var fraction: Double
+    }
+
+    /// Retained forget knowledge against bits, per quantizer family and model (cells with a
+    /// quantization record), ordered by family, then bits from high to low.
+    public var bitsSweep: [BitsPoint]?
+
     /// Creates aggregates.
-    public init(retainedKnowledge: [RetainedKnowledge] = []) {
+    public init(retainedKnowledge: [RetainedKnowledge] = [], bitsSweep: [BitsPoint]? = nil) {
         self.retainedKnowledge = retainedKnowledge
+        self.bitsSweep = bitsSweep
+    }
+
+    /// The bits sweep of `cells` (see ``bitsSweep``).
+    static func sweep(cells: [ProbeCell]) -> [BitsPoint] {
+        func knowledge(_ c: ProbeCell) -> Recovery.ForgetKnowledge? {
+            guard let v = c.verbMem, let k = c.knowMemForget else { return nil }
+            return Recovery.ForgetKnowledge(verbMem: v, knowMemForget: k)
+        }
+        var points: [BitsPoint] = []
+        var labels: [String] = []
+        for c in cells where c.quantization != nil && !labels.contains(c.precisionLabel) { labels.append(c.precisionLabel) }
+        for label in labels {
+            guard let target = cells.first(where: { $0.role == .target && $0.precisionLabel == label }),
+                  let t = knowledge(target), let q = target.quantization else { continue }
+            let unlearned = cells.filter { $0.role == .unlearned && $0.precisionLabel == label }
+            var pairs: [(unlearned: Recovery.ForgetKnowledge, target: Recovery.ForgetKnowledge)] = []
+            for u in unlearned {
+                guard let k = knowledge(u), let f = Recovery.retainedFraction([(k, t)]) else { continue }
+                points.append(BitsPoint(family: q.family, bits: q.bits, precision: label, model: u.modelName, fraction: f))
+                if isConstrained(u) { pairs.append((k, t)) }
+            }
+            if let f = Recovery.retainedFraction(pairs) {
+                points.append(BitsPoint(family: q.family, bits: q.bits, precision: label, model: "constrained", fraction: f))
+            }
+        }
+        return points.enumerated().sorted { a, b in
+            (a.element.family, -a.element.bits, a.offset) < (b.element.family, -b.element.bits, b.offset)
+        }.map(\.element)
     }
 
     /// Computes the retained-knowledge fractions from a single corpus's cells.
@@ -74,7 +120,8 @@ public struct ProbeAggregates: Codable, Equatable, Sendable {
                                              fraction: f, unlearnedCount: unlearned.count, models: chosen.map(\.modelName)))
             }
         }
-        return ProbeAggregates(retainedKnowledge: out)
+        let sweep = sweep(cells: cells)
+        return ProbeAggregates(retainedKnowledge: out, bitsSweep: sweep.isEmpty ? nil : sweep)
     }
 
     /// Whether a cell's unlearning method carries a utility constraint (GDR or KLR).

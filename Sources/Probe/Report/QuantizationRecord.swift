@@ -5,6 +5,8 @@ import LowBit
 public struct QuantizationRecord: Codable, Equatable, Sendable {
     /// The scheme's name (`q4_0`, `nf4`, `gptq4`).
     public var scheme: String
+    /// Its family (`ggml`, `bitsandbytes`, `llm.int8`, `gptq`, `awq`).
+    public var family: String
     /// Bits per weight of its codes.
     public var bits: Int
     /// Weights per scale, or `nil` for a whole row or no quantization.
@@ -18,6 +20,7 @@ public struct QuantizationRecord: Codable, Equatable, Sendable {
 
     public init(_ scheme: any WeightScheme, calibration: String?) {
         self.scheme = scheme.name
+        family = scheme.family
         bits = scheme.bits
         groupSize = scheme.groupSize
         self.calibration = calibration

@@ -75,6 +75,27 @@ public enum TableRenderer {
                     + "\(ReportFormat.percent(r.fraction))% (\(r.models.isEmpty ? "\(r.unlearnedCount) unlearned models" : r.models.joined(separator: ", ")))")
             }
         }
+        if let sweep = report.aggregates.bitsSweep, !sweep.isEmpty {
+            out.append("")
+            out.append("Bits sweep: retained forget knowledge (%) against the target at the same precision")
+            var models: [String] = []
+            for p in sweep where !models.contains(p.model) { models.append(p.model) }
+            var rows: [[String]] = [["family", "bits", "precision"] + models]
+            var keys: [String] = []
+            for p in sweep where !keys.contains(p.precision) { keys.append(p.precision) }
+            for key in keys {
+                let ps = sweep.filter { $0.precision == key }
+                rows.append([ps[0].family, "\(ps[0].bits)", key] + models.map { m in
+                    ps.first { $0.model == m }.map { ReportFormat.percent($0.fraction) } ?? "—"
+                })
+            }
+            let w = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max() ?? 0 }
+            for r in rows {
+                out.append(r.enumerated().map { c, v in
+                    c < 3 ? v.padding(toLength: w[c], withPad: " ", startingAt: 0) : String(repeating: " ", count: w[c] - v.count) + v
+                }.joined(separator: "  "))
+            }
+        }
         return out.joined(separator: "\n") + "\n"
     }
 }

@@ -20,6 +20,7 @@ import Kernels
 /// order on the outputs of the blocks already quantized. Embeddings and head are kept.
 public struct AWQ: WeightScheme {
     public let bits: Int
+    public var family: String { "awq" }
     public var groupSize: Int? = 128
     /// Exponents tried (`n_grid`).
     public var gridPoints = 20

@@ -34,6 +34,7 @@ public struct BitsAndBytes4Bit: WeightScheme {
     }
 
     public var name: String { kind.rawValue }
+    public var family: String { "bitsandbytes" }
     public var bits: Int { 4 }
     public var groupSize: Int? { blockSize }
     public var settings: [String: String] {

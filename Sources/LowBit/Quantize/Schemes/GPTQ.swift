@@ -19,6 +19,7 @@ import Kernels
 /// output head are kept, as in the reference code.
 public struct GPTQ: WeightScheme {
     public let bits: Int
+    public var family: String { "gptq" }
     public var groupSize: Int? = 128
     /// Relative damping (`percdamp`).
     public var damping = 0.01

@@ -18,6 +18,7 @@ public struct LLMInt8: WeightScheme {
     public init(threshold: Float = 6) { self.threshold = threshold }
 
     public var name: String { "int8" }
+    public var family: String { "llm.int8" }
     public var bits: Int { 8 }
     public var groupSize: Int? { nil }
     public var quantizesActivations: Bool { true }

@@ -9,6 +9,7 @@ public struct RoundToNearest: WeightScheme {
 
     public var name: String { type.name }
     /// Bits per weight including the block scales (4.5 for q4_0), rounded down.
+    public var family: String { "ggml" }
     public var bits: Int {
         guard let layout = type.layout, layout.blockSize > 0 else { return 32 }
         return layout.bytesPerBlock * 8 / layout.blockSize

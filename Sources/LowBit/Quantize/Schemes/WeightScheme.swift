@@ -8,6 +8,9 @@ import Kernels
 public protocol WeightScheme: Sendable {
     /// The name `--precisions` and `--type` accept (`q4_0`, `nf4`, `gptq4`).
     var name: String { get }
+    /// The quantizer family, for bits sweeps: `ggml` (round to nearest), `bitsandbytes`,
+    /// `llm.int8`, `gptq`, `awq`.
+    var family: String { get }
     /// Bits per weight of the scheme's codes (4 for NF4, 3 for GPTQ-3), ignoring scales.
     var bits: Int { get }
     /// Weights sharing one scale (the block or group size), or `nil` for a whole row.
