@@ -122,8 +122,14 @@ final class ReportTests: XCTestCase {
     func testHTMLIsSelfContainedAndEscaped() {
         let html = HTMLRenderer.render(table1NewsReport(extraModelName: "<script>alert('x')</script>"))
         XCTAssertTrue(html.hasPrefix("<!DOCTYPE html>"))
-        XCTAssertEqual(html.components(separatedBy: "<svg").count - 1, 2)
+        XCTAssertEqual(html.components(separatedBy: "<svg").count - 1, 3)  // headline bars + two charts
         XCTAssertTrue(html.contains("<polyline"))
+        // The answer comes first: the headline (with the paper's figures) before the tables,
+        // settings and notes at the end.
+        let headline = html.range(of: "Retained forget knowledge per precision")!.lowerBound
+        XCTAssertLessThan(headline, html.range(of: "<table>")!.lowerBound)
+        XCTAssertLessThan(html.range(of: "<table>")!.lowerBound, html.range(of: "Settings and notes")!.lowerBound)
+        XCTAssertTrue(html.contains("paper, 4-bit"))
         XCTAssertTrue(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"))
         XCTAssertFalse(html.contains("<script"))
         XCTAssertFalse(html.contains("http://") && html.contains("src="), "no external resources")

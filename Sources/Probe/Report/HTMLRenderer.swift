@@ -66,23 +66,18 @@ public enum HTMLRenderer {
             <h1>\(escape(title))</h1>
 
             """
-        h += configSection(report.config)
+        h += headline(report)
+        h += bitsCharts(report)
         let series = Series.build(report.cells)
+        h += "<h2>Results</h2>\n"
+        h += table(report)
         h += "<h2>Forget knowledge vs precision</h2>\n"
         h += forgetChart(report, series: series)
         h += "<h2>Utility vs forget knowledge</h2>\n"
         h += utilityChart(series: series)
-        h += "<h2>Results</h2>\n"
-        h += table(report)
-        if !report.aggregates.retainedKnowledge.isEmpty {
-            h += "<h2>Retained forget knowledge</h2>\n<ul>\n"
-            for r in report.aggregates.retainedKnowledge {
-                h += "<li>\(escape(r.precision)) vs \(escape(r.targetPrecision)) target: "
-                    + "<b>\(ReportFormat.percent(r.fraction))%</b> (\(escape(r.models.isEmpty ? "\(r.unlearnedCount) unlearned models" : r.models.joined(separator: ", "))))</li>\n"
-            }
-            h += "</ul>\n"
-        }
         h += lensTable(report)
+        h += "<h2>Settings and notes</h2>\n"
+        h += configSection(report.config)
         if let t = report.timing {
             h += "<p>Total time: \(ReportFormat.fixed(t.totalSeconds, digits: 1)) s"
             if let s = t.startedAt { h += ", started \(escape(s))" }
@@ -93,6 +88,82 @@ public enum HTMLRenderer {
     }
 
     // MARK: - Sections
+
+    /// The paper's figures (Zhang et al. 2024, utility-constrained unlearning on MUSE).
+    static let paperFigures: [(label: String, percent: Double)] = [("paper, full precision", 21), ("paper, 4-bit", 83)]
+
+    /// The answer first: retained forget knowledge per precision (against the target at the
+    /// same precision), as bars beside the paper's 21% and 83%.
+    static func headline(_ report: ProbeReport) -> String {
+        let entries = report.aggregates.retainedKnowledge.filter { $0.precision == $0.targetPrecision }
+        guard !entries.isEmpty else { return "" }
+        var h = "<h2>Retained forget knowledge per precision</h2>\n<p>Σ (VerbMem + KnowMem-forget) of the "
+            + "utility-constrained unlearned models / the target's at the same precision. The paper reports 21% at full "
+            + "precision and 83% after 4-bit quantization.</p>\n"
+        let rows: [(String, Double, String)] = entries.map { ($0.precision, 100 * $0.fraction, "#1f77b4") }
+            + paperFigures.map { ($0.label, $0.percent, "#bbbbbb") }
+        let rowHeight = 22.0, labelWidth = 170.0, barWidth = 520.0
+        let height = rowHeight * Double(rows.count) + 24
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(n(labelWidth + barWidth + 70))\" height=\"\(n(height))\" "
+            + "role=\"img\" aria-label=\"Retained forget knowledge per precision\">\n"
+        for (i, row) in rows.enumerated() {
+            let y = 4 + rowHeight * Double(i)
+            let w = barWidth * min(100, max(0, row.1)) / 100
+            svg += "<text x=\"\(n(labelWidth - 8))\" y=\"\(n(y + 14))\" text-anchor=\"end\">\(escape(row.0))</text>"
+            svg += "<rect x=\"\(n(labelWidth))\" y=\"\(n(y + 2))\" width=\"\(n(w))\" height=\"\(n(rowHeight - 6))\" fill=\"\(row.2)\"/>"
+            svg += "<text x=\"\(n(labelWidth + w + 6))\" y=\"\(n(y + 14))\">\(ReportFormat.fixed(row.1))%</text>\n"
+        }
+        let axisY = 4 + rowHeight * Double(rows.count) + 14
+        for v in stride(from: 0.0, through: 100, by: 25) {
+            svg += "<text x=\"\(n(labelWidth + barWidth * v / 100))\" y=\"\(n(axisY))\" text-anchor=\"middle\" fill=\"#777\">\(Int(v))%</text>\n"
+        }
+        return h + svg + "</svg>\n"
+    }
+
+    /// Recovery against bits: one small chart per quantizer family, one line per method.
+    static func bitsCharts(_ report: ProbeReport) -> String {
+        guard let sweep = report.aggregates.bitsSweep, !sweep.isEmpty else { return "" }
+        var families: [String] = []
+        for p in sweep where !families.contains(p.family) { families.append(p.family) }
+        var h = "<h2>Retained forget knowledge vs bits, per quantizer</h2>\n<div style=\"display:flex;flex-wrap:wrap;gap:12px\">\n"
+        for family in families {
+            let points = sweep.filter { $0.family == family }
+            let bits = Array(Set(points.map(\.bits))).sorted()
+            var models: [String] = []
+            for p in points where !models.contains(p.model) { models.append(p.model) }
+            let width = 420.0, height = 260.0, left = 44.0, right = 130.0, top = 24.0, bottom = 36.0
+            let pw = width - left - right, ph = height - top - bottom
+            func x(_ b: Int) -> Double { left + pw * (bits.count == 1 ? 0.5 : Double(bits.firstIndex(of: b)!) / Double(bits.count - 1)) }
+            func y(_ v: Double) -> Double { top + ph * (1 - min(100, max(0, v)) / 100) }
+            var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(n(width))\" height=\"\(n(height))\" role=\"img\" "
+                + "aria-label=\"\(escape(family)) bits sweep\">\n<text x=\"\(n(left))\" y=\"14\" font-weight=\"600\">\(escape(family))</text>\n"
+            for v in stride(from: 0.0, through: 100, by: 25) {
+                svg += "<line x1=\"\(n(left))\" x2=\"\(n(left + pw))\" y1=\"\(n(y(v)))\" y2=\"\(n(y(v)))\" stroke=\"#e5e5e5\"/>"
+                svg += "<text x=\"\(n(left - 6))\" y=\"\(n(y(v) + 4))\" text-anchor=\"end\">\(Int(v))</text>\n"
+            }
+            for b in bits {
+                svg += "<text x=\"\(n(x(b)))\" y=\"\(n(top + ph + 16))\" text-anchor=\"middle\">\(b)</text>\n"
+            }
+            svg += "<text x=\"\(n(left + pw / 2))\" y=\"\(n(height - 4))\" text-anchor=\"middle\">bits</text>\n"
+            for (i, model) in models.enumerated() {
+                let color = model == "constrained" ? "#000000" : Series.palette[i % Series.palette.count]
+                let line = points.filter { $0.model == model }.sorted { $0.bits < $1.bits }
+                if line.count > 1 {
+                    svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"\(model == "constrained" ? 3 : 1.5)\" points=\""
+                        + line.map { "\(n(x($0.bits))),\(n(y(100 * $0.fraction)))" }.joined(separator: " ") + "\"/>\n"
+                }
+                for p in line {
+                    svg += "<circle cx=\"\(n(x(p.bits)))\" cy=\"\(n(y(100 * p.fraction)))\" r=\"3\" fill=\"\(color)\"><title>"
+                        + escape("\(model) @ \(p.precision): \(ReportFormat.percent(p.fraction))%") + "</title></circle>\n"
+                }
+                let ly = top + 6 + 15 * Double(i)
+                svg += "<rect x=\"\(n(left + pw + 10))\" y=\"\(n(ly - 8))\" width=\"10\" height=\"10\" fill=\"\(color)\"/>"
+                svg += "<text x=\"\(n(left + pw + 24))\" y=\"\(n(ly + 1))\">\(escape(model))</text>\n"
+            }
+            h += svg + "</svg>\n"
+        }
+        return h + "</div>\n"
+    }
 
     static func configSection(_ c: ProbeConfig) -> String {
         var h = "<dl>\n"
@@ -250,7 +321,6 @@ public enum HTMLRenderer {
                 let px = f.x(fraction: min(100, max(0, fx)) / 100), py = f.y(uy)
                 let tip = "\(item.label) @ \(c.precisionLabel): KnowMem-forget \(ReportFormat.fixed(fx)), KnowMem-retain \(ReportFormat.fixed(uy))"
                 s += "<circle cx=\"\(n(px))\" cy=\"\(n(py))\" r=\"4.5\" fill=\"\(item.color)\" fill-opacity=\"0.8\"><title>\(escape(tip))</title></circle>\n"
-                s += "<text x=\"\(n(px + 6))\" y=\"\(n(py - 6))\" fill=\"\(item.color)\">\(escape(c.precisionLabel))</text>\n"
             }
         }
         s += legend(f, series: series)
