@@ -51,6 +51,23 @@ final class ShardMergeTests: XCTestCase {
         XCTAssertThrowsError(try ProbeRunner(configuration: wrong).run())
     }
 
+    func testPlanCountsTheCellsToRunAndEstimatesTheirTime() throws {
+        var plans: [ProbePlan] = []
+        let report = try ProbeRunner(configuration: fixture.configuration(precisions: [.f32, .q4_0], subjects: 2)).run(plan: { plans.append($0) })
+        XCTAssertEqual(plans.count, 1)
+        XCTAssertEqual(plans[0].cells, 4)
+        XCTAssertEqual(plans[0].items, report.cells.map(\.items.count).reduce(0, +) / 1)
+        XCTAssertGreaterThan(plans[0].prefillTokens, 0)
+        XCTAssertGreaterThan(plans[0].decodeTokens, 0)
+        XCTAssertNotNil(plans[0].estimatedSeconds)
+        XCTAssertTrue(plans[0].summary.contains("4 cells"))
+        var c = fixture.configuration(precisions: [.f32, .q4_0], subjects: 2)
+        c.shard = (1, 2)
+        _ = try ProbeRunner(configuration: c).run(plan: { plans.append($0) })
+        XCTAssertEqual(plans[1].cells, 2)
+        XCTAssertEqual(plans[1].prefillTokens * 2, plans[0].prefillTokens)
+    }
+
     func testShardMustBeInRange() throws {
         var c = fixture.configuration(precisions: [.f32], subjects: 1)
         c.shard = (3, 2)

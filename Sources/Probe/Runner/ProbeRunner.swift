@@ -41,7 +41,11 @@ public struct ProbeRunner: Sendable {
     /// - Parameter progress: Called after every item (from worker threads) with the run's progress.
     /// - Returns: The report, with timing.
     /// - Throws: ``ProbeRunError`` naming the file, item, model or setting at fault.
-    public func run(progress: (@Sendable (ProbeProgress) -> Void)? = nil) throws(ProbeRunError) -> ProbeReport {
+    ///   - plan: Called once, after the subjects are loaded and before the first cell, with
+    ///     the planned work and a time estimate (``ProbePlan``).
+    public func run(
+        progress: (@Sendable (ProbeProgress) -> Void)? = nil, plan: ((ProbePlan) -> Void)? = nil
+    ) throws(ProbeRunError) -> ProbeReport {
         let c = configuration
         try c.validate()
         let startedAt = ISO8601DateFormatter().string(from: Date())
@@ -73,6 +77,28 @@ public struct ProbeRunner: Sendable {
             subjects.append(Subject(spec: spec, weights: weights, tokenizer: tokenizer, data: data))
         }
 
+        if let plan {
+            var p = ProbePlan(cells: 0, items: 0, prefillTokens: 0, decodeTokens: 0, threads: c.threads)
+            var k = 0
+            for subject in subjects {
+                let t = ProbePlan.tokens(of: subject.data, configuration: c)
+                for precision in c.precisions {
+                    defer { k += 1 }
+                    if let shard = c.shard, k % shard.count != shard.index { continue }
+                    if c.resume?.cells.contains(where: { $0.modelName == subject.spec.name && $0.precision == precision.name }) == true { continue }
+                    p.cells += 1
+                    p.items += subject.data.itemCount
+                    p.prefillTokens += t.prefill
+                    p.decodeTokens += t.decode
+                }
+            }
+            if let first = subjects.first, p.cells > 0, let model = try? loadModel(first.weights),
+               let rates = ProbePlan.calibrate(model) {
+                p.prefillTokensPerSecond = rates.prefill
+                p.decodeTokensPerSecond = rates.decode
+            }
+            plan(p)
+        }
         let cellCount = subjects.count * c.precisions.count
         let total = subjects.reduce(0) { $0 + $1.data.itemCount } * c.precisions.count
         let tracker = ProgressTracker(total: total, cellCount: cellCount, handler: progress)

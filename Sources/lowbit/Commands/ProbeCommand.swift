@@ -183,7 +183,8 @@ enum ProbeCommand: Command {
         configuration.logitLens = !args.flag("--no-logit-lens")
 
         let printer = ProgressPrinter(terminal: Console.stderrIsTerminal)
-        let report = try ProbeRunner(configuration: configuration).run { printer.update($0) }
+        let report = try ProbeRunner(configuration: configuration).run(progress: { printer.update($0) },
+                                                                       plan: { Console.err($0.summary) })
         printer.finish()
         Console.out(TableRenderer.render(report), terminator: "")
         if let path = args.string("--json") {
