@@ -119,7 +119,9 @@ struct CellEvaluator {
     private func makeWorkers() throws(ProbeRunError) -> [Worker] {
         let count = configuration.parallelism == .items ? configuration.threads : 1
         let matmulThreads = configuration.parallelism == .items ? 1 : configuration.threads
-        let context = model.config.contextLength
+        // Caches as long as the longest sequence of the data, not the model's whole context
+        // (a 2048-position cache of a 1B model is 92 MB, and each worker holds 3 × batch).
+        let context = min(model.config.contextLength, max(1, data.longestSequence))
         let reuse = configuration.reusePrefixCache
         let pool = ThreadPool(threads: configuration.threads)
         let forget = ReusableCache(model: model, capacity: context, reuse: reuse)

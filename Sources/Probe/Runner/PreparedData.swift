@@ -51,6 +51,9 @@ struct PreparedData: Sendable {
     let privLeakHoldout: [Text]
     /// Token sequences that calibrate GPTQ and AWQ (empty unless a precision needs them).
     let calibration: [[Int32]]
+    /// The new-token budgets the lengths were checked with.
+    let verbMemBudget: Int
+    let knowMemBudget: Int
 
     /// The data-relative file of each split, for messages.
     static func file(_ split: ItemSplit) -> String {
@@ -83,6 +86,8 @@ struct PreparedData: Sendable {
             }
         }
 
+        verbMemBudget = configuration.verbMemNewTokens
+        knowMemBudget = configuration.knowMemNewTokens
         var verbMem: [Continuation] = []
         if configuration.verbMem {
             let n = configuration.verbMemNewTokens
@@ -147,6 +152,16 @@ struct PreparedData: Sendable {
         if !raw.isEmpty { return raw.joined(separator: "\n\n") }
         if !dataset.privLeakRetain.isEmpty { return dataset.privLeakRetain.joined(separator: "\n\n") }
         return dataset.knowMemRetain.map { $0.question + " " + $0.answer }.joined(separator: "\n")
+    }
+
+    /// The most positions any forward pass of a cell needs: a prompt plus its new-token
+    /// budget, a teacher-forced answer, or a PrivLeak text.
+    var longestSequence: Int {
+        var n = 0
+        for v in verbMem { n = max(n, v.promptTokens.count + verbMemBudget) }
+        for q in forget.questions + retain.questions { n = max(n, q.promptTokens.count + knowMemBudget, q.forcedTokens.count) }
+        for t in privLeakForget + privLeakHoldout { n = max(n, t.tokens.count) }
+        return n
     }
 
     /// Items a cell processes (the unit of progress).
