@@ -77,8 +77,8 @@ enum ProbeCommand: Command {
     Lines) and measures TOFU's metrics on every model x precision: Probability, ROUGE-L recall and
     Truth Ratio on forget, retain, real authors and world facts, Model Utility (their harmonic mean
     without forget) and Forget Quality (KS p-value of the forget truth ratios against the retrain
-    model at the same precision). Without --data it reads Models/data-tofu ('lowbit subject
-    tofu-data' writes it). --chat asks each question as a user message in the model's chat
+    model at the same precision). Without --data it reads Models/data-tofu ('lowbit train
+    --tofu-data DIR' writes it). --chat asks each question as a user message in the model's chat
     template (--chat-template NAME overrides it); otherwise "Question: {q}\nAnswer:" is used.
     --max-new-tokens caps the greedy answers (default 64).
 
