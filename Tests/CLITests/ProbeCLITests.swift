@@ -80,6 +80,6 @@ final class ProbeTOFUCLITests: XCTestCase {
         XCTAssertTrue(bad.stderr.contains("retain_perturbed.json"), bad.stderr)
         XCTAssertEqual(try lowbit(["probe", "--benchmark", "tofu", "--forget-split", "forget02"]).status, 2)
         XCTAssertEqual(try lowbit(["probe", "--benchmark", "nope"]).status, 2)
-        XCTAssertEqual(try lowbit(["probe", "--chat"]).status, 2)
+        XCTAssertEqual(try lowbit(["probe", "--chat-template", "chatml"]).status, 2)
     }
 }

@@ -69,6 +69,11 @@ enum ProbeCommand: Command {
     prompt at "Answer:" instead (the protocol LowBit used before healing).
     --no-logit-lens skips the logit lens (the gold answer's first token read after every block,
     on the forget questions; in --json and --html).
+    --chat puts the prompts in each model's chat template (detected from tokenizer.chat_template:
+    llama2, llama3, chatml, gemma, phi3; --chat-template NAME overrides, --system TEXT adds a system
+    message): the ten KnowMem examples become earlier user/assistant turns and the question the last
+    user message, the VerbMem prompt is the user message; the examples' turns are the shared prefix
+    whose KV cache is reused. Chat prompts get no trailing space and no token healing.
     --full-prompts prefills every KnowMem prompt whole instead of reusing the few-shot prefix's
     KV cache (same results, slower; for checking).
 
@@ -140,10 +145,15 @@ enum ProbeCommand: Command {
         let benchmark = args.string("--benchmark") ?? "muse"
         guard ["muse", "tofu"].contains(benchmark) else { throw UsageError("--benchmark expects muse or tofu, got '\(benchmark)'") }
         if benchmark == "muse" {
-            for option in ["--chat", "--chat-template", "--system", "--forget-split", "--max-new-tokens"]
-            where args.flag(option) || args.string(option) != nil {
-                throw UsageError("\(option) is for --benchmark tofu (MUSE prompts are not chat-formatted yet)")
+            for option in ["--forget-split", "--max-new-tokens"] where args.string(option) != nil {
+                throw UsageError("\(option) is for --benchmark tofu")
             }
+        }
+        if !args.flag("--chat"), args.string("--chat-template") != nil || args.string("--system") != nil {
+            throw UsageError("--chat-template and --system need --chat")
+        }
+        if let name = args.string("--chat-template"), (try? ChatTemplate.named(name)) == nil {
+            throw UsageError("\(ChatTemplateError.unknownName(name, known: ChatTemplate.builtIn.map(\.name)))")
         }
         var (models, dataDirectory) = try subjects(args)
         if benchmark == "tofu" {
@@ -217,6 +227,9 @@ enum ProbeCommand: Command {
             configuration.calibrationSource = path
         }
         configuration.logitLens = !args.flag("--no-logit-lens")
+        configuration.chat = args.flag("--chat")
+        configuration.chatTemplate = args.string("--chat-template")
+        configuration.chatSystem = args.string("--system")
 
         let printer = ProgressPrinter(terminal: Console.stderrIsTerminal)
         let report = try ProbeRunner(configuration: configuration).run { printer.update($0) }
