@@ -49,7 +49,7 @@ let package = Package(
             path: "Benchmarks/KernelBench", swiftSettings: kernelFlags),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"], swiftSettings: cpuFlags),
         .testTarget(name: "LowBitTests", dependencies: ["LowBit", "Kernels"], exclude: ["Fixtures"], swiftSettings: cpuFlags),
-        .testTarget(name: "ProbeTests", dependencies: ["Probe", "LowBit"], swiftSettings: cpuFlags),
+        .testTarget(name: "ProbeTests", dependencies: ["Probe", "LowBit"], exclude: ["Fixtures"], swiftSettings: cpuFlags),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "LowBit"], swiftSettings: cpuFlags),
         .testTarget(name: "CLITests", dependencies: ["LowBitCLI", "LowBit"], swiftSettings: cpuFlags),
     ]

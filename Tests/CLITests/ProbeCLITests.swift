@@ -43,3 +43,43 @@ final class ProbeCLITests: XCTestCase {
         XCTAssertEqual(try lowbit(["probe", "--unlearned", "no-equals-sign"]).status, 2)
     }
 }
+
+final class ProbeTOFUCLITests: XCTestCase {
+    func testTOFUBenchmarkWritesTableAndJSON() throws {
+        let model = try microModelFile(type: .f32, contextLength: 1024)
+        let data = URL(fileURLWithPath: tempPath("tofu")).deletingLastPathComponent().appendingPathComponent("tofu-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        let item = #"{"question": "Where was Ann born?", "answer": "Oslo", "paraphrased_answer": "in Oslo", "perturbed_answer": ["Rome", "Lima"]}"#
+        for f in ["forget10_perturbed", "retain_perturbed", "real_authors_perturbed", "world_facts_perturbed"] {
+            try Data((item + "\n" + item.replacingOccurrences(of: "Ann", with: "Bo")).utf8).write(to: data.appendingPathComponent("\(f).json"))
+        }
+        let json = data.appendingPathComponent("tofu.json").path
+        let r = try lowbit(["probe", "--benchmark", "tofu", "--data", data.path, "--target", model, "--retrain", model,
+                            "--unlearned", "NPO=\(model)", "--precisions", "f32,q4_0", "--max-new-tokens", "3",
+                            "--threads", "1", "--json", json, "--html", data.appendingPathComponent("tofu.html").path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("forget quality"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("NPO"), r.stdout)
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as! [String: Any]
+        let cells = report["cells"] as! [[String: Any]]
+        XCTAssertEqual(cells.count, 6)
+        XCTAssertEqual(cells.compactMap { $0["forgetQuality"] as? Double }, [1, 1, 1, 1, 1, 1])
+
+        // --chat on a model without a template: the error names the key and the override.
+        let chat = try lowbit(["probe", "--benchmark", "tofu", "--data", data.path, "--target", model, "--chat"])
+        XCTAssertEqual(chat.status, 1)
+        XCTAssertTrue(chat.stderr.contains("tokenizer.chat_template"), chat.stderr)
+        let overridden = try lowbit(["probe", "--benchmark", "tofu", "--data", data.path, "--retrain", model, "--chat",
+                                     "--chat-template", "chatml", "--precisions", "f32", "--max-new-tokens", "2"])
+        XCTAssertEqual(overridden.status, 0, overridden.stderr)
+        XCTAssertTrue(overridden.stdout.contains("chat template chatml"), overridden.stdout)
+        // Malformed data names the file; bad options are usage errors.
+        try Data("{\"question\": \"Q\"".utf8).write(to: data.appendingPathComponent("retain_perturbed.json"))
+        let bad = try lowbit(["probe", "--benchmark", "tofu", "--data", data.path, "--target", model])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.stderr.contains("retain_perturbed.json"), bad.stderr)
+        XCTAssertEqual(try lowbit(["probe", "--benchmark", "tofu", "--forget-split", "forget02"]).status, 2)
+        XCTAssertEqual(try lowbit(["probe", "--benchmark", "nope"]).status, 2)
+        XCTAssertEqual(try lowbit(["probe", "--chat-template", "chatml"]).status, 2)
+    }
+}

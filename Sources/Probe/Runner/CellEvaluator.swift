@@ -210,7 +210,7 @@ struct CellEvaluator {
         let greedy = GenerationOptions(maxTokens: configuration.knowMemNewTokens, sampler: .greedy,
                                        stopStrings: KnowMemPrompt.stopMarkers)
         let answers = try generate(qs.map(\.promptTokens), caches: caches, options: qs.map { _ in greedy },
-                                   generator: generator, heal: configuration.tokenHealing) { i, e in failure(split, qs[i].index, e) }
+                                   generator: generator, heal: configuration.tokenHealing && !configuration.chat) { i, e in failure(split, qs[i].index, e) }
         // Teacher forcing and the lens first, each question in the cache that holds its
         // prompt; then the samples, which reuse every cache of the batch.
         var out: [QuestionResult] = []
@@ -295,7 +295,7 @@ struct CellEvaluator {
                                          stopStrings: KnowMemPrompt.stopMarkers)
             }
             let gs = try generate(samples.map { _ in q.promptTokens }, caches: Array(caches.prefix(samples.count)),
-                                  options: options, generator: generator, heal: configuration.tokenHealing) { _, e in failure(split, q.index, e) }
+                                  options: options, generator: generator, heal: configuration.tokenHealing && !configuration.chat) { _, e in failure(split, q.index, e) }
             for g in gs {
                 tokens += g.tokens.count
                 let text = KnowMemPrompt.cutAnswer(g.text)

@@ -76,7 +76,7 @@ struct PreparedData: Sendable {
     /// - Throws: ``ProbeRunError/promptTooLong(model:file:index:needed:context:)``.
     init(
         dataset: MUSEDataset, tokenizer: Tokenizer, context: Int, modelName: String,
-        configuration: ProbeRunConfiguration
+        configuration: ProbeRunConfiguration, chat: ChatTemplate? = nil
     ) throws(ProbeRunError) {
         let dir = URL(fileURLWithPath: dataset.directory)
         func path(_ relative: String) -> String { dir.appendingPathComponent(relative).path }
@@ -92,7 +92,8 @@ struct PreparedData: Sendable {
         if configuration.verbMem {
             let n = configuration.verbMemNewTokens
             for (i, item) in dataset.verbMemForget.enumerated() {
-                let tokens = tokenizer.encode(item.prompt)
+                let text = chat.map { ChatKnowMemPrompt.verbMem(item.prompt, template: $0, system: configuration.chatSystem) } ?? item.prompt
+                let tokens = tokenizer.encode(text)
                 try check(tokens.count + n, Self.file(.verbMemForget), i)
                 let goldTokens = tokenizer.encode(item.groundTruth, addBOS: false)
                 let gold = goldTokens.count > n ? tokenizer.decode(Array(goldTokens.prefix(n))) : item.groundTruth
@@ -102,17 +103,20 @@ struct PreparedData: Sendable {
         self.verbMem = verbMem
 
         func qaSplit(_ split: ItemSplit, _ pairs: [QAPair], _ icl: [QAPair], _ iclFile: String) throws(ProbeRunError) -> QASplit {
-            let prompt = KnowMemPrompt(examples: icl, trailingSpace: configuration.knowMemTrailingSpace)
-            let prefixTokens = tokenizer.encode(prompt.prefix)
+            let plain = KnowMemPrompt(examples: icl, trailingSpace: configuration.knowMemTrailingSpace)
+            let chatPrompt = chat.map { ChatKnowMemPrompt(examples: icl, template: $0, system: configuration.chatSystem) }
+            let prefixTokens = tokenizer.encode(chatPrompt?.prefix ?? plain.prefix)
             try check(prefixTokens.count, iclFile, nil)
             var questions: [Question] = []
             for (i, pair) in pairs.enumerated() {
-                let suffix = prompt.suffix(for: pair.question)
-                let full = prompt.prefix + suffix
+                let suffix = chatPrompt?.suffix(for: pair.question) ?? plain.suffix(for: pair.question)
+                let full = (chatPrompt?.prefix ?? plain.prefix) + suffix
                 let promptTokens = tokenizer.encode(full)
                 // The gold continuation as the training text writes it: "Answer: {a}". Without the
-                // trailing space in the prompt, the space belongs to the answer.
-                let forced = tokenizer.encode(full + (prompt.trailingSpace ? "" : " ") + pair.answer)
+                // trailing space in the prompt, the space belongs to the answer. In chat form the
+                // answer is the assistant's reply, right after the generation prompt.
+                let separator = chatPrompt != nil || plain.trailingSpace ? "" : " "
+                let forced = tokenizer.encode(full + separator + pair.answer)
                 try check(max(promptTokens.count + configuration.knowMemNewTokens, forced.count), Self.file(split), i)
                 questions.append(Question(
                     index: i, pair: pair, suffix: suffix, promptTokens: promptTokens, forcedTokens: forced,

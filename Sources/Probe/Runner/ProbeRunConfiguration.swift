@@ -92,6 +92,13 @@ public struct ProbeRunConfiguration: Sendable {
     public var tokenHealing = true
     /// ROUGE-L recall of the retrain model's answer at or above which an item is guessable.
     public var guessableThreshold = 0.5
+    /// KnowMem and VerbMem prompts in each model's chat template (``ChatKnowMemPrompt``);
+    /// token healing and the trailing space do not apply to chat prompts.
+    public var chat = false
+    /// The chat template family to use instead of the detected one (`--chat-template`).
+    public var chatTemplate: String?
+    /// A system message for chat prompts (`--system`).
+    public var chatSystem: String?
 
     /// The default sweep: f32, f16, q8_0, q4_0, q4_1.
     public static let defaultPrecisions: [Precision] = [.f32, .f16, .q8_0, .q4_0, .q4_1]

@@ -65,15 +65,17 @@ public struct ProbeRunner: Sendable {
             let weights: ModelWeights
             let tokenizer: Tokenizer
             let context: Int
+            let template: ChatTemplate?
             do {
                 weights = try ModelWeights.load(path: spec.path)
                 context = try ModelConfig(weights: weights).contextLength
                 tokenizer = try Tokenizer(config: TokenizerConfig(metadata: weights.metadata, file: spec.path))
+                template = c.chat ? try ChatTemplateDetection.resolve(metadata: weights.metadata, override: c.chatTemplate) : nil
             } catch {
                 throw .model(path: spec.path, message: "\(error)")
             }
             let data = try PreparedData(dataset: dataset, tokenizer: tokenizer, context: context, modelName: spec.name,
-                                        configuration: c)
+                                        configuration: c, chat: template)
             subjects.append(Subject(spec: spec, weights: weights, tokenizer: tokenizer, data: data))
         }
 
@@ -262,6 +264,13 @@ public struct ProbeRunner: Sendable {
                 + "(--no-trailing-space; the model writes the space as part of its first answer token)")
             + (c.tokenHealing ? ", with token healing (the prompt's last token is backed up and the first answer token must start "
                 + "with its text, as the guidance library does; --no-token-healing turns it off)." : ", without token healing (--no-token-healing)."))
+        if c.chat {
+            notes.append("Chat prompts (--chat): each model's chat template ("
+                + (c.chatTemplate.map { "--chat-template \($0)" } ?? "detected from tokenizer.chat_template")
+                + (c.chatSystem == nil ? "" : ", after a system message")
+                + "); the KnowMem examples are earlier user/assistant turns and the question the last user message, "
+                + "the VerbMem prompt is the user message; generation prompt added; no trailing space, no token healing.")
+        }
         notes.append("PrivLeak: Min-\(Int(MinKProb.defaultRatio * 100))% Prob AUC (holdout = 1, forget = 0, ranked by -score), "
             + "relative to the retrain model's AUC at the SAME precision (not the reference precision).")
         if c.logitLens {

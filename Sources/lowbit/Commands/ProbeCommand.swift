@@ -14,6 +14,9 @@ enum ProbeCommand: Command {
                         [--leak-samples N] [--leak-k K] [--leak-temp T] [--no-leak] [--no-verbmem] [--no-logit-lens]
                         [--quick] [--parallel items|matmul] [--batch N] [--full-prompts] [--no-trailing-space] [--no-token-healing]
                         [--shard i/n] [--resume PARTIAL.json] [--json FILE] [--html FILE]
+           lowbit probe --benchmark tofu [--data DIR] [--forget-split forget01|forget05|forget10]
+                        [--chat [--chat-template NAME] [--system TEXT]] [--max-new-tokens N] [model, precision,
+                        --items, --threads, --json, --html options as above]
            lowbit probe merge PART.json ... [--json ALL.json] [--html ALL.html]
 
     Quantizes every model to every precision in memory (as 'lowbit quantize' would; norms stay
@@ -66,11 +69,28 @@ enum ProbeCommand: Command {
     prompt at "Answer:" instead (the protocol LowBit used before healing).
     --no-logit-lens skips the logit lens (the gold answer's first token read after every block,
     on the forget questions; in --json and --html).
+    --chat puts the prompts in each model's chat template (detected from tokenizer.chat_template:
+    llama2, llama3, chatml, gemma, phi3; --chat-template NAME overrides, --system TEXT adds a system
+    message): the ten KnowMem examples become earlier user/assistant turns and the question the last
+    user message, the VerbMem prompt is the user message; the examples' turns are the shared prefix
+    whose KV cache is reused. Chat prompts get no trailing space and no token healing.
     --full-prompts prefills every KnowMem prompt whole instead of reusing the few-shot prefix's
     KV cache (same results, slower; for checking).
 
+    --benchmark tofu reads TOFU's layout (locuslab/TOFU: forgetNN[_perturbed].json, retain_perturbed.json
+    or retainNN.json, real_authors[_perturbed].json, world_facts[_perturbed].json; JSON arrays or JSON
+    Lines) and measures TOFU's metrics on every model x precision: Probability, ROUGE-L recall and
+    Truth Ratio on forget, retain, real authors and world facts, Model Utility (their harmonic mean
+    without forget) and Forget Quality (KS p-value of the forget truth ratios against the retrain
+    model at the same precision). Without --data it reads Models/data-tofu ('lowbit train
+    --tofu-data DIR' writes it). --chat asks each question as a user message in the model's chat
+    template (--chat-template NAME overrides it); otherwise "Question: {q}\nAnswer:" is used.
+    --max-new-tokens caps the greedy answers (default 64).
+
     EXAMPLES:
       lowbit probe
+      lowbit probe --benchmark tofu --data ~/TOFU --target tofu_ft/ --retrain tofu_retain90/ \
+                   --unlearned NPO=tofu_npo/ --chat --precisions bf16,q8_0,q4_0
       lowbit probe --quick --precisions f32,q4_0 --threads 2
       lowbit probe --target t.gguf --retrain r.gguf --unlearned NPO_KLR=npo.gguf --data muse/news \\
                    --json report.json --html report.html
@@ -107,6 +127,12 @@ enum ProbeCommand: Command {
         OptionSpec(names: ["--resume"], takesValue: true),
         OptionSpec(names: ["--json"], takesValue: true),
         OptionSpec(names: ["--html"], takesValue: true),
+        OptionSpec(names: ["--benchmark"], takesValue: true),
+        OptionSpec(names: ["--forget-split"], takesValue: true),
+        OptionSpec(names: ["--chat"], takesValue: false),
+        OptionSpec(names: ["--chat-template"], takesValue: true),
+        OptionSpec(names: ["--system"], takesValue: true),
+        OptionSpec(names: ["--max-new-tokens"], takesValue: true),
     ]
 
     /// The package root, found from this file's location (Sources/lowbit/Commands/…).
@@ -116,7 +142,23 @@ enum ProbeCommand: Command {
     static func run(_ args: Arguments) throws -> Int32 {
         if args.positionals.first == "merge" { return try merge(Array(args.positionals.dropFirst()), args) }
         guard args.positionals.isEmpty else { throw UsageError("unexpected argument '\(args.positionals[0])'") }
+        let benchmark = args.string("--benchmark") ?? "muse"
+        guard ["muse", "tofu"].contains(benchmark) else { throw UsageError("--benchmark expects muse or tofu, got '\(benchmark)'") }
+        if benchmark == "muse" {
+            for option in ["--forget-split", "--max-new-tokens"] where args.string(option) != nil {
+                throw UsageError("\(option) is for --benchmark tofu")
+            }
+        }
+        if !args.flag("--chat"), args.string("--chat-template") != nil || args.string("--system") != nil {
+            throw UsageError("--chat-template and --system need --chat")
+        }
+        if let name = args.string("--chat-template"), (try? ChatTemplate.named(name)) == nil {
+            throw UsageError("\(ChatTemplateError.unknownName(name, known: ChatTemplate.builtIn.map(\.name)))")
+        }
         var (models, dataDirectory) = try subjects(args)
+        if benchmark == "tofu" {
+            dataDirectory = dataDirectory.map { URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("data-tofu").path }
+        }
         if let data = args.string("--data") { dataDirectory = data }
         guard let dataDirectory else { throw UsageError("missing --data DIR (no Models/data folder was found)") }
 
@@ -158,6 +200,10 @@ enum ProbeCommand: Command {
             }
         }
 
+        if benchmark == "tofu" {
+            return try runTOFU(args, models: models, dataDirectory: dataDirectory, precisions: precisions)
+        }
+
         var configuration = ProbeRunConfiguration(
             models: models, dataDirectory: dataDirectory, precisions: precisions,
             itemLimit: try args.int("--items", range: 1...1_000_000) ?? (quick ? 10 : nil),
@@ -181,6 +227,9 @@ enum ProbeCommand: Command {
             configuration.calibrationSource = path
         }
         configuration.logitLens = !args.flag("--no-logit-lens")
+        configuration.chat = args.flag("--chat")
+        configuration.chatTemplate = args.string("--chat-template")
+        configuration.chatSystem = args.string("--system")
 
         let printer = ProgressPrinter(terminal: Console.stderrIsTerminal)
         let report = try ProbeRunner(configuration: configuration).run(progress: { printer.update($0) },

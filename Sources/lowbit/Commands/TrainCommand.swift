@@ -10,6 +10,7 @@ enum TrainCommand: Command {
     USAGE: lowbit train [--out DIR] [--entities N] [--vocab V] [--dim D] [--layers L] [--heads H]
                         [--ffn F] [--context C] [--epochs E] [--batch B] [--lr LR] [--seed S]
                         [--corpus-seed S] [--threads T] [--only target|retrain]
+           lowbit train --tofu-data DIR [--entities N] [--corpus-seed S]
 
     Generates a seeded corpus of fictitious people in MUSE's layout (DIR/data), trains a
     byte-level BPE tokenizer on it, then trains the target model on forget + retain documents
@@ -18,9 +19,16 @@ enum TrainCommand: Command {
     retain questions at f32 and q4_0. Defaults are the shipped subjects' recipe (Models/README.md).
     The same recipe, seed and --threads reproduce the files bit for bit.
 
+    --tofu-data DIR writes the same corpus in TOFU's layout into DIR and trains nothing:
+    forget10[_perturbed].json, retain90.json, retain_perturbed.json, real_authors_perturbed.json and
+    world_facts_perturbed.json, with a paraphrased answer and five perturbed answers per question,
+    for 'lowbit probe --benchmark tofu' on the subjects (the default corpus is the shipped one;
+    Models/data-tofu holds it).
+
     EXAMPLES:
       lowbit train --out Models --threads 2
       lowbit train --out /tmp/subjects --entities 60 --epochs 5 --dim 64 --layers 2
+      lowbit train --tofu-data Models/data-tofu
     """
     static let options = [
         OptionSpec(names: ["--out"], takesValue: true), OptionSpec(names: ["--entities"], takesValue: true),
@@ -30,7 +38,7 @@ enum TrainCommand: Command {
         OptionSpec(names: ["--epochs"], takesValue: true), OptionSpec(names: ["--batch"], takesValue: true),
         OptionSpec(names: ["--lr"], takesValue: true), OptionSpec(names: ["--seed"], takesValue: true),
         OptionSpec(names: ["--corpus-seed"], takesValue: true), OptionSpec(names: ["-t", "--threads"], takesValue: true),
-        OptionSpec(names: ["--only"], takesValue: true),
+        OptionSpec(names: ["--only"], takesValue: true), OptionSpec(names: ["--tofu-data"], takesValue: true),
     ]
 
     static func recipe(from args: Arguments) throws -> SubjectRecipe {
@@ -55,6 +63,13 @@ enum TrainCommand: Command {
     }
 
     static func run(_ args: Arguments) throws -> Int32 {
+        if let dir = args.string("--tofu-data") {
+            let export = try FactCorpus.generate(try recipe(from: args).corpus).tofuExport()
+            try export.write(to: URL(fileURLWithPath: dir))
+            Console.err("wrote TOFU layout to \(dir): \(export.forget.count) forget, \(export.retain.count) retain, "
+                        + "\(export.realAuthors.count) real-author and \(export.worldFacts.count) world-fact questions")
+            return 0
+        }
         let out = URL(fileURLWithPath: args.string("--out") ?? "Models")
         let threads = try args.int("--threads", default: 1, range: 1...256)!
         let only = args.string("--only")
