@@ -31,8 +31,8 @@ public struct RougeScore: Codable, Equatable, Hashable, Sendable {
 /// F1 = 2PR / (P + R)          (0 when either side has no tokens)
 /// ```
 ///
-/// TOFU reports recall *with* Porter stemming; that variant is not implemented, and
-/// ``variant`` names the one that is so reports can record it.
+/// TOFU reports recall *with* Porter stemming: ``stemmedScore(prediction:reference:)``.
+/// ``variant`` and ``stemmedVariant`` name them so reports can record which was used.
 public enum RougeL {
     /// The name of the variant reported, for recording in reports.
     public static let variant = "rougeL-f1-nostem (google rouge_score, MUSE)"
@@ -82,6 +82,16 @@ public enum RougeL {
     public static func score(prediction: String, reference: String) -> RougeScore {
         score(predictionTokens: tokenize(prediction), referenceTokens: tokenize(reference))
     }
+
+    /// `rouge_score` with `use_stemmer=True` (TOFU's variant): tokens longer than 3
+    /// characters are replaced by their ``PorterStemmer`` stem before the LCS.
+    public static func stemmedScore(prediction: String, reference: String) -> RougeScore {
+        func stemmed(_ t: [String]) -> [String] { t.map { $0.count > 3 ? PorterStemmer.stem($0) : $0 } }
+        return score(predictionTokens: stemmed(tokenize(prediction)), referenceTokens: stemmed(tokenize(reference)))
+    }
+
+    /// The name of the stemmed variant, for reports.
+    public static let stemmedVariant = "rougeL-recall-porter (google rouge_score use_stemmer=True, TOFU)"
 
     /// Scores already-tokenized sequences (see ``tokenize(_:)``).
     public static func score(predictionTokens: [String], referenceTokens: [String]) -> RougeScore {

@@ -81,12 +81,13 @@ public enum TOFUMetrics {
         return values.reduce(0, +) / Double(values.count)
     }
 
-    /// TOFU's ROUGE: mean ROUGE-L recall of the generations against the answers.
+    /// TOFU's ROUGE: mean ROUGE-L recall of the generations against the answers, with
+    /// Porter stemming (`rouge_score`'s `use_stemmer=True`).
     /// - Parameter pairs: `(generation, answer)` per item.
     /// - Returns: The mean recall; `nil` for no items.
     public static func rouge(_ pairs: [(generation: String, answer: String)]) -> Double? {
         guard !pairs.isEmpty else { return nil }
-        return pairs.map { RougeL.score(prediction: $0.generation, reference: $0.answer).recall }.reduce(0, +) / Double(pairs.count)
+        return pairs.map { RougeL.stemmedScore(prediction: $0.generation, reference: $0.answer).recall }.reduce(0, +) / Double(pairs.count)
     }
 
     /// TOFU's Forget Quality: the KS p-value of the forget-set truth statistics of the

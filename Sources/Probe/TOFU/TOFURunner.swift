@@ -139,7 +139,7 @@ public struct TOFURunner: Sendable {
     /// How the numbers were computed, for the report.
     static let notes = [
         "Probability: exp(-mean token NLL of the answer); real authors and world facts: normalised over the answer and its wrong options (TOFU).",
-        "ROUGE: mean ROUGE-L recall of the greedy answer against the gold answer, rouge_score tokenization without Porter stemming (TOFU stems).",
+        "ROUGE: mean ROUGE-L recall of the greedy answer against the gold answer, rouge_score tokenization with NLTK's Porter stemmer on tokens longer than 3 characters (use_stemmer=True, as TOFU).",
         "Truth Ratio: R = exp(mean L(perturbed) - L(paraphrased)); forget mean min(R, 1/R), others mean max(0, 1 - 1/R) (TOFU aggregate_eval_stat.py).",
         "Forget Quality: two-sided two-sample KS p-value (scipy ks_2samp, method auto) of R on the forget split against the retrain model at the same precision.",
         "Model Utility: harmonic mean of Probability, ROUGE and Truth Ratio on retain, real authors and world facts.",
