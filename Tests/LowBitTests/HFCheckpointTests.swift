@@ -34,6 +34,17 @@ final class HFCheckpointTests: XCTestCase {
             "num_key_value_heads": 2, "intermediate_size": 64, "max_position_embeddings": 4096, "rope_theta": 1000000.0,
             "rms_norm_eps": 1e-6, "vocab_size": 272, "tie_word_embeddings": true,
         ], heads: 4, kvHeads: 2),
+        Case(fixture: "qwen3", config: [
+            "architectures": ["Qwen3ForCausalLM"], "hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 4,
+            "num_key_value_heads": 2, "head_dim": 16, "intermediate_size": 64, "max_position_embeddings": 4096,
+            "rope_theta": 1000000.0, "rms_norm_eps": 1e-6, "vocab_size": 272, "tie_word_embeddings": true,
+        ], heads: 4, kvHeads: 2),
+        Case(fixture: "gemma2", config: [
+            "architectures": ["Gemma2ForCausalLM"], "hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 4,
+            "num_key_value_heads": 2, "head_dim": 16, "intermediate_size": 64, "max_position_embeddings": 4096,
+            "rope_theta": 10000.0, "rms_norm_eps": 1e-6, "vocab_size": 272, "sliding_window": 6,
+            "attn_logit_softcapping": 4.0, "final_logit_softcapping": 12.0, "query_pre_attn_scalar": 16,
+        ], heads: 4, kvHeads: 2, gemma: true),
         Case(fixture: "gemma3", config: [
             "architectures": ["Gemma3ForConditionalGeneration"], "model_type": "gemma3",
             "text_config": [
@@ -65,7 +76,7 @@ final class HFCheckpointTests: XCTestCase {
                     config["torch_dtype"] = "float32"
                 }
                 var entries = HFTestCheckpoint.entries(ref, heads: c.heads, kvHeads: c.kvHeads, permute: c.permute, gemma: c.gemma)
-                if c.gemma {
+                if c.fixture == "gemma3" {
                     entries = entries.map { e in
                         var e = e
                         e.name = e.name.replacingOccurrences(of: "model.", with: "model.language_model.")
