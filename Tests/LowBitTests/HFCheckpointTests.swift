@@ -13,7 +13,7 @@ final class HFCheckpointTests: XCTestCase {
         var fixture: String
         var config: [String: Any]
         var heads: Int, kvHeads: Int
-        var permute = false, gemma = false
+        var permute = false, gemma = false, fusedFFN = false
     }
 
     nonisolated(unsafe) static let cases: [Case] = [
@@ -45,6 +45,12 @@ final class HFCheckpointTests: XCTestCase {
             "rope_theta": 10000.0, "rms_norm_eps": 1e-6, "vocab_size": 272, "sliding_window": 6,
             "attn_logit_softcapping": 4.0, "final_logit_softcapping": 12.0, "query_pre_attn_scalar": 16,
         ], heads: 4, kvHeads: 2, gemma: true),
+        Case(fixture: "phi3", config: [
+            "architectures": ["Phi3ForCausalLM"], "hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 4,
+            "num_key_value_heads": 4, "intermediate_size": 64, "max_position_embeddings": 4096,
+            "original_max_position_embeddings": 4096, "rope_theta": 10000.0, "rms_norm_eps": 1e-5, "vocab_size": 272,
+            "sliding_window": 2047, "tie_word_embeddings": false,
+        ], heads: 4, kvHeads: 4, fusedFFN: true),
         Case(fixture: "gemma3", config: [
             "architectures": ["Gemma3ForConditionalGeneration"], "model_type": "gemma3",
             "text_config": [
@@ -75,7 +81,8 @@ final class HFCheckpointTests: XCTestCase {
                     // A sharded Gemma 3 also carries (skipped) vision tensors under language_model names.
                     config["torch_dtype"] = "float32"
                 }
-                var entries = HFTestCheckpoint.entries(ref, heads: c.heads, kvHeads: c.kvHeads, permute: c.permute, gemma: c.gemma)
+                var entries = HFTestCheckpoint.entries(ref, heads: c.heads, kvHeads: c.kvHeads, permute: c.permute, gemma: c.gemma,
+                                                       fusedFFN: c.fusedFFN)
                 if c.fixture == "gemma3" {
                     entries = entries.map { e in
                         var e = e

@@ -34,7 +34,7 @@ enum HFTestCheckpoint {
     }
 
     /// GGUF name → HF name for the Llama/Qwen block and the Gemma sandwich norms.
-    static func hfName(_ gguf: String, gemma: Bool) -> String? {
+    static func hfName(_ gguf: String, gemma: Bool, fusedFFN: Bool = false) -> String? {
         let globals = ["token_embd.weight": "model.embed_tokens.weight", "output_norm.weight": "model.norm.weight", "output.weight": "lm_head.weight"]
         if let g = globals[gguf] { return g }
         let parts = gguf.split(separator: ".", maxSplits: 2).map(String.init)
@@ -43,7 +43,9 @@ enum HFTestCheckpoint {
             "attn_norm": "input_layernorm", "attn_q": "self_attn.q_proj", "attn_k": "self_attn.k_proj", "attn_v": "self_attn.v_proj",
             "attn_output": "self_attn.o_proj", "ffn_norm": "post_attention_layernorm", "ffn_gate": "mlp.gate_proj",
             "ffn_up": "mlp.up_proj", "ffn_down": "mlp.down_proj", "attn_q_norm": "self_attn.q_norm", "attn_k_norm": "self_attn.k_norm",
+            "attn_qkv": "self_attn.qkv_proj",
         ]
+        if fusedFFN { layer["ffn_up"] = "mlp.gate_up_proj" }  // Phi-3: [gate; up] in one matrix
         if gemma {
             layer["post_attention_norm"] = "post_attention_layernorm"
             layer["ffn_norm"] = "pre_feedforward_layernorm"
@@ -72,10 +74,10 @@ enum HFTestCheckpoint {
     static func f32Bytes(_ v: [Float]) -> [UInt8] { v.withUnsafeBytes { Array($0) } }
 
     /// The HF tensors of `weights` (GGUF form): every tensor but `rope_freqs.weight`.
-    static func entries(_ weights: ModelWeights, heads: Int, kvHeads: Int, permute: Bool, gemma: Bool) -> [Entry] {
+    static func entries(_ weights: ModelWeights, heads: Int, kvHeads: Int, permute: Bool, gemma: Bool, fusedFFN: Bool = false) -> [Entry] {
         var out: [Entry] = []
         for t in weights.tensors where t.name != "rope_freqs.weight" {
-            guard let name = hfName(t.name, gemma: gemma) else { fatalError("test helper cannot name \(t.name)") }
+            guard let name = hfName(t.name, gemma: gemma, fusedFFN: fusedFFN) else { fatalError("test helper cannot name \(t.name)") }
             var bytes = Array(t.storage.bytes)
             if gemma && t.name.hasSuffix("norm.weight") {
                 bytes = f32Bytes(t.floats().map { $0 - 1 })
