@@ -50,3 +50,20 @@ final class TokenHealingTests: XCTestCase {
         XCTAssertEqual(ids.map { mismatch.push($0) }.joined() + mismatch.finish(), full)
     }
 }
+
+/// End-of-generation tokens as llama.cpp collects them (`special_eog_ids`).
+final class EndOfGenerationTests: XCTestCase {
+    func testEOSEndOfTurnTextsAndMetadataIDs() throws {
+        var config = TokenizerConfig.syntheticLlama(size: 300)
+        config.tokens[10] = "<|im_end|>"
+        config.tokens[11] = "<|eot_id|>"
+        config.eotID = 12
+        let tokenizer = try Tokenizer(config: config)
+        XCTAssertEqual(tokenizer.endOfGeneration, Set([tokenizer.eosID!, 10, 11, 12]))
+        // The EOT id survives the GGUF metadata round trip.
+        var md = GGUFMetadata()
+        config.write(into: &md)
+        XCTAssertEqual(try TokenizerConfig(metadata: md, file: "test").eotID, 12)
+        XCTAssertEqual(try TokenizerConfig(metadata: md, file: "test").eomID, nil)
+    }
+}

@@ -8,7 +8,8 @@ public struct GenerationOptions: Sendable {
     public var sampler = SamplerSettings()
     /// Generation stops before any of these strings; they are not emitted.
     public var stopStrings: [String] = []
-    /// Whether the end-of-sequence token ends generation.
+    /// Whether an end-of-generation token (EOS, or an end-of-turn token such as `<|im_end|>`;
+    /// ``Tokenizer/endOfGeneration``) ends generation.
     public var stopAtEOS = true
     /// Whether to prepend BOS (`nil`: the tokenizer's default).
     public var addBOS: Bool?
@@ -186,7 +187,7 @@ private struct SequenceState {
             logits = masked
         }
         let next = sampler.sample(logits: logits, history: history)
-        if options.stopAtEOS, next == tokenizer.eosID {
+        if options.stopAtEOS, tokenizer.endOfGeneration.contains(next) {
             stats.stopReason = .endOfSequence
             return nil
         }

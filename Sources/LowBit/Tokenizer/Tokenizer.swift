@@ -22,6 +22,17 @@ public struct Tokenizer: Sendable {
     public let bosID: Int32?
     /// End-of-sequence token, if the vocabulary has one.
     public let eosID: Int32?
+    /// Tokens that end generation, as llama.cpp's `special_eog_ids`: EOS, the EOT/EOM ids
+    /// from the metadata, and tokens whose text is one of llama.cpp's end-of-turn markers
+    /// (``endOfGenerationTexts``), so that a chat model's `<|im_end|>` or `<|eot_id|>` stops it.
+    public let endOfGeneration: Set<Int32>
+
+    /// llama.cpp's texts of end-of-generation tokens (`llama_vocab::impl::load`).
+    public static let endOfGenerationTexts: Set<String> = [
+        "<|eot_id|>", "<|im_end|>", "<|end|>", "<|return|>", "<|call|>", "<|flush|>", "<|calls|>", "<end_of_turn>",
+        "<|endoftext|>", "</s>", "<|eom_id|>", "<EOT>", "_<EOT>", "[EOT]", "[EOS]", "<|end_of_text|>",
+        "<end_of_utterance>", "<eos>", "<turn|>", "<|tool_response>", "<｜end▁of▁sentence｜>", "[e~[",
+    ]
     /// Token used for text the vocabulary cannot spell, if any.
     public let unknownID: Int32?
     /// Whether ``encode(_:addBOS:addEOS:parseSpecial:)`` prepends BOS by default.
@@ -79,6 +90,9 @@ public struct Tokenizer: Sendable {
         model = config.model
         bosID = config.bosID
         eosID = config.eosID
+        var eog = Set([config.eosID, config.eotID, config.eomID].compactMap { $0 }.filter { $0 >= 0 && Int($0) < count })
+        for (id, token) in config.tokens.enumerated() where Self.endOfGenerationTexts.contains(token) { eog.insert(Int32(id)) }
+        endOfGeneration = eog
         unknownID = config.unknownID
         addsBOSByDefault = config.addBOS
         addsEOSByDefault = config.addEOS

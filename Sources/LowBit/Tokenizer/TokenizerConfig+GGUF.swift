@@ -88,6 +88,8 @@ extension TokenizerConfig {
             addEOS: md["tokenizer.ggml.add_eos_token"]?.boolValue ?? false,
             addSpacePrefix: md["tokenizer.ggml.add_space_prefix"]?.boolValue ?? isSPM)
         preTokenizer = pre
+        eotID = id("eot_token_id", default: nil)
+        eomID = id("eom_token_id", default: nil)
     }
 
     /// Writes this tokenizer into GGUF metadata under `tokenizer.ggml.*`.
@@ -100,6 +102,8 @@ extension TokenizerConfig {
         if !merges.isEmpty { md["tokenizer.ggml.merges"] = .array(GGUFArray(merges)) }
         if let bosID { md["tokenizer.ggml.bos_token_id"] = .uint32(UInt32(bitPattern: bosID)) }
         if let eosID { md["tokenizer.ggml.eos_token_id"] = .uint32(UInt32(bitPattern: eosID)) }
+        if let eotID { md["tokenizer.ggml.eot_token_id"] = .uint32(UInt32(bitPattern: eotID)) }
+        if let eomID { md["tokenizer.ggml.eom_token_id"] = .uint32(UInt32(bitPattern: eomID)) }
         if let unknownID { md["tokenizer.ggml.unknown_token_id"] = .uint32(UInt32(bitPattern: unknownID)) }
         if let paddingID { md["tokenizer.ggml.padding_token_id"] = .uint32(UInt32(bitPattern: paddingID)) }
         md["tokenizer.ggml.add_bos_token"] = .bool(addBOS)

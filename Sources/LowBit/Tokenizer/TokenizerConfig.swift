@@ -43,6 +43,9 @@ public struct TokenizerConfig: Sendable, Equatable {
     public var bosID: Int32?
     /// End-of-sequence token (`tokenizer.ggml.eos_token_id`).
     public var eosID: Int32?
+    /// End-of-turn and end-of-message tokens (`tokenizer.ggml.eot_token_id`, `eom_token_id`), if given.
+    public var eotID: Int32?
+    public var eomID: Int32?
     /// Unknown token (`tokenizer.ggml.unknown_token_id`).
     public var unknownID: Int32?
     /// Padding token (`tokenizer.ggml.padding_token_id`).
