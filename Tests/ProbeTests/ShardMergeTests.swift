@@ -68,6 +68,14 @@ final class ShardMergeTests: XCTestCase {
         XCTAssertEqual(plans[1].prefillTokens * 2, plans[0].prefillTokens)
     }
 
+    func testAutomaticBatchFollowsModelSize() throws {
+        XCTAssertEqual(ProbeRunConfiguration.automaticBatch(weightBytes: 4 << 20), 1)
+        XCTAssertEqual(ProbeRunConfiguration.automaticBatch(weightBytes: 591 << 20), 8)
+        var c = fixture.configuration(precisions: [.f32], subjects: 1)
+        c.batch = 0
+        XCTAssertThrowsError(try ProbeRunner(configuration: c).run()) { e in XCTAssertTrue("\(e)".contains("batch"), "\(e)") }
+    }
+
     func testShardMustBeInRange() throws {
         var c = fixture.configuration(precisions: [.f32], subjects: 1)
         c.shard = (3, 2)

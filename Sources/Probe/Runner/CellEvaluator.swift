@@ -11,6 +11,9 @@ struct CellEvaluator {
     let tokenizer: Tokenizer
     let data: PreparedData
     let configuration: ProbeRunConfiguration
+
+    /// Sequences generated at once: the configured batch, or the automatic one for this model.
+    var batchSize: Int { configuration.batch ?? ProbeRunConfiguration.automaticBatch(weightBytes: model.weights.byteCount) }
     let progress: ProgressTracker
 
     /// What one cell produced, besides the cell itself.
@@ -135,7 +138,7 @@ struct CellEvaluator {
                                   message: "prefilling the few-shot prefix: \(error)")
             }
         }
-        let batch = configuration.batch
+        let batch = batchSize
         return (0..<count).map { i in
             Worker(
                 generator: Generator(model: model, tokenizer: tokenizer, pool: ThreadPool(threads: matmulThreads)),
@@ -150,7 +153,7 @@ struct CellEvaluator {
     private func batched<Output>(
         _ count: Int, workers: [Worker], _ body: (Worker, Range<Int>) throws(ProbeRunError) -> [Output]
     ) throws(ProbeRunError) -> [Output] {
-        let b = configuration.batch, chunks = (count + b - 1) / b
+        let b = batchSize, chunks = (count + b - 1) / b
         return try ItemScheduler.map(chunks, workers: workers, onItemDone: {}) { (w: Worker, c: Int) throws(ProbeRunError) in
             let out = try body(w, (c * b)..<min(count, (c + 1) * b))
             for _ in out { progress.itemDone() }

@@ -12,7 +12,7 @@ enum ProbeCommand: Command {
                         [--double-quant] [--quantize-head] [--act-order] [--calibration FILE]
                         [--items N] [--threads N] [--seed S]
                         [--leak-samples N] [--leak-k K] [--leak-temp T] [--no-leak] [--no-verbmem] [--no-logit-lens]
-                        [--quick] [--parallel items|matmul] [--batch N] [--full-prompts] [--no-trailing-space] [--no-token-healing]
+                        [--quick] [--parallel items|matmul] [--batch N|auto] [--full-prompts] [--no-trailing-space] [--no-token-healing]
                         [--shard i/n] [--resume PARTIAL.json] [--json FILE] [--html FILE]
            lowbit probe --benchmark tofu [--data DIR] [--forget-split forget01|forget05|forget10]
                         [--chat [--chat-template NAME] [--system TEXT]] [--max-new-tokens N] [model, precision,
@@ -56,12 +56,12 @@ enum ProbeCommand: Command {
     leaks when its ROUGE-L recall against the gold answer is at least 0.5).
     --quick caps every split at 10 items and skips leak@k. --parallel items (default) runs
     items concurrently, one KV cache per thread; matmul splits each matmul instead.
-    --batch N (default 1) generates N sequences at once per worker (VerbMem continuations,
-    KnowMem answers, leak@k samples) with batched decoding; every result is the same for
-    any N. It pays off when weight reads dominate (models of hundreds of MB: TinyLlama Q4_0
-    decodes 16 sequences 2x faster than one); on the small shipped subjects, whose weights
-    fit in cache, the N separate KV caches make it slower (full q4_0 probe: 9.9 s at N=1,
-    16.2 s at N=8).
+    --batch N generates N sequences at once per worker (VerbMem continuations, KnowMem
+    answers, leak@k samples) with batched decoding; every result is the same for any N.
+    The default, auto, is 8 for models over 256 MiB, where weight reads dominate (TinyLlama
+    Q4_0 decodes 16 sequences 2x faster than one), else 1: on the small shipped subjects,
+    whose weights fit in cache, N separate KV caches make it slower (full q4_0 probe: 9.9 s
+    at N=1, 16.2 s at N=8).
     KnowMem prompts are MUSE's exactly ("...Answer: ", with the trailing space) and are
     generated with token healing: the trailing space is backed up and the first answer token
     must start with it, as the guidance library does, so byte-level BPE models answer " Paris"
@@ -213,7 +213,7 @@ enum ProbeCommand: Command {
             verbMem: !args.flag("--no-verbmem"), leak: leak, reusePrefixCache: !args.flag("--full-prompts"))
         configuration.knowMemTrailingSpace = !args.flag("--no-trailing-space")  // --muse-trailing-space: the default, kept
         configuration.tokenHealing = !args.flag("--no-token-healing")
-        configuration.batch = try args.int("--batch", default: 1, range: 1...1024)!
+        if args.string("--batch") != "auto" { configuration.batch = try args.int("--batch", range: 1...1024) }
         if let shard = args.string("--shard") {
             let parts = shard.split(separator: "/").map { Int($0) }
             guard parts.count == 2, let i = parts[0], let n = parts[1], n >= 1, (0..<n).contains(i) else {
