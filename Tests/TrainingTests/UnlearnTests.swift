@@ -1,4 +1,6 @@
 import Training
+import LowBit
+import Kernels
 import XCTest
 
 final class UnlearnTests: XCTestCase {
@@ -111,5 +113,36 @@ final class UnlearnTests: XCTestCase {
         XCTAssertEqual(s.meanRelativeDelta8, (0.5 + 0.05) * 16 / 16, accuracy: 1e-5)
         XCTAssertEqual(s.changedCodes4, 1 / Double(matrixCount), accuracy: 1e-12)
         XCTAssertEqual(s.changedCodes8, 1 / Double(matrixCount), accuracy: 1e-12)
+    }
+}
+
+/// Unlearning with weights (and moments) kept in bf16, and the new weight-change statistics.
+final class LowPrecisionUnlearningTests: XCTestCase {
+    func testBF16WeightsStayBF16AndTheStatsCountChanges() throws {
+        for precision in [WeightPrecision.bf16, .bf16Stochastic] {
+            var u = Unlearner(method: .gaGDR, learningRate: 1e-3, epochs: 1, batchSize: 2, seed: 1)
+            u.weightPrecision = precision
+            u.momentPrecision = .bf16
+            let result = try u.unlearn(target: UnlearnTests.target, forget: UnlearnTests.forget, retain: UnlearnTests.retain)
+            XCTAssertTrue(result.parameters.values.allSatisfy { $0.bitPattern & 0xFFFF == 0 }, "\(precision): not bf16")
+            let w = result.weightChange
+            XCTAssertGreaterThan(w.changedFraction, 0)
+            XCTAssertLessThanOrEqual(w.changedFraction, 1)
+            XCTAssertEqual(w.relativeDelta4Histogram.reduce(0, +), Int((w.changedFraction * Double(w.count)).rounded()))
+        }
+    }
+
+    func testStochasticRoundingIsUnbiasedAndStaysBetweenNeighbours() {
+        let x: Float = 1.00390625 + 0.001  // between two bf16 values
+        let lo = Float(bitPattern: x.bitPattern & 0xFFFF_0000), hi = Float(bitPattern: (x.bitPattern & 0xFFFF_0000) + 0x1_0000)
+        var rng = SeededRandom(seed: 5)
+        var values = [Float](repeating: x, count: 20_000)
+        WeightPrecision.bf16Stochastic.round(&values, rng: &rng)
+        XCTAssertTrue(values.allSatisfy { $0 == lo || $0 == hi })
+        let mean = values.reduce(0.0) { $0 + Double($1) } / Double(values.count)
+        XCTAssertEqual(mean, Double(x), accuracy: 0.02 * Double(hi - lo))
+        var nearest = [x]
+        WeightPrecision.bf16.round(&nearest, rng: &rng)
+        XCTAssertEqual(nearest[0], HalfConversion.float(bf16Bits: HalfConversion.bf16Bits(x)))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LowBit
 
 /// AdamW with f32 master weights (Loshchilov & Hutter), decoupled weight decay, optional
 /// global-norm gradient clipping and per-tensor learning-rate multipliers.
@@ -61,6 +62,12 @@ public struct AdamW: Sendable {
         var s = 0.0
         for g in gradients { s += Double(g) * Double(g) }
         return s.squareRoot()
+    }
+
+    /// Rounds the first and second moments in place (bf16 moments: `--moments bf16`).
+    public mutating func roundMoments(_ precision: WeightPrecision, rng: inout SeededRandom) {
+        precision.round(&m, rng: &rng)
+        precision.round(&v, rng: &rng)
     }
 
     /// Applies one update to `parameters` from `gradients`.

@@ -54,6 +54,11 @@ public struct Unlearner: Sendable {
     public var surePercentile: Double?
     /// SURE: learning-rate multiplier of the salient modules (10 in the paper).
     public var sureLearningRateMultiplier: Float
+    /// The precision weights are kept in between steps (`--weights`); the target, which is
+    /// also the KLR/NPO reference, is rounded the same way first.
+    public var weightPrecision = WeightPrecision.f32
+    /// The precision of Adam's moments between steps (`--moments f32|bf16`).
+    public var momentPrecision = WeightPrecision.f32
     /// AdamW decoupled weight decay.
     public var weightDecay: Float
     /// Global gradient-norm clip, if any.
@@ -90,9 +95,14 @@ public struct Unlearner: Sendable {
     /// - Returns: the unlearned weights and the run's records.
     /// - Throws: `TrainingError` on an invalid configuration or sequence.
     public func unlearn(
-        target: LlamaParameters, forget: [TokenSequence], retain: [TokenSequence],
+        target original: LlamaParameters, forget: [TokenSequence], retain: [TokenSequence],
         progress: (UnlearningEpochLog, LlamaParameters) -> Void = { _, _ in }
     ) throws(TrainingError) -> UnlearningResult {
+        // Pure low-precision training starts from the target in that precision, which is also
+        // the reference and the baseline of the weight-change statistics.
+        var target = original
+        var roundingRNG = SeededRandom(seed: seed ^ 0xB_F16)
+        if weightPrecision != .f32 { WeightPrecision.bf16.round(&target.values, rng: &roundingRNG) }
         guard !forget.isEmpty else { throw TrainingError.emptyDataSet(name: "forget") }
         if method.usesRetain && retain.isEmpty { throw TrainingError.emptyDataSet(name: "retain") }
         guard epochs > 0, batchSize > 0, learningRate > 0, beta > 0 else {
@@ -167,6 +177,8 @@ public struct Unlearner: Sendable {
                     referenceForgetLogProbs: method.usesNPO ? idx.map { refLogProbs[$0] } : nil,
                     graph: graph, gradients: &gradients)
                 optimizer.update(&params.values, gradients: gradients)
+                weightPrecision.round(&params.values, rng: &roundingRNG)
+                optimizer.roundMoments(momentPrecision, rng: &roundingRNG)
                 sum.total += value.total
                 sum.forget += value.forget
                 sum.retain += value.retain

@@ -23,13 +23,24 @@ public struct WeightChangeStats: Sendable, Hashable, Codable {
     public var changedCodes4: Double
     /// Fraction of weights whose 8-bit RTN code differs between the two models.
     public var changedCodes8: Double
+    /// Fraction of weights that changed at all (`δ ≠ 0`).
+    public var changedFraction: Double
+    /// Of the changed weights, the fraction with `|δ|` below half their block's 4-bit step
+    /// (changes round-to-nearest 4-bit usually erases).
+    public var changedBelowHalfStep4: Double
+    /// Histogram of `|δ|/Δ₄` over the changed weights, bins bounded by ``histogramEdges``
+    /// (the last bin is everything from 1 up).
+    public var relativeDelta4Histogram: [Int]
+    /// Upper edges of the histogram bins but the last.
+    public static let histogramEdges: [Double] = [1.0 / 64, 1.0 / 32, 1.0 / 16, 1.0 / 8, 1.0 / 4, 1.0 / 2, 1]
 
     /// Compares `updated` with `original` (same shape).
     public init(original: LlamaParameters, updated: LlamaParameters) {
         precondition(original.layout == updated.layout, "WeightChangeStats: shapes differ")
         var n = 0, nRel = 0
         var sumAbs = 0.0, maxAbs = 0.0, sumRel4 = 0.0, sumRel8 = 0.0
-        var changed4 = 0, changed8 = 0
+        var changed4 = 0, changed8 = 0, changedAny = 0, belowHalf = 0
+        var histogram = [Int](repeating: 0, count: Self.histogramEdges.count + 1)
         let a = original.values, b = updated.values
         for e in original.layout.entries where e.isMatrix {
             for r in 0..<e.rows {
@@ -53,6 +64,12 @@ public struct WeightChangeStats: Sendable, Hashable, Codable {
                             sumRel4 += delta / Double(d4a)
                             sumRel8 += delta / Double(d8a)
                         }
+                        if delta != 0 {
+                            changedAny += 1
+                            let rel = amaxA > 0 ? delta / Double(d4a) : .infinity
+                            if rel < 0.5 { belowHalf += 1 }
+                            histogram[Self.histogramEdges.firstIndex { rel < $0 } ?? Self.histogramEdges.count] += 1
+                        }
                         if Self.code(a[i], d4a, 8) != Self.code(b[i], d4b, 8) { changed4 += 1 }
                         if Self.code(a[i], d8a, 128) != Self.code(b[i], d8b, 128) { changed8 += 1 }
                     }
@@ -67,6 +84,9 @@ public struct WeightChangeStats: Sendable, Hashable, Codable {
         meanRelativeDelta8 = nRel > 0 ? sumRel8 / Double(nRel) : 0
         changedCodes4 = n > 0 ? Double(changed4) / Double(n) : 0
         changedCodes8 = n > 0 ? Double(changed8) / Double(n) : 0
+        changedFraction = n > 0 ? Double(changedAny) / Double(n) : 0
+        changedBelowHalfStep4 = changedAny > 0 ? Double(belowHalf) / Double(changedAny) : 0
+        relativeDelta4Histogram = histogram
     }
 
     @inline(__always)

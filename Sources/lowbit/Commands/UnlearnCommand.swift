@@ -18,8 +18,14 @@ enum UnlearnCommand: Command {
     percentile, with --sure-lr-mult × the learning rate (SURE, default 10). AdamW with f32
     master weights. Logs the loss, forget/retain KnowMem accuracy and the weight change: mean |δ|
     and mean |δ|/Δ for 4-bit and 8-bit RTN steps (Δ = absmax/2^(N-1) per block of 32), and the
-    fraction of RTN codes that changed. FILE is f32 GGUF, written atomically.
-    Defaults: --lr 1e-5 (the paper's) --epochs 5 --alpha 1 --beta 0.1 --batch 8 --seed 0.
+    fraction of RTN codes that changed, the share of weights that changed at all, the share of
+    those below half their block's 4-bit step, and a histogram of |δ|/Δ4 (edges 1/64 … 1).
+    --weights bf16 keeps the weights in bf16 between steps (round to nearest even after every
+    update, as pure-bf16 PyTorch training; the target, also the KLR/NPO reference, is rounded
+    first), bf16-sr with stochastic rounding; --moments bf16 rounds Adam's moments the same
+    way. FILE is f32 GGUF, written atomically.
+    Defaults: --lr 1e-5 (the paper's) --epochs 5 --alpha 1 --beta 0.1 --batch 8 --seed 0
+    --weights f32 --moments f32.
 
     EXAMPLES:
       lowbit unlearn --model Models/target.gguf --method npo_klr --out /tmp/npo_klr.gguf --threads 2
@@ -33,6 +39,7 @@ enum UnlearnCommand: Command {
         OptionSpec(names: ["--beta"], takesValue: true), OptionSpec(names: ["--batch"], takesValue: true),
         OptionSpec(names: ["--seed"], takesValue: true), OptionSpec(names: ["-t", "--threads"], takesValue: true),
         OptionSpec(names: ["--json"], takesValue: false),
+        OptionSpec(names: ["--weights"], takesValue: true), OptionSpec(names: ["--moments"], takesValue: true),
     ]
 
     static func run(_ args: Arguments) throws -> Int32 {
@@ -43,7 +50,13 @@ enum UnlearnCommand: Command {
             throw UsageError("unknown --method '\(methodName)' (use ga|ga_gdr|ga_klr|npo|npo_gdr|npo_klr)")
         }
         let threads = try args.int("--threads", default: 1, range: 1...256)!
-        let unlearner = Unlearner(
+        guard let weightPrecision = WeightPrecision(rawValue: args.string("--weights") ?? "f32") else {
+            throw UsageError("--weights expects f32, bf16 or bf16-sr, got '\(args.string("--weights") ?? "")'")
+        }
+        guard let momentPrecision = WeightPrecision(rawValue: args.string("--moments") ?? "f32"), momentPrecision != .bf16Stochastic else {
+            throw UsageError("--moments expects f32 or bf16, got '\(args.string("--moments") ?? "")'")
+        }
+        var unlearner = Unlearner(
             method: method, learningRate: Float(try args.double("--lr", default: 1e-5, range: 0...1)!),
             epochs: try args.int("--epochs", default: 5, range: 1...10_000)!,
             alpha: try args.double("--alpha", default: 1, range: 0...1e6)!,
@@ -52,6 +65,8 @@ enum UnlearnCommand: Command {
             seed: UInt64(try args.int("--seed", default: 0, range: 0...Int.max)!), threads: threads,
             surePercentile: try args.double("--sure", range: 0...100),
             sureLearningRateMultiplier: Float(try args.double("--sure-lr-mult", default: 10, range: 0...1e6)!))
+        unlearner.weightPrecision = weightPrecision
+        unlearner.momentPrecision = momentPrecision
 
         let target = try ModelWeights.load(path: path)
         guard let recipe = SubjectLab.recipe(of: target) else {
@@ -78,10 +93,13 @@ enum UnlearnCommand: Command {
             Console.err(String(format: "epoch %d: loss %.4f (forget %.4f, retain %.4f)%@ mean|δ| %.3e |δ|/Δ4 %.4f |δ|/Δ8 %.4f codes changed 4-bit %.2f%% 8-bit %.2f%%",
                                log.epoch + 1, log.loss.total, log.loss.forget, log.loss.retain, accuracy, w.meanAbsDelta,
                                w.meanRelativeDelta4, w.meanRelativeDelta8, 100 * w.changedCodes4, 100 * w.changedCodes8))
+            Console.err(String(format: "  weights changed %.2f%%, of them below Δ4/2 %.2f%%; |δ|/Δ4 histogram (<1/64 … ≥1): %@",
+                               100 * w.changedFraction, 100 * w.changedBelowHalfStep4,
+                               w.relativeDelta4Histogram.map(String.init).joined(separator: " ")))
         }
         if let accuracyError { throw accuracyError }
         let seconds = Date().timeIntervalSince(start)
-        let settings = "method=\(method.rawValue) lr=\(unlearner.learningRate) epochs=\(unlearner.epochs) alpha=\(unlearner.alpha) beta=\(unlearner.beta) batch=\(unlearner.batchSize) seed=\(unlearner.seed) sure=\(unlearner.surePercentile.map { String($0) } ?? "none") sure_lr_mult=\(unlearner.sureLearningRateMultiplier)"
+        let settings = "method=\(method.rawValue) lr=\(unlearner.learningRate) epochs=\(unlearner.epochs) alpha=\(unlearner.alpha) beta=\(unlearner.beta) batch=\(unlearner.batchSize) seed=\(unlearner.seed) weights=\(unlearner.weightPrecision.rawValue) moments=\(unlearner.momentPrecision.rawValue) sure=\(unlearner.surePercentile.map { String($0) } ?? "none") sure_lr_mult=\(unlearner.sureLearningRateMultiplier)"
         let weights = try SubjectLab.unlearnedWeights(result.parameters, target: target, name: method.rawValue, settings: settings)
         try GGUFWriter.write(weights, to: out)
         let (forget, retain) = try SubjectLab.accuracy(of: weights, corpus: corpus, threads: threads)

@@ -1,0 +1,32 @@
+import Kernels
+import LowBit
+
+/// The precision training keeps weights (or Adam moments) in between steps, as pure
+/// low-precision PyTorch training does: f32 (no rounding), bf16 with round-to-nearest-even
+/// after every step, or bf16 with stochastic rounding.
+public enum WeightPrecision: String, Sendable, CaseIterable {
+    case f32
+    case bf16
+    /// bf16 with stochastic rounding: up with probability equal to the dropped fraction.
+    case bf16Stochastic = "bf16-sr"
+
+    /// Rounds every value in place (`rng` feeds stochastic rounding).
+    public func round(_ values: inout [Float], rng: inout SeededRandom) {
+        switch self {
+        case .f32:
+            return
+        case .bf16:
+            for i in values.indices { values[i] = HalfConversion.float(bf16Bits: HalfConversion.bf16Bits(values[i])) }
+        case .bf16Stochastic:
+            for i in values.indices { values[i] = Self.stochasticBF16(values[i], UInt32(truncatingIfNeeded: rng.next()) & 0xFFFF) }
+        }
+    }
+
+    /// `x` rounded to bf16 by adding `r` (16 random bits) below the kept bits and truncating:
+    /// rounds up with probability equal to the dropped fraction. NaN and ±∞ are kept.
+    static func stochasticBF16(_ x: Float, _ r: UInt32) -> Float {
+        guard x.isFinite else { return x }
+        let rounded = Float(bitPattern: (x.bitPattern &+ r) & 0xFFFF_0000)
+        return rounded.isFinite ? rounded : Float(bitPattern: x.bitPattern & 0xFFFF_0000)
+    }
+}
