@@ -79,6 +79,25 @@ extension GGUFFile {
     /// `bytes` is `null` for a type ggml does not define; non-finite floats are the strings
     /// `"inf"`, `"-inf"` and `"nan"`.
     public func writeJSON(to w: inout JSONStreamWriter) {
+        GGUFMetadata.writeTableJSON(metadata, count: tensors.count, tensor: { (tensors[$0].name, tensors[$0].type, tensors[$0].shape) },
+                                    fields: { i, w in
+            w.raw(", \"offset\": ")
+            w.number(tensors[i].offset)
+            w.raw(", \"bytes\": ")
+            if let n = tensors[i].byteCount { w.number(n) } else { w.raw("null") }
+        }, to: &w)
+    }
+}
+
+extension GGUFMetadata {
+    /// The JSON layout `inspect --json` prints for a file or a converted folder: the metadata
+    /// in order, then one object per tensor with its name, type, type id, `supported` and
+    /// shape, followed by what `fields(i, &w)` writes for tensor `i` (each field with its
+    /// leading `", "`).
+    static func writeTableJSON(
+        _ metadata: GGUFMetadata, count: Int, tensor: (Int) -> (name: String, type: GGMLType, shape: [Int]),
+        fields: (Int, inout JSONStreamWriter) -> Void, to w: inout JSONStreamWriter
+    ) {
         w.raw("{\n  \"metadata\": {")
         for (i, entry) in metadata.entries.enumerated() {
             w.raw(i == 0 ? "\n    " : ",\n    ")
@@ -87,7 +106,8 @@ extension GGUFFile {
             entry.value.writeJSON(to: &w)
         }
         w.raw(metadata.entries.isEmpty ? "},\n  \"tensors\": [" : "\n  },\n  \"tensors\": [")
-        for (i, t) in tensors.enumerated() {
+        for i in 0..<count {
+            let t = tensor(i)
             w.raw(i == 0 ? "\n    {\"name\": " : ",\n    {\"name\": ")
             w.string(t.name)
             w.raw(", \"type\": ")
@@ -101,12 +121,10 @@ extension GGUFFile {
                 if k > 0 { w.raw(", ") }
                 w.number(d)
             }
-            w.raw("], \"offset\": ")
-            w.number(t.offset)
-            w.raw(", \"bytes\": ")
-            if let n = t.byteCount { w.number(n) } else { w.raw("null") }
+            w.raw("]")
+            fields(i, &w)
             w.raw("}")
         }
-        w.raw(tensors.isEmpty ? "]\n}\n" : "\n  ]\n}\n")
+        w.raw(count == 0 ? "]\n}\n" : "\n  ]\n}\n")
     }
 }

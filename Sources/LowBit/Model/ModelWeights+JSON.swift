@@ -7,34 +7,12 @@ extension ModelWeights {
     ///  "tensors": [{"name", "type", "type_id", "supported", "shape", "view", "bytes"}, …]}
     /// ```
     public func writeJSON(to w: inout JSONStreamWriter) {
-        w.raw("{\n  \"metadata\": {")
-        for (i, entry) in metadata.entries.enumerated() {
-            w.raw(i == 0 ? "\n    " : ",\n    ")
-            w.string(entry.key)
-            w.raw(": ")
-            entry.value.writeJSON(to: &w)
-        }
-        w.raw(metadata.entries.isEmpty ? "},\n  \"tensors\": [" : "\n  },\n  \"tensors\": [")
-        for (i, t) in tensors.enumerated() {
-            w.raw(i == 0 ? "\n    {\"name\": " : ",\n    {\"name\": ")
-            w.string(t.name)
-            w.raw(", \"type\": ")
-            w.string(t.type.name)
-            w.raw(", \"type_id\": ")
-            w.number(t.type.rawValue)
-            w.raw(", \"supported\": ")
-            w.bool(t.type.isSupported)
-            w.raw(", \"shape\": [")
-            for (k, d) in t.shape.enumerated() {
-                if k > 0 { w.raw(", ") }
-                w.number(d)
-            }
-            w.raw("], \"view\": ")
-            w.bool(t.storage.isView)
+        GGUFMetadata.writeTableJSON(metadata, count: tensors.count, tensor: { (tensors[$0].name, tensors[$0].type, tensors[$0].shape) },
+                                    fields: { i, w in
+            w.raw(", \"view\": ")
+            w.bool(tensors[i].storage.isView)
             w.raw(", \"bytes\": ")
-            w.number(t.storage.bytes.count)
-            w.raw("}")
-        }
-        w.raw(tensors.isEmpty ? "]\n}\n" : "\n  ]\n}\n")
+            w.number(tensors[i].storage.bytes.count)
+        }, to: &w)
     }
 }

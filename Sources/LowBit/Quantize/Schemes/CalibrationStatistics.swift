@@ -34,20 +34,7 @@ final class CalibrationStatistics: LinearInputObserver {
             for i in 0..<n { s.absSum[i] += Double(abs(row[i])) }
             if s.sample.count < sampleLimit * n { s.sample.append(contentsOf: row) }
         }
-        if wantHessian {
-            // Upper triangle, f32 products of each row block accumulated into f64.
-            s.hessian.withUnsafeMutableBufferPointer { h in
-                for t in 0..<count {
-                    let row = x.baseAddress! + t * n
-                    for i in 0..<n {
-                        let xi = row[i]
-                        if xi == 0 { continue }
-                        let hi = h.baseAddress! + i * n
-                        for j in i..<n { hi[j] += Double(xi * row[j]) }
-                    }
-                }
-            }
-        }
+        if wantHessian { GramAccumulation.accumulateUpper(x, width: n, into: &s.hessian) }
         s.rows += count
         inputs[which] = s
     }
