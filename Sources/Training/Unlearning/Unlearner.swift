@@ -23,6 +23,8 @@ public struct UnlearningResult: Sendable {
     public var updatedModules: [String]
     /// Weight change from the target at the end.
     public var weightChange: WeightChangeStats
+    /// The G-effect at the target and after every epoch, when ``Unlearner/measuresGEffect`` is set.
+    public var gEffects: [GEffect] = []
 }
 
 /// Unlearns a forget set from a target model with one of the REFERENCE §3 objectives,
@@ -63,6 +65,10 @@ public struct Unlearner: Sendable {
     public var weightDecay: Float
     /// Global gradient-norm clip, if any.
     public var gradientClip: Float?
+    /// Measure the G-effect (``GEffect``) at the target and after every epoch
+    /// (`--g-effect`). Its retain sample is as many retain sequences as there are forget
+    /// sequences, drawn with its own seed, so the run's weights do not depend on this switch.
+    public var measuresGEffect = false
 
     /// Creates an unlearner with the paper's defaults.
     public init(
@@ -154,6 +160,21 @@ public struct Unlearner: Sendable {
         var retainCursor = 0
         var gradients = [Float](repeating: 0, count: target.count)
         var logs: [UnlearningEpochLog] = []
+        var gEffects: [GEffect] = []
+        var gSample: [TokenSequence] = []
+        if measuresGEffect {
+            var sampleRNG = SeededRandom(seed: seed ^ 0x6EFF_EC7)
+            gSample = sampleRNG.permutation(retain.count).prefix(forget.count).map { retain[$0] }
+        }
+        func measureGEffect(step: Int, epoch: Int) throws(TrainingError) {
+            guard measuresGEffect else { return }
+            gEffects.append(try GEffect.measure(
+                objective: objective, parameters: params, reference: target, forget: forget, retain: gSample,
+                referenceForgetLogProbs: method.usesNPO ? refLogProbs : nil, batchSize: batchSize, graph: graph,
+                step: step, epoch: epoch))
+        }
+        try measureGEffect(step: 0, epoch: 0)
+        var totalSteps = 0
         for epoch in 0..<epochs {
             let order = rng.permutation(forget.count)
             var sum = ObjectiveValue(total: 0, forget: 0, retain: 0)
@@ -183,6 +204,7 @@ public struct Unlearner: Sendable {
                 sum.forget += value.forget
                 sum.retain += value.retain
                 steps += 1
+                totalSteps += 1
             }
             let n = Double(max(steps, 1))
             let log = UnlearningEpochLog(
@@ -190,10 +212,12 @@ public struct Unlearner: Sendable {
                 loss: ObjectiveValue(total: sum.total / n, forget: sum.forget / n, retain: sum.retain / n),
                 weightChange: WeightChangeStats(original: target, updated: params))
             logs.append(log)
+            try measureGEffect(step: totalSteps, epoch: epoch + 1)
             progress(log, params)
         }
         return UnlearningResult(
             parameters: params, epochs: logs, saliency: saliency, updatedModules: updated,
-            weightChange: logs.last?.weightChange ?? WeightChangeStats(original: target, updated: params))
+            weightChange: logs.last?.weightChange ?? WeightChangeStats(original: target, updated: params),
+            gEffects: gEffects)
     }
 }

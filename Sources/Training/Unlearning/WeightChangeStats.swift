@@ -34,15 +34,29 @@ public struct WeightChangeStats: Sendable, Hashable, Codable {
     /// Upper edges of the histogram bins but the last.
     public static let histogramEdges: [Double] = [1.0 / 64, 1.0 / 32, 1.0 / 16, 1.0 / 8, 1.0 / 4, 1.0 / 2, 1]
 
-    /// Compares `updated` with `original` (same shape).
+    /// Compares `updated` with `original` (same shape) over every 2-D weight tensor.
     public init(original: LlamaParameters, updated: LlamaParameters) {
+        self.init(original: original, updated: updated) { _ in true }
+    }
+
+    /// One record per transformer block (`blk.N.*` matrices), in block order: where in the
+    /// depth unlearning moved the weights, relative to the 4- and 8-bit grids.
+    public static func perBlock(original: LlamaParameters, updated: LlamaParameters) -> [WeightChangeStats] {
+        (0..<original.shape.layers).map { l in
+            WeightChangeStats(original: original, updated: updated) { $0.name.hasPrefix("blk.\(l).") }
+        }
+    }
+
+    /// Compares `updated` with `original` (same shape) over the 2-D weight tensors `include`
+    /// accepts.
+    public init(original: LlamaParameters, updated: LlamaParameters, including include: (ParameterLayout.Entry) -> Bool) {
         precondition(original.layout == updated.layout, "WeightChangeStats: shapes differ")
         var n = 0, nRel = 0
         var sumAbs = 0.0, maxAbs = 0.0, sumRel4 = 0.0, sumRel8 = 0.0
         var changed4 = 0, changed8 = 0, changedAny = 0, belowHalf = 0
         var histogram = [Int](repeating: 0, count: Self.histogramEdges.count + 1)
         let a = original.values, b = updated.values
-        for e in original.layout.entries where e.isMatrix {
+        for e in original.layout.entries where e.isMatrix && include(e) {
             for r in 0..<e.rows {
                 var c0 = 0
                 while c0 < e.cols {

@@ -9,7 +9,8 @@ enum UnlearnCommand: Command {
     static let help = """
     USAGE: lowbit unlearn --model TARGET --method ga|ga_gdr|ga_klr|npo|npo_gdr|npo_klr --out FILE
                           [--sure PERCENTILE] [--sure-lr-mult M] [--lr LR] [--epochs E] [--alpha A]
-                          [--beta B] [--batch B] [--seed S] [--threads T]
+                          [--beta B] [--batch B] [--seed S] [--threads T] [--weights f32|bf16|bf16-sr]
+                          [--moments f32|bf16] [--g-effect]
 
     Unlearns the forget documents of the corpus TARGET was trained on (its recipe is stored in
     the file's lowbit.recipe metadata) with a textbook objective (REFERENCE §3): GA = -CE(forget);
@@ -23,7 +24,10 @@ enum UnlearnCommand: Command {
     --weights bf16 keeps the weights in bf16 between steps (round to nearest even after every
     update, as pure-bf16 PyTorch training; the target, also the KLR/NPO reference, is rounded
     first), bf16-sr with stochastic rounding; --moments bf16 rounds Adam's moments the same
-    way. FILE is f32 GGUF, written atomically.
+    way. --g-effect measures Wang et al.'s G-effect per block at the target and after every
+    epoch: e_u = <grad R(forget), grad L> and e_r = <grad R(retain), grad L>, with R the NLL risk
+    and L the objective (negative e_u: forgetting; negative e_r: collateral damage); it does not
+    change the weights the run writes. FILE is f32 GGUF, written atomically.
     Defaults: --lr 1e-5 (the paper's) --epochs 5 --alpha 1 --beta 0.1 --batch 8 --seed 0
     --weights f32 --moments f32.
 
@@ -40,6 +44,7 @@ enum UnlearnCommand: Command {
         OptionSpec(names: ["--seed"], takesValue: true), OptionSpec(names: ["-t", "--threads"], takesValue: true),
         OptionSpec(names: ["--json"], takesValue: false),
         OptionSpec(names: ["--weights"], takesValue: true), OptionSpec(names: ["--moments"], takesValue: true),
+        OptionSpec(names: ["--g-effect"], takesValue: false),
     ]
 
     static func run(_ args: Arguments) throws -> Int32 {
@@ -67,6 +72,7 @@ enum UnlearnCommand: Command {
             sureLearningRateMultiplier: Float(try args.double("--sure-lr-mult", default: 10, range: 0...1e6)!))
         unlearner.weightPrecision = weightPrecision
         unlearner.momentPrecision = momentPrecision
+        unlearner.measuresGEffect = args.flag("--g-effect")
 
         let target = try ModelWeights.load(path: path)
         guard let recipe = SubjectLab.recipe(of: target) else {
@@ -107,6 +113,13 @@ enum UnlearnCommand: Command {
         Console.out(String(format: "%@: forget accuracy %.1f%%, retain accuracy %.1f%%, mean|δ| %.3e, |δ|/Δ4 %.4f, |δ|/Δ8 %.4f, 4-bit codes changed %.2f%%, 8-bit %.2f%%, %.1f s → %@",
                            method.rawValue, 100 * forget, 100 * retain, w.meanAbsDelta, w.meanRelativeDelta4, w.meanRelativeDelta8,
                            100 * w.changedCodes4, 100 * w.changedCodes8, seconds, out))
+        for g in result.gEffects {
+            Console.err(String(format: "G-effect after %d steps (epoch %d): total e_u %.4e e_r %.4e; embedding e_u %.3e e_r %.3e",
+                               g.step, g.epoch, g.total.unlearning, g.total.retention, g.embedding.unlearning, g.embedding.retention))
+            for (l, e) in g.blocks.enumerated() {
+                Console.err(String(format: "  blk.%d e_u %.3e e_r %.3e", l, e.unlearning, e.retention))
+            }
+        }
         if !result.updatedModules.isEmpty, unlearner.surePercentile != nil {
             Console.err("SURE updated \(result.updatedModules.count) modules: \(result.updatedModules.joined(separator: ", "))")
         }
