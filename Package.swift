@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "LowBit", targets: ["LowBit"]),
         .library(name: "Probe", targets: ["Probe"]),
         .library(name: "Training", targets: ["Training"]),
+        .library(name: "Sweep", targets: ["Sweep"]),
         .executable(name: "lowbit", targets: ["LowBitCLI"]),
         .executable(name: "kernel-bench", targets: ["KernelBench"]),
     ],
@@ -39,10 +40,12 @@ let package = Package(
         .target(name: "Probe", dependencies: ["LowBit", "Kernels"], swiftSettings: computeFlags),
         // Gradients, optimizers, unlearning objectives, fact corpora.
         .target(name: "Training", dependencies: ["LowBit", "Kernels"], swiftSettings: computeFlags),
+        // The unlearning × quantization map: unlearn over a grid, probe every cell, report.
+        .target(name: "Sweep", dependencies: ["LowBit", "Probe", "Training"], swiftSettings: cpuFlags),
         // The CLI: argument parsing and printing only. The product is named `lowbit`; the
         // module is `LowBitCLI` so it never collides with `LowBit` on case-insensitive disks.
         .executableTarget(
-            name: "LowBitCLI", dependencies: ["LowBit", "Probe", "Training", "Kernels"],
+            name: "LowBitCLI", dependencies: ["LowBit", "Probe", "Training", "Sweep", "Kernels"],
             path: "Sources/lowbit", swiftSettings: cpuFlags),
         .executableTarget(
             name: "KernelBench", dependencies: ["Kernels", "LowBit"],
@@ -51,6 +54,7 @@ let package = Package(
         .testTarget(name: "LowBitTests", dependencies: ["LowBit", "Kernels"], exclude: ["Fixtures"], swiftSettings: cpuFlags),
         .testTarget(name: "ProbeTests", dependencies: ["Probe", "LowBit"], exclude: ["Fixtures"], swiftSettings: cpuFlags),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "LowBit"], swiftSettings: cpuFlags),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Training", "Probe"], swiftSettings: cpuFlags),
         .testTarget(name: "CLITests", dependencies: ["LowBitCLI", "LowBit"], swiftSettings: cpuFlags),
     ]
 )

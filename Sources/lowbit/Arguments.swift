@@ -96,6 +96,38 @@ struct Arguments {
         return out
     }
 
+    /// A comma-separated list of numbers, e.g. `--lrs 1e-5,1e-4`.
+    func doubleList(_ key: String) throws(UsageError) -> [Double]? {
+        guard let s = string(key) else { return nil }
+        var out: [Double] = []
+        for part in s.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let v = Double(part.trimmingCharacters(in: .whitespaces)), v.isFinite else {
+                throw UsageError("option '\(key)' expects comma-separated numbers, got '\(part)'")
+            }
+            out.append(v)
+        }
+        return out
+    }
+
+    /// A comma-separated list of words, e.g. `--methods ga_gdr,npo_klr`.
+    func list(_ key: String) -> [String]? {
+        string(key).map { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } }
+    }
+
+    /// A comma-separated list of precision names (``Precision/named(_:options:)``), each once.
+    func precisions(_ key: String, options: Precision.Options = Precision.Options()) throws(UsageError) -> [Precision]? {
+        guard let names = list(key) else { return nil }
+        var out: [Precision] = []
+        for name in names {
+            guard let p = Precision.named(name, options: options) else {
+                throw UsageError("\(key): unknown precision '\(name)' (use \(Precision.names.joined(separator: ",")))")
+            }
+            guard !out.contains(p) else { throw UsageError("\(key) names \(p.name) twice") }
+            out.append(p)
+        }
+        return out
+    }
+
     func type(_ key: String, default def: GGMLType? = nil) throws(UsageError) -> GGMLType? {
         guard let s = string(key) else { return def }
         guard let t = GGMLType(name: s), t.isSupported else {

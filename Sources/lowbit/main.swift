@@ -4,7 +4,7 @@ import LowBit
 /// Every subcommand, in the order `lowbit --help` lists them.
 var commands: [any Command.Type] { [
     RunCommand.self, InspectCommand.self, TokenizeCommand.self, LogitsCommand.self, QuantizeCommand.self, ConvertCommand.self,
-    SynthCommand.self, BenchCommand.self, TrainCommand.self, UnlearnCommand.self, InterpolateCommand.self, ProbeCommand.self,
+    SynthCommand.self, BenchCommand.self, TrainCommand.self, UnlearnCommand.self, InterpolateCommand.self, ProbeCommand.self, SweepCommand.self,
 ] }
 
 @MainActor func topLevelHelp() -> String {

@@ -37,10 +37,57 @@ final class SubjectCLITests: XCTestCase {
         XCTAssertEqual(unlearned.metadata["lowbit.role"]?.stringValue, "unlearned")
         XCTAssertNotEqual(Array(unlearned.bytes(of: unlearned.tensors[1])), Array(target.bytes(of: target.tensors[1])))
 
+        let g = try lowbit(["unlearn", "--model", dir + "/target.gguf", "--method", "ga_gdr", "--epochs", "1",
+                            "--lr", "1e-3", "--out", dir + "/ga_gdr.gguf", "--g-effect"])
+        XCTAssertEqual(g.status, 0, g.stderr)
+        XCTAssertTrue(g.stderr.contains("G-effect after 0 steps (epoch 0)") && g.stderr.contains("(epoch 1)")
+                      && g.stderr.contains("blk.0 e_u"), g.stderr)
+
+        try checkSweep(target: dir + "/target.gguf")
+
         XCTAssertEqual(try lowbit(["unlearn", "--model", dir + "/target.gguf", "--method", "bogus", "--out", out]).status, 2)
         let synth = try microModelFile()
         let noRecipe = try lowbit(["unlearn", "--model", synth, "--method", "ga", "--out", out])
         XCTAssertEqual(noRecipe.status, 2)
         XCTAssertTrue(noRecipe.stderr.contains("lowbit.recipe"))
+    }
+
+    /// `lowbit sweep` on the micro subject: one method, two rates, f32 and q4_0; the JSON is
+    /// the same on a second run (apart from timing), `--resume` keeps it, bad grids exit 2.
+    func checkSweep(target: String) throws {
+        let base = URL(fileURLWithPath: tempPath("sweep")).deletingLastPathComponent().path
+        let grid = ["--targets", target, "--methods", "npo_klr", "--lrs", "1e-4,3e-3", "--epochs", "1",
+                    "--precisions", "f32,q4_0", "--items", "4", "--threads", "1"]
+        let r = try lowbit(["sweep", "--out", base + "/a"] + grid)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("2 cells over 1 targets"), r.stdout)
+        XCTAssertTrue(r.stderr.contains("t0-NPO_KLR-lr0.003-e1-f32"), r.stderr)
+        func report(_ d: String) throws -> [String: Any] {
+            var j = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: d + "/sweep.json"))) as? [String: Any])
+            j["timing"] = nil
+            return j
+        }
+        let a = try report(base + "/a")
+        let cells = try XCTUnwrap(a["cells"] as? [[String: Any]])
+        XCTAssertEqual(cells.count, 2)
+        XCTAssertEqual((cells[1]["gEffects"] as? [Any])?.count, 2, "start and after epoch 1")
+        XCTAssertEqual((cells[1]["blockChange"] as? [Any])?.count, 1)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: base + "/a/models/t0-NPO_KLR-lr0.003-e1-f32.gguf"))
+        let html = try String(contentsOfFile: base + "/a/sweep.html", encoding: .utf8)
+        XCTAssertTrue(html.contains("NPO_KLR, 1 epochs, f32 weights") && html.contains("Δ @q4_0"), html)
+
+        XCTAssertEqual(try lowbit(["sweep", "--out", base + "/b"] + grid).status, 0)
+        XCTAssertEqual(NSDictionary(dictionary: try report(base + "/b")), NSDictionary(dictionary: a))
+        let resumed = try lowbit(["sweep", "--out", base + "/a", "--resume"] + grid)
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertFalse(resumed.stderr.contains("t0-NPO_KLR"), "nothing is run again: \(resumed.stderr)")
+        XCTAssertEqual(NSDictionary(dictionary: try report(base + "/a")), NSDictionary(dictionary: a))
+
+        let other = try lowbit(["sweep", "--out", base + "/a", "--resume"] + grid.map { $0 == "1e-4,3e-3" ? "1e-4" : $0 })
+        XCTAssertEqual(other.status, 1)
+        XCTAssertTrue(other.stderr.contains("another grid"), other.stderr)
+        let bad = try lowbit(["sweep", "--out", base + "/c", "--targets", target, "--methods", "nope"])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("invalid methods 'NOPE'"), bad.stderr)
     }
 }

@@ -162,20 +162,9 @@ enum ProbeCommand: Command {
         if let data = args.string("--data") { dataDirectory = data }
         guard let dataDirectory else { throw UsageError("missing --data DIR (no Models/data folder was found)") }
 
-        var precisions = ProbeRunConfiguration.defaultPrecisions
         let schemeOptions = Precision.Options(doubleQuant: args.flag("--double-quant"), quantizeHead: args.flag("--quantize-head"),
                                               actOrder: args.flag("--act-order"))
-        if let list = args.string("--precisions") {
-            precisions = []
-            for part in list.split(separator: ",", omittingEmptySubsequences: false) {
-                let name = part.trimmingCharacters(in: .whitespaces)
-                guard let p = Precision.named(name, options: schemeOptions) else {
-                    throw UsageError("--precisions: unknown precision '\(name)' (use \(Precision.names.joined(separator: ",")))")
-                }
-                guard !precisions.contains(p) else { throw UsageError("--precisions names \(p.name) twice") }
-                precisions.append(p)
-            }
-        }
+        let precisions = try args.precisions("--precisions", options: schemeOptions) ?? ProbeRunConfiguration.defaultPrecisions
         let quick = args.flag("--quick")
         var leak: ProbeRunConfiguration.LeakSettings? = .init(
             samples: try args.int("--leak-samples", default: 10, range: 1...10_000)!,
@@ -247,6 +236,12 @@ enum ProbeCommand: Command {
         return 0
     }
 
+    /// The shipped `Models/` folder: in the current folder, else in the package root.
+    static func shippedModelsDirectory() -> URL? {
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        return ProbeSubjects.locateModelsDirectory(candidates: [cwd, packageRoot].map { $0.appendingPathComponent(ProbeSubjects.folderName) })
+    }
+
     /// The explicit subjects, or the shipped defaults when none are named.
     private static func subjects(_ args: Arguments) throws -> (models: [ModelSpec], data: String?) {
         var models: [ModelSpec] = []
@@ -259,9 +254,7 @@ enum ProbeCommand: Command {
             }
             models.append(ModelSpec(name: parts[0], path: parts[1], role: .unlearned, method: parts[0]))
         }
-        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        let candidates = [cwd, packageRoot].map { $0.appendingPathComponent(ProbeSubjects.folderName) }
-        let found = ProbeSubjects.locateModelsDirectory(candidates: candidates)
+        let found = shippedModelsDirectory()
         if !models.isEmpty {
             if !models.contains(where: { $0.role == .target }) {
                 Console.err("lowbit probe: note: no --target, so recovery scores and the retained-knowledge aggregate are left out")
@@ -273,7 +266,8 @@ enum ProbeCommand: Command {
                 .flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil })
         }
         guard let found else {
-            throw ProbeRunError.missingSubjects(directory: candidates[0].path,
+            throw ProbeRunError.missingSubjects(directory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+                                                    .appendingPathComponent(ProbeSubjects.folderName).path,
                                                 missing: ["target.gguf", "retrain.gguf", "unlearned/*.gguf", "data/"])
         }
         let d = try ProbeSubjects.defaults(in: found)

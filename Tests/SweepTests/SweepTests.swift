@@ -1,0 +1,91 @@
+@testable import Sweep
+import Training
+import Probe
+import XCTest
+
+final class SweepTests: XCTestCase {
+    func testGridValidatesEveryFieldAndOrdersPoints() throws {
+        var g = SweepGrid(targets: ["a.gguf", "b.gguf"], methods: ["ga_gdr", "NPO_KLR"], learningRates: [1e-5, 1e-3],
+                          epochs: [1, 5], weightPrecisions: ["f32", "bf16"])
+        let points = try g.points()
+        XCTAssertEqual(points.count, 2 * 2 * 2 * 2 * 2)
+        XCTAssertEqual(points.first?.key(targetIndex: 0), "t0-GA_GDR-lr1e-05-e1-f32")
+        XCTAssertEqual(points.last?.key(targetIndex: 1), "t1-NPO_KLR-lr0.001-e5-bf16")
+        XCTAssertEqual(Set(points.map { $0.key(targetIndex: 0) }).count, points.count / 2, "keys are unique per target")
+        g.methods = ["ga", "sgd"]
+        XCTAssertThrowsError(try g.points()) { XCTAssertEqual($0 as? SweepError, .invalidGrid(field: "methods", value: "sgd", expected: UnlearningMethod.allCases.map(\.rawValue).joined(separator: "|"))) }
+        g.methods = ["ga"]
+        for (mutate, field) in [({ (g: inout SweepGrid) in g.learningRates = [0] }, "lrs"), ({ $0.epochs = [0] }, "epochs"),
+                                ({ $0.weightPrecisions = ["f8"] }, "weights"), ({ $0.precisions = ["f32", "q9"] }, "precisions"),
+                                ({ $0.precisions = ["f32", "F32"] }, "precisions"), ({ $0.targets = [] }, "targets"),
+                                ({ $0.batchSize = 0 }, "batch")] as [((inout SweepGrid) -> Void, String)] {
+            var bad = g
+            mutate(&bad)
+            XCTAssertThrowsError(try bad.points()) { e in
+                guard case let .invalidGrid(f, _, _) = e as? SweepError else { return XCTFail("\(e)") }
+                XCTAssertEqual(f, field)
+            }
+        }
+    }
+
+    func measurement(_ p: String, retained: Double, utility: Double = 1) -> SweepMeasurement {
+        SweepMeasurement(precision: p, verbMem: 10, knowMemForget: 20, knowMemRetain: 50, retained: retained, retainUtility: utility)
+    }
+
+    func cell(_ results: [SweepMeasurement], lr: Double = 1e-4) -> SweepCell {
+        let p = try! LlamaParameters(shape: LlamaShape(vocabSize: 8, dim: 4, layers: 1, heads: 1, kvHeads: 1, ffnDim: 4, contextLength: 8), seed: 1)
+        let w = WeightChangeStats(original: p, updated: p)
+        return SweepCell(key: "k\(lr)", subject: 0, method: "NPO_KLR", learningRate: lr, epochs: 5, weights: "f32", modelPath: "m",
+                         results: results, weightChange: w, blockChange: [w], gEffects: [])
+    }
+
+    func testPaperPatternNeedsForgettingRecoveryAndUtility() {
+        let pattern = cell([measurement("f32", retained: 0.2), measurement("q4_0", retained: 0.45)])
+        XCTAssertTrue(pattern.showsPaperPattern(at: "q4_0", reference: "f32"))
+        XCTAssertEqual(pattern.recovery(at: "q4_0", reference: "f32")!, 25, accuracy: 1e-9)
+        XCTAssertFalse(cell([measurement("f32", retained: 0.35), measurement("q4_0", retained: 0.9)])
+            .showsPaperPattern(at: "q4_0", reference: "f32"), "did not forget enough at f32")
+        XCTAssertFalse(cell([measurement("f32", retained: 0.2), measurement("q4_0", retained: 0.39)])
+            .showsPaperPattern(at: "q4_0", reference: "f32"), "less than twice")
+        XCTAssertFalse(cell([measurement("f32", retained: 0.2, utility: 0.7), measurement("q4_0", retained: 0.5)])
+            .showsPaperPattern(at: "q4_0", reference: "f32"), "utility lost")
+        XCTAssertFalse(cell([measurement("f32", retained: 0), measurement("q4_0", retained: 0)])
+            .showsPaperPattern(at: "q4_0", reference: "f32"), "nothing at all is not recovery")
+    }
+
+    func testMeasurementsAgainstTheSamePrecisionTarget() {
+        var t = ProbeCell(modelName: "target", role: .target, method: nil, precision: "f32")
+        t.verbMem = 90; t.knowMemForget = 100; t.knowMemRetain = 80
+        var tq = ProbeCell(modelName: "target", role: .target, method: nil, precision: "q4_0")
+        tq.verbMem = 50; tq.knowMemForget = 50; tq.knowMemRetain = 40
+        let subject = SweepSubject(path: "t", dim: 4, layers: 1, parameters: 1,
+                                   results: SweepRunner.measurements([t, tq], target: nil, precisions: ["f32", "q4_0"]))
+        XCTAssertEqual(subject.results.map(\.retained), [1, 1])
+        var u = ProbeCell(modelName: "u", role: .unlearned, method: "GA", precision: "f32")
+        u.verbMem = 9; u.knowMemForget = 10; u.knowMemRetain = 72
+        var uq = ProbeCell(modelName: "u", role: .unlearned, method: "GA", precision: "q4_0")
+        uq.verbMem = 25; uq.knowMemForget = 25; uq.knowMemRetain = 20
+        let m = SweepRunner.measurements([u, uq], target: subject, precisions: ["f32", "q4_0"])
+        XCTAssertEqual(m[0].retained!, 19.0 / 190, accuracy: 1e-12)
+        XCTAssertEqual(m[1].retained!, 0.5, accuracy: 1e-12, "against the q4_0 target")
+        XCTAssertEqual(m[0].retainUtility!, 0.9, accuracy: 1e-12)
+        XCTAssertEqual(m[1].retainUtility!, 0.25, accuracy: 1e-12, "against the reference-precision target")
+    }
+
+    func testHTMLStarsPatternCellsAndGreysCellsThatDidNotForget() {
+        var grid = SweepGrid(targets: ["t"], methods: ["NPO_KLR"], learningRates: [1e-4, 1e-3], precisions: ["f32", "q4_0"])
+        grid.gEffect = false
+        let subject = SweepSubject(path: "t", dim: 128, layers: 4, parameters: 10, results: [measurement("f32", retained: 1)])
+        let report = SweepReport(grid: grid, subjects: [subject], cells: [
+            cell([measurement("f32", retained: 0.9), measurement("q4_0", retained: 0.95)], lr: 1e-4),
+            cell([measurement("f32", retained: 0.1), measurement("q4_0", retained: 0.3)], lr: 1e-3),
+        ])
+        XCTAssertEqual(report.lowBitPrecisions, ["q4_0"])
+        XCTAssertEqual(report.paperPatternCells.map(\.cell.key), ["k0.001"])
+        let html = SweepHTMLRenderer.render(report)
+        XCTAssertTrue(html.contains("<td class=dim>+5.0</td>"), "lr 1e-4 kept 90%: grey")
+        XCTAssertTrue(html.contains("+20.0 ★</td>"), html)
+        XCTAssertTrue(html.contains("<code>k0.001</code> at q4_0"))
+        XCTAssertTrue(html.contains("dim 128 / 4 layers"))
+    }
+}
