@@ -78,7 +78,7 @@ public struct SweepGrid: Codable, Sendable, Equatable {
         }
         let w = try weightPrecisions.map { name throws(SweepError) -> WeightPrecision in
             guard let p = WeightPrecision(rawValue: name) else {
-                throw .invalidGrid(field: "weights", value: name, expected: "f32|bf16|bf16-sr")
+                throw .invalidGrid(field: "weights", value: name, expected: "f32|f16|bf16|bf16-sr")
             }
             return p
         }

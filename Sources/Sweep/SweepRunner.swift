@@ -72,14 +72,15 @@ public struct SweepRunner: Sendable {
                 u.measuresGEffect = grid.gEffect
                 let result = try u.unlearn(target: params, forget: sets.forget, retain: sets.retain)
                 let settings = "method=\(point.method.rawValue) lr=\(u.learningRate) epochs=\(u.epochs) alpha=\(u.alpha) beta=\(u.beta) batch=\(u.batchSize) seed=\(u.seed) weights=\(u.weightPrecision.rawValue) moments=f32 sure=none"
-                let weights = try SubjectLab.unlearnedWeights(result.parameters, target: target, name: key, settings: settings)
+                let weights = try SubjectLab.unlearnedWeights(result.parameters, target: target, name: key, settings: settings,
+                                                              matrixType: point.weights.storageType)
                 let modelPath = directory.appendingPathComponent("models/\(key).gguf").path
                 try GGUFWriter.write(weights, to: modelPath)
                 let cells = try probe(ModelSpec(name: key, path: modelPath, role: .unlearned, method: point.method.rawValue), data: data)
                 // The baseline of the weight change is the target in the run's own precision.
                 var baseline = params
                 var rng = SeededRandom(seed: 0)
-                if point.weights != .f32 { WeightPrecision.bf16.round(&baseline.values, rng: &rng) }
+                point.weights.nearest.round(&baseline.values, rng: &rng)
                 let cell = SweepCell(
                     key: key, subject: ti, method: point.method.rawValue, learningRate: point.learningRate,
                     epochs: point.epochs, weights: point.weights.rawValue,

@@ -127,16 +127,18 @@ extension SubjectLab {
     }
 
     /// Packs unlearned parameters like their target, recording the unlearning settings under
-    /// `lowbit.unlearning`.
+    /// `lowbit.unlearning`. Matrices are stored as `matrixType` (f32, or the f16/bf16 a run
+    /// kept its weights in, which stores them exactly); 1-D tensors stay f32.
     public static func unlearnedWeights(
-        _ params: LlamaParameters, target: ModelWeights, name: String, settings: String
+        _ params: LlamaParameters, target: ModelWeights, name: String, settings: String, matrixType: GGMLType = .f32
     ) throws -> ModelWeights {
         var md = target.metadata
         md["general.name"] = .string(name)
         md["lowbit.role"] = .string("unlearned")
         md["lowbit.unlearning"] = .string(settings)
+        md["general.file_type"] = .uint32(QuantizationPreset.pure(matrixType)?.fileType ?? 0)
         let tensors = try params.tensors().map { t in
-            try WeightTensor(name: t.name, type: .f32, shape: t.shape, values: t.values)
+            try WeightTensor(name: t.name, type: t.shape.count == 2 ? matrixType : .f32, shape: t.shape, values: t.values)
         }
         return ModelWeights(metadata: md, tensors: tensors, source: name)
     }

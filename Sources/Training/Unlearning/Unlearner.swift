@@ -59,6 +59,9 @@ public struct Unlearner: Sendable {
     /// The precision weights are kept in between steps (`--weights`); the target, which is
     /// also the KLR/NPO reference, is rounded the same way first.
     public var weightPrecision = WeightPrecision.f32
+    /// Keep every weight's quantization code and block scale equal to the original target's
+    /// (``QuantizationLock``, `--lock-codes`): a constructed positive control.
+    public var lock: QuantizationLock?
     /// The precision of Adam's moments between steps (`--moments f32|bf16`).
     public var momentPrecision = WeightPrecision.f32
     /// AdamW decoupled weight decay.
@@ -108,7 +111,7 @@ public struct Unlearner: Sendable {
         // the reference and the baseline of the weight-change statistics.
         var target = original
         var roundingRNG = SeededRandom(seed: seed ^ 0xB_F16)
-        if weightPrecision != .f32 { WeightPrecision.bf16.round(&target.values, rng: &roundingRNG) }
+        weightPrecision.nearest.round(&target.values, rng: &roundingRNG)
         guard !forget.isEmpty else { throw TrainingError.emptyDataSet(name: "forget") }
         if method.usesRetain && retain.isEmpty { throw TrainingError.emptyDataSet(name: "retain") }
         guard epochs > 0, batchSize > 0, learningRate > 0, beta > 0 else {
@@ -199,6 +202,7 @@ public struct Unlearner: Sendable {
                     graph: graph, gradients: &gradients)
                 optimizer.update(&params.values, gradients: gradients)
                 weightPrecision.round(&params.values, rng: &roundingRNG)
+                lock?.project(&params.values)
                 optimizer.roundMoments(momentPrecision, rng: &roundingRNG)
                 sum.total += value.total
                 sum.forget += value.forget

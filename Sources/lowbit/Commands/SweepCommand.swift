@@ -8,7 +8,7 @@ enum SweepCommand: Command {
     static let summary = "map where quantization brings unlearned facts back: unlearn over a grid, probe every cell"
     static let help = """
     USAGE: lowbit sweep --out DIR [--targets FILE,FILE,...] [--methods ga_gdr,npo_klr] [--lrs 1e-5,3e-5,1e-4,3e-4,1e-3]
-                        [--epochs 5] [--weights f32,bf16,bf16-sr] [--precisions f32,q8_0,q4_0,nf4,fp4,gptq4]
+                        [--epochs 5] [--weights f32,f16,bf16,bf16-sr] [--precisions f32,q8_0,q4_0,nf4,fp4,gptq4]
                         [--items N] [--no-verbmem] [--no-g-effect] [--alpha A] [--beta B] [--batch B] [--seed S]
                         [--threads T] [--resume]
 

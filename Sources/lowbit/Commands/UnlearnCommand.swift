@@ -9,8 +9,8 @@ enum UnlearnCommand: Command {
     static let help = """
     USAGE: lowbit unlearn --model TARGET --method ga|ga_gdr|ga_klr|npo|npo_gdr|npo_klr --out FILE
                           [--sure PERCENTILE] [--sure-lr-mult M] [--lr LR] [--epochs E] [--alpha A]
-                          [--beta B] [--batch B] [--seed S] [--threads T] [--weights f32|bf16|bf16-sr]
-                          [--moments f32|bf16] [--g-effect]
+                          [--beta B] [--batch B] [--seed S] [--threads T] [--weights f32|f16|bf16|bf16-sr]
+                          [--moments f32|bf16] [--g-effect] [--lock-codes q4_0]
 
     Unlearns the forget documents of the corpus TARGET was trained on (its recipe is stored in
     the file's lowbit.recipe metadata) with a textbook objective (REFERENCE §3): GA = -CE(forget);
@@ -23,11 +23,15 @@ enum UnlearnCommand: Command {
     those below half their block's 4-bit step, and a histogram of |δ|/Δ4 (edges 1/64 … 1).
     --weights bf16 keeps the weights in bf16 between steps (round to nearest even after every
     update, as pure-bf16 PyTorch training; the target, also the KLR/NPO reference, is rounded
-    first), bf16-sr with stochastic rounding; --moments bf16 rounds Adam's moments the same
-    way. --g-effect measures Wang et al.'s G-effect per block at the target and after every
+    first), bf16-sr with stochastic rounding, f16 to nearest f16; --moments bf16 rounds Adam's
+    moments the same way. --lock-codes q4_0 projects every weight back, after every step, into
+    the band where llama.cpp's q4_0 quantizer gives it the target's code, freezes each block's
+    scale-setting maximum and the norms: the model may forget at full precision while its q4_0
+    quantization is byte-for-byte the target's (a constructed positive control for the probe). --g-effect measures Wang et al.'s G-effect per block at the target and after every
     epoch: e_u = <grad R(forget), grad L> and e_r = <grad R(retain), grad L>, with R the NLL risk
     and L the objective (negative e_u: forgetting; negative e_r: collateral damage); it does not
-    change the weights the run writes. FILE is f32 GGUF, written atomically.
+    change the weights the run writes. FILE is GGUF, written atomically: matrices in f32, or in
+    the f16/bf16 the run kept them in (exact), norms in f32.
     Defaults: --lr 1e-5 (the paper's) --epochs 5 --alpha 1 --beta 0.1 --batch 8 --seed 0
     --weights f32 --moments f32.
 
@@ -44,7 +48,7 @@ enum UnlearnCommand: Command {
         OptionSpec(names: ["--seed"], takesValue: true), OptionSpec(names: ["-t", "--threads"], takesValue: true),
         OptionSpec(names: ["--json"], takesValue: false),
         OptionSpec(names: ["--weights"], takesValue: true), OptionSpec(names: ["--moments"], takesValue: true),
-        OptionSpec(names: ["--g-effect"], takesValue: false),
+        OptionSpec(names: ["--g-effect"], takesValue: false), OptionSpec(names: ["--lock-codes"], takesValue: true),
     ]
 
     static func run(_ args: Arguments) throws -> Int32 {
@@ -56,9 +60,9 @@ enum UnlearnCommand: Command {
         }
         let threads = try args.int("--threads", default: 1, range: 1...256)!
         guard let weightPrecision = WeightPrecision(rawValue: args.string("--weights") ?? "f32") else {
-            throw UsageError("--weights expects f32, bf16 or bf16-sr, got '\(args.string("--weights") ?? "")'")
+            throw UsageError("--weights expects f32, f16, bf16 or bf16-sr, got '\(args.string("--weights") ?? "")'")
         }
-        guard let momentPrecision = WeightPrecision(rawValue: args.string("--moments") ?? "f32"), momentPrecision != .bf16Stochastic else {
+        guard let momentPrecision = WeightPrecision(rawValue: args.string("--moments") ?? "f32"), [.f32, .bf16].contains(momentPrecision) else {
             throw UsageError("--moments expects f32 or bf16, got '\(args.string("--moments") ?? "")'")
         }
         var unlearner = Unlearner(
@@ -83,6 +87,12 @@ enum UnlearnCommand: Command {
         let tokenizer = try Tokenizer(config: tokConfig)
         let sets = SubjectLab.unlearningSets(corpus: corpus, tokenizer: tokenizer, contextLength: recipe.contextLength)
         let params = try SubjectLab.parameters(from: target)
+        if let name = args.string("--lock-codes") {
+            guard let type = GGMLType(name: name) else { throw UsageError("--lock-codes: unknown type '\(name)' (use q4_0)") }
+            do { unlearner.lock = try QuantizationLock(target: params, type: type, storage: weightPrecision) } catch {
+                throw UsageError("\(error)")
+            }
+        }
 
         let start = Date()
         var accuracyError: Error?
@@ -105,8 +115,9 @@ enum UnlearnCommand: Command {
         }
         if let accuracyError { throw accuracyError }
         let seconds = Date().timeIntervalSince(start)
-        let settings = "method=\(method.rawValue) lr=\(unlearner.learningRate) epochs=\(unlearner.epochs) alpha=\(unlearner.alpha) beta=\(unlearner.beta) batch=\(unlearner.batchSize) seed=\(unlearner.seed) weights=\(unlearner.weightPrecision.rawValue) moments=\(unlearner.momentPrecision.rawValue) sure=\(unlearner.surePercentile.map { String($0) } ?? "none") sure_lr_mult=\(unlearner.sureLearningRateMultiplier)"
-        let weights = try SubjectLab.unlearnedWeights(result.parameters, target: target, name: method.rawValue, settings: settings)
+        let settings = "method=\(method.rawValue) lr=\(unlearner.learningRate) epochs=\(unlearner.epochs) alpha=\(unlearner.alpha) beta=\(unlearner.beta) batch=\(unlearner.batchSize) seed=\(unlearner.seed) weights=\(unlearner.weightPrecision.rawValue) moments=\(unlearner.momentPrecision.rawValue) lock=\(unlearner.lock?.type.name ?? "none") sure=\(unlearner.surePercentile.map { String($0) } ?? "none") sure_lr_mult=\(unlearner.sureLearningRateMultiplier)"
+        let weights = try SubjectLab.unlearnedWeights(result.parameters, target: target, name: method.rawValue, settings: settings,
+                                                      matrixType: weightPrecision.storageType)
         try GGUFWriter.write(weights, to: out)
         let (forget, retain) = try SubjectLab.accuracy(of: weights, corpus: corpus, threads: threads)
         let w = result.weightChange
