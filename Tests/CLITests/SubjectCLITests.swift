@@ -83,6 +83,21 @@ final class SubjectCLITests: XCTestCase {
         XCTAssertFalse(resumed.stderr.contains("t0-NPO_KLR"), "nothing is run again: \(resumed.stderr)")
         XCTAssertEqual(NSDictionary(dictionary: try report(base + "/a")), NSDictionary(dictionary: a))
 
+        let m = try lowbit(["sweep", "merge", "--out", base + "/m", base + "/a/sweep.json", base + "/b/sweep.json"])
+        XCTAssertEqual(m.status, 0, m.stderr)
+        let merged = try report(base + "/m")
+        let mcells = try XCTUnwrap(merged["cells"] as? [[String: Any]])
+        XCTAssertEqual(mcells.map { $0["key"] as? String }, ["t0-NPO_KLR-lr0.0001-e1-f32", "t0-NPO_KLR-lr0.003-e1-f32",
+                                                             "t1-NPO_KLR-lr0.0001-e1-f32", "t1-NPO_KLR-lr0.003-e1-f32"])
+        XCTAssertEqual(mcells[3]["modelPath"] as? String, base + "/b/models/t0-NPO_KLR-lr0.003-e1-f32.gguf")
+        XCTAssertEqual((merged["subjects"] as? [Any])?.count, 2)
+        let mismatch = try lowbit(["sweep", "--out", base + "/d", "--targets", target, "--methods", "ga", "--lrs", "1e-3",
+                                   "--epochs", "1", "--precisions", "f32", "--items", "2", "--threads", "1", "--no-verbmem"])
+        XCTAssertEqual(mismatch.status, 0, mismatch.stderr)
+        let refused = try lowbit(["sweep", "merge", "--out", base + "/m2", base + "/a/sweep.json", base + "/d/sweep.json"])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stderr.contains("invalid precisions"), refused.stderr)
+
         let other = try lowbit(["sweep", "--out", base + "/a", "--resume"] + grid.map { $0 == "1e-4,3e-3" ? "1e-4" : $0 })
         XCTAssertEqual(other.status, 1)
         XCTAssertTrue(other.stderr.contains("another grid"), other.stderr)

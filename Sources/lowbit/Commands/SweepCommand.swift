@@ -11,6 +11,7 @@ enum SweepCommand: Command {
                         [--epochs 5] [--weights f32,f16,bf16,bf16-sr] [--precisions f32,q8_0,q4_0,nf4,fp4,gptq4]
                         [--items N] [--no-verbmem] [--no-g-effect] [--alpha A] [--beta B] [--batch B] [--seed S]
                         [--threads T] [--resume]
+           lowbit sweep merge --out DIR A/sweep.json B/sweep.json ...
 
     For every target (subjects made by 'lowbit train', usually one per width) and every
     combination of method × learning rate × epochs × weight precision, unlearns the target's
@@ -26,6 +27,10 @@ enum SweepCommand: Command {
     precision, per-block |δ|/Δ4 beside the G-effect), atomically after every cell. A cell showing
     the paper's pattern (retained at f32 <= 30%, at 4 bits >= 2× that, utility >= 80%) is starred.
     --resume continues an interrupted sweep in DIR (same grid), skipping finished cells.
+    'lowbit sweep merge' combines sweeps run separately (say one per width, each with its own
+    learning rates) into one map in DIR: subjects in order, grids united (cells a part did not
+    run show as "not run"); the parts must share precisions, items, VerbMem, G-effect, α, β,
+    batch and seed.
 
     Defaults: --targets Models/target.gguf --methods ga_gdr,npo_klr --lrs 1e-5,3e-5,1e-4,3e-4,1e-3
     --epochs 5 --weights f32 --precisions f32,q8_0,q4_0,nf4,fp4,gptq4, all items, --alpha 1 --beta 0.1
@@ -35,6 +40,7 @@ enum SweepCommand: Command {
       lowbit sweep --out /tmp/sweep --threads 2
       lowbit sweep --targets Models/target.gguf,/tmp/w256/target.gguf --methods npo_klr --lrs 1e-4,1e-3 --out /tmp/sweep
       lowbit sweep --out /tmp/sweep --resume
+      lowbit sweep merge --out /tmp/map /tmp/sweep128/sweep.json /tmp/sweep256/sweep.json
     """
     static let options = [
         OptionSpec(names: ["--out"], takesValue: true), OptionSpec(names: ["--targets"], takesValue: true),
@@ -49,6 +55,20 @@ enum SweepCommand: Command {
 
     static func run(_ args: Arguments) throws -> Int32 {
         let out = URL(fileURLWithPath: try args.required("--out"))
+        if args.positionals.first == "merge" {
+            let paths = Array(args.positionals.dropFirst())
+            guard !paths.isEmpty else { throw UsageError("sweep merge needs the sweep.json files to merge") }
+            let parts = try paths.map { p in
+                (report: try SweepRunner.load(path: p), directory: URL(fileURLWithPath: p).deletingLastPathComponent())
+            }
+            let merged = try SweepReport.merged(parts)
+            let runner = SweepRunner(grid: merged.grid, directory: out, threads: 1)
+            try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+            try runner.write(merged)
+            Console.out("\(merged.cells.count) cells over \(merged.subjects.count) targets → \(runner.jsonPath) and \(runner.htmlPath)")
+            return 0
+        }
+        guard args.positionals.isEmpty else { throw UsageError("unexpected argument '\(args.positionals[0])' (did you mean 'sweep merge'?)") }
         var targets = args.list("--targets")
         if targets == nil {
             guard let models = ProbeCommand.shippedModelsDirectory() else {

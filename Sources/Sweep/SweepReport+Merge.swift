@@ -1,0 +1,62 @@
+import Foundation
+
+extension SweepReport {
+    /// Combines sweeps run separately (for example one per width, each with the learning rates
+    /// worth its time) into one map (`lowbit sweep merge`).
+    ///
+    /// Subjects are concatenated in order and their cells renumbered (`t0-…` of the second
+    /// part becomes `t<n>-…`); methods, learning rates, epochs and weight precisions become the
+    /// union of the parts' (rates ascending, the rest in first-seen order), so cells one part did
+    /// not run show as "not run". Model paths become absolute, resolved against each part's folder.
+    ///
+    /// - Parameter parts: each report with the folder it was read from.
+    /// - Throws: ``SweepError/invalidGrid(field:value:expected:)`` when the parts were probed
+    ///   differently (precisions, items, VerbMem, G-effect, α, β, batch or seed differ).
+    public static func merged(_ parts: [(report: SweepReport, directory: URL)]) throws(SweepError) -> SweepReport {
+        guard let first = parts.first?.report else { throw .invalidGrid(field: "parts", value: "none", expected: "at least one sweep.json") }
+        func same<T: Equatable>(_ field: String, _ key: (SweepGrid) -> T) throws(SweepError) {
+            for p in parts where key(p.report.grid) != key(first.grid) {
+                throw .invalidGrid(field: field, value: "\(key(p.report.grid))", expected: "\(key(first.grid)) as in the first part")
+            }
+        }
+        try same("precisions") { $0.precisions }
+        try same("items") { $0.itemLimit }
+        try same("verbmem") { $0.verbMem }
+        try same("g-effect") { $0.gEffect }
+        try same("alpha") { $0.alpha }
+        try same("beta") { $0.beta }
+        try same("batch") { $0.batchSize }
+        try same("seed") { $0.seed }
+        func union<T: Hashable>(_ key: (SweepGrid) -> [T]) -> [T] {
+            var seen = Set<T>(), out: [T] = []
+            for p in parts { for v in key(p.report.grid) where seen.insert(v).inserted { out.append(v) } }
+            return out
+        }
+        var grid = first.grid
+        grid.targets = parts.flatMap { $0.report.grid.targets }
+        grid.methods = union { $0.methods }
+        grid.learningRates = union { $0.learningRates }.sorted()
+        grid.epochs = union { $0.epochs }
+        grid.weightPrecisions = union { $0.weightPrecisions }
+        var out = SweepReport(grid: grid)
+        for p in parts {
+            let offset = out.subjects.count
+            out.subjects += p.report.subjects
+            for var c in p.report.cells {
+                let old = "t\(c.subject)-"
+                c.subject += offset
+                if c.key.hasPrefix(old) { c.key = "t\(c.subject)-" + c.key.dropFirst(old.count) }
+                if !c.modelPath.hasPrefix("/") { c.modelPath = p.directory.appendingPathComponent(c.modelPath).standardizedFileURL.path }
+                out.cells.append(c)
+            }
+            for (k, v) in p.report.timing {
+                var key = k
+                if let n = Int(k.dropFirst(key.hasPrefix("subject-") ? 8 : 1).prefix { $0.isNumber }) {
+                    key = k.hasPrefix("subject-") ? "subject-\(n + offset)" : "t\(n + offset)" + k.drop { $0 != "-" }
+                }
+                out.timing[key] = v
+            }
+        }
+        return out
+    }
+}
