@@ -11,7 +11,7 @@ extension SweepReport {
     ///
     /// - Parameter parts: each report with the folder it was read from.
     /// - Throws: ``SweepError/invalidGrid(field:value:expected:)`` when the parts were probed
-    ///   differently (precisions, items, VerbMem, G-effect, α, β, batch or seed differ).
+    ///   differently (precisions, items, VerbMem, α, β, batch or seed differ; the G-effect may differ).
     public static func merged(_ parts: [(report: SweepReport, directory: URL)]) throws(SweepError) -> SweepReport {
         guard let first = parts.first?.report else { throw .invalidGrid(field: "parts", value: "none", expected: "at least one sweep.json") }
         func same<T: Equatable>(_ field: String, _ key: (SweepGrid) -> T) throws(SweepError) {
@@ -22,7 +22,6 @@ extension SweepReport {
         try same("precisions") { $0.precisions }
         try same("items") { $0.itemLimit }
         try same("verbmem") { $0.verbMem }
-        try same("g-effect") { $0.gEffect }
         try same("alpha") { $0.alpha }
         try same("beta") { $0.beta }
         try same("batch") { $0.batchSize }
@@ -33,6 +32,7 @@ extension SweepReport {
             return out
         }
         var grid = first.grid
+        grid.gEffect = parts.contains { $0.report.grid.gEffect }
         grid.targets = parts.flatMap { $0.report.grid.targets }
         grid.methods = union { $0.methods }
         grid.learningRates = union { $0.learningRates }.sorted()

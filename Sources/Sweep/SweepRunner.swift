@@ -6,7 +6,7 @@ import Training
 /// Runs a ``SweepGrid``: for every target, probes it at every precision; for every grid
 /// point, unlearns (``Unlearner``), writes the model, probes it (``ProbeRunner``: VerbMem and
 /// KnowMem, no sampling attack) and records retained knowledge, weight change per block and
-/// the G-effect. After every cell the report is written (JSON and HTML, atomically), so an
+/// the G-effect at the target and at the end. After every cell the report is written (JSON and HTML, atomically), so an
 /// interrupted sweep resumes where it stopped.
 public struct SweepRunner: Sendable {
     public var grid: SweepGrid
@@ -70,6 +70,7 @@ public struct SweepRunner: Sendable {
                                   alpha: grid.alpha, beta: grid.beta, batchSize: grid.batchSize, seed: grid.seed, threads: threads)
                 u.weightPrecision = point.weights
                 u.measuresGEffect = grid.gEffect
+                u.gEffectInterval = point.epochs  // at the target and after the last epoch
                 let result = try u.unlearn(target: params, forget: sets.forget, retain: sets.retain)
                 let settings = "method=\(point.method.rawValue) lr=\(u.learningRate) epochs=\(u.epochs) alpha=\(u.alpha) beta=\(u.beta) batch=\(u.batchSize) seed=\(u.seed) weights=\(u.weightPrecision.rawValue) moments=f32 sure=none"
                 let weights = try SubjectLab.unlearnedWeights(result.parameters, target: target, name: key, settings: settings,

@@ -70,7 +70,7 @@ final class SubjectCLITests: XCTestCase {
         let a = try report(base + "/a")
         let cells = try XCTUnwrap(a["cells"] as? [[String: Any]])
         XCTAssertEqual(cells.count, 2)
-        XCTAssertEqual((cells[1]["gEffects"] as? [Any])?.count, 2, "start and after epoch 1")
+        XCTAssertEqual((cells[1]["gEffects"] as? [Any])?.count, 2, "at the start and after the last epoch")
         XCTAssertEqual((cells[1]["blockChange"] as? [Any])?.count, 1)
         XCTAssertTrue(FileManager.default.fileExists(atPath: base + "/a/models/t0-NPO_KLR-lr0.003-e1-f32.gguf"))
         let html = try String(contentsOfFile: base + "/a/sweep.html", encoding: .utf8)

@@ -83,6 +83,10 @@ final class GEffectTests: XCTestCase {
         XCTAssertEqual(measured.gEffects.map(\.epoch), [0, 1, 2])
         XCTAssertEqual(measured.gEffects.map(\.step), [0, 2, 4])
         XCTAssertTrue(measured.gEffects.allSatisfy { $0.total.unlearning.isFinite && $0.total.retention.isFinite })
+        u.gEffectInterval = 2
+        let ends = try u.unlearn(target: UnlearnTests.target, forget: UnlearnTests.forget, retain: UnlearnTests.retain)
+        XCTAssertEqual(ends.gEffects.map(\.epoch), [0, 2], "only at the start and the end")
+        XCTAssertEqual(ends.gEffects.last, measured.gEffects.last)
     }
 
     func testPerBlockWeightChangeCoversEveryMatrixOnce() throws {

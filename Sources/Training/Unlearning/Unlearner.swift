@@ -23,7 +23,8 @@ public struct UnlearningResult: Sendable {
     public var updatedModules: [String]
     /// Weight change from the target at the end.
     public var weightChange: WeightChangeStats
-    /// The G-effect at the target and after every epoch, when ``Unlearner/measuresGEffect`` is set.
+    /// The G-effect at the target and at the checkpoints of ``Unlearner/gEffectInterval``, when
+    /// ``Unlearner/measuresGEffect`` is set.
     public var gEffects: [GEffect] = []
 }
 
@@ -72,6 +73,9 @@ public struct Unlearner: Sendable {
     /// (`--g-effect`). Its retain sample is as many retain sequences as there are forget
     /// sequences, drawn with its own seed, so the run's weights do not depend on this switch.
     public var measuresGEffect = false
+    /// With ``measuresGEffect``: measure after every `gEffectInterval`-th epoch and after the
+    /// last (1 = every epoch; the run's epoch count = only at the start and the end).
+    public var gEffectInterval = 1
 
     /// Creates an unlearner with the paper's defaults.
     public init(
@@ -216,7 +220,9 @@ public struct Unlearner: Sendable {
                 loss: ObjectiveValue(total: sum.total / n, forget: sum.forget / n, retain: sum.retain / n),
                 weightChange: WeightChangeStats(original: target, updated: params))
             logs.append(log)
-            try measureGEffect(step: totalSteps, epoch: epoch + 1)
+            if (epoch + 1) % max(1, gEffectInterval) == 0 || epoch + 1 == epochs {
+                try measureGEffect(step: totalSteps, epoch: epoch + 1)
+            }
             progress(log, params)
         }
         return UnlearningResult(

@@ -20,7 +20,7 @@ enum SweepCommand: Command {
     Per cell it records retained forget knowledge, (VerbMem + KnowMem-forget) / the target's at
     the same precision (the paper's 21%/83% measure), retain utility (KnowMem-retain / the
     target's at the first precision), the weight change per block (|δ|/Δ4, 4-bit codes changed)
-    and the G-effect per block at the target and after every epoch.
+    and the G-effect per block at the target and after the last epoch.
 
     Writes DIR/sweep.json (identical for identical grids apart from "timing") and DIR/sweep.html
     (the recovery heat maps over lr × width per method and quantizer, forget/retain at the first
@@ -29,8 +29,8 @@ enum SweepCommand: Command {
     --resume continues an interrupted sweep in DIR (same grid), skipping finished cells.
     'lowbit sweep merge' combines sweeps run separately (say one per width, each with its own
     learning rates) into one map in DIR: subjects in order, grids united (cells a part did not
-    run show as "not run"); the parts must share precisions, items, VerbMem, G-effect, α, β,
-    batch and seed.
+    run show as "not run"); the parts must share precisions, items, VerbMem, α, β, batch and
+    seed.
 
     Defaults: --targets Models/target.gguf --methods ga_gdr,npo_klr --lrs 1e-5,3e-5,1e-4,3e-4,1e-3
     --epochs 5 --weights f32 --precisions f32,q8_0,q4_0,nf4,fp4,gptq4, all items, --alpha 1 --beta 0.1
