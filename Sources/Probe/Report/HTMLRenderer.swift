@@ -117,7 +117,33 @@ public enum HTMLRenderer {
         for v in stride(from: 0.0, through: 100, by: 25) {
             svg += "<text x=\"\(n(labelWidth + barWidth * v / 100))\" y=\"\(n(axisY))\" text-anchor=\"middle\" fill=\"#777\">\(Int(v))%</text>\n"
         }
-        return h + svg + "</svg>\n"
+        return h + svg + "</svg>\n" + positiveControls(report)
+    }
+
+    /// Whether a model is a positive control (its name starts with `positive-control`).
+    public static func isPositiveControl(_ name: String) -> Bool { name.lowercased().hasPrefix("positive-control") }
+
+    /// One line per positive control: its retained knowledge per precision. A detector that
+    /// works shows the constructed recovery here (the q4_0-locked control's q4_0 model is the
+    /// target's q4_0 model).
+    static func positiveControls(_ report: ProbeReport) -> String {
+        var h = ""
+        let names = report.config.models.filter { $0.role == .unlearned && isPositiveControl($0.name) }.map(\.name)
+        for name in names {
+            var parts: [String] = []
+            for cell in report.cells where cell.modelName == name {
+                guard let v = cell.verbMem, let k = cell.knowMemForget,
+                      let t = report.cells.first(where: { $0.role == .target && $0.precisionLabel == cell.precisionLabel }),
+                      let tv = t.verbMem, let tk = t.knowMemForget,
+                      let f = Recovery.retainedFraction([(Recovery.ForgetKnowledge(verbMem: v, knowMemForget: k),
+                                                          Recovery.ForgetKnowledge(verbMem: tv, knowMemForget: tk))]) else { continue }
+                parts.append("\(escape(cell.precisionLabel)) \(ReportFormat.fixed(100 * f))%")
+            }
+            guard !parts.isEmpty else { continue }
+            h += "<p><b>Positive control \(escape(name))</b> (constructed: unlearned with every weight locked in its q4_0 cell, "
+                + "so its q4_0 model is the target's; not counted above), retained forget knowledge: \(parts.joined(separator: ", ")).</p>\n"
+        }
+        return h
     }
 
     /// Recovery against bits: one small chart per quantizer family, one line per method.
