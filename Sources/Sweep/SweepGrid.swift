@@ -15,6 +15,9 @@ public struct SweepGrid: Codable, Sendable, Equatable {
     public var epochs: [Int]
     /// The unlearning run's weight precision (``WeightPrecision`` raw values).
     public var weightPrecisions: [String]
+    /// Quantization locks (``QuantizationLock``): `none`, or `q4_0` for constructed positive
+    /// controls whose q4_0 model is the target's. `nil` means `["none"]`.
+    public var locks: [String]?
     /// Probe precisions (``Precision`` names); the first is the reference (f32).
     public var precisions: [String]
     /// Items per probe split, or `nil` for all.
@@ -59,10 +62,13 @@ public struct SweepGrid: Codable, Sendable, Equatable {
         public var learningRate: Double
         public var epochs: Int
         public var weights: WeightPrecision
+        /// The locked quantization type, if any.
+        public var lock: GGMLType? = nil
 
-        /// A stable name for files and resuming, e.g. `t0-NPO_KLR-lr0.0001-e5-f32`.
+        /// A stable name for files and resuming, e.g. `t0-NPO_KLR-lr0.0001-e5-f32` (with
+        /// `-lock-q4_0` for locked runs).
         public func key(targetIndex: Int) -> String {
-            "t\(targetIndex)-\(method.rawValue)-lr\(learningRate)-e\(epochs)-\(weights.rawValue)"
+            "t\(targetIndex)-\(method.rawValue)-lr\(learningRate)-e\(epochs)-\(weights.rawValue)" + (lock.map { "-lock-\($0.name)" } ?? "")
         }
     }
 
@@ -96,11 +102,17 @@ public struct SweepGrid: Codable, Sendable, Equatable {
         if Set(precisions.map { $0.lowercased() }).count != precisions.count {
             throw .invalidGrid(field: "precisions", value: precisions.joined(separator: ","), expected: "each precision once")
         }
+        let lockTypes = try (locks ?? ["none"]).map { name throws(SweepError) -> GGMLType? in
+            if name == "none" { return nil }
+            guard name == "q4_0" else { throw .invalidGrid(field: "locks", value: name, expected: "none|q4_0") }
+            return .q4_0
+        }
+        if lockTypes.isEmpty { throw .invalidGrid(field: "locks", value: "none", expected: "at least one value") }
         guard batchSize >= 1 else { throw .invalidGrid(field: "batch", value: "\(batchSize)", expected: ">= 1") }
         var out: [Point] = []
-        for t in targets { for method in m { for lr in learningRates { for e in epochs { for wp in w {
-            out.append(Point(target: t, method: method, learningRate: lr, epochs: e, weights: wp))
-        } } } } }
+        for t in targets { for method in m { for lr in learningRates { for e in epochs { for wp in w { for lock in lockTypes {
+            out.append(Point(target: t, method: method, learningRate: lr, epochs: e, weights: wp, lock: lock))
+        } } } } } }
         return out
     }
 }

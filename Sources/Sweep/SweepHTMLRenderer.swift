@@ -32,6 +32,7 @@ public enum SweepHTMLRenderer {
         measure behind the paper's 21% (full precision) and 83% (4-bit) for utility-constrained methods (Zhang et al. 2024).
         <b>Recovery</b> = retained at a ≤ 4-bit precision minus retained at \(esc(ref)), in points; red is recovery.
         Cells that kept more than half the target's forget knowledge at \(esc(ref)) did not really forget and are grey.
+        <b>KnowMem-f kept</b> = KnowMem-forget / the target's (☆ marks the pattern on this measure).
         <b>Utility</b> = KnowMem-retain / the target's at \(esc(ref)).</p>
 
         """
@@ -40,15 +41,25 @@ public enum SweepHTMLRenderer {
         if hits.isEmpty {
             h += "no cell of this sweep shows it.</div>\n"
         } else {
-            h += hits.map { "<code>\(esc($0.cell.key))</code> at \(esc($0.precision))" }.joined(separator: ", ") + ".</div>\n"
+            h += hits.map { "<code>\(esc($0.cell.key))</code> at \(esc($0.precision))" + ($0.cell.lock != nil ? " (constructed)" : "") }
+                .joined(separator: ", ") + ".</div>\n"
         }
+        h += "<div class=box><b>The same on KnowMem-forget alone</b> (☆; VerbMem counts the biographies' shared template): "
+        let kHits = r.knowMemPatternCells
+        h += kHits.isEmpty ? "no cell.</div>\n"
+            : kHits.map { "<code>\(esc($0.cell.key))</code> at \(esc($0.precision))" + ($0.cell.lock != nil ? " (constructed)" : "") }
+                .joined(separator: ", ") + ".</div>\n"
         h += subjectsTable(r)
         for method in r.grid.methods.map({ $0.uppercased() }) {
             for e in r.grid.epochs {
                 for w in r.grid.weightPrecisions {
-                    let cells = r.cells.filter { $0.method == method && $0.epochs == e && $0.weights == w }
-                    guard !cells.isEmpty else { continue }
-                    h += "<h2>\(esc(method)), \(e) epochs, \(esc(w)) weights</h2>\n" + heatMap(r, cells: cells, low: low)
+                    for lock in r.grid.locks ?? ["none"] {
+                        let l: String? = lock == "none" ? nil : lock
+                        let cells = r.cells.filter { $0.method == method && $0.epochs == e && $0.weights == w && $0.lock == l }
+                        guard !cells.isEmpty else { continue }
+                        let title = "\(method), \(e) epochs, \(w) weights" + (l.map { ", \($0)-locked (constructed positive control)" } ?? "")
+                        h += "<h2>\(esc(title))</h2>\n" + heatMap(r, cells: cells, low: low)
+                    }
                 }
             }
         }
@@ -85,25 +96,26 @@ public enum SweepHTMLRenderer {
         let ref = r.reference
         let subjects = Array(Set(cells.map(\.subject))).sorted()
         var h = "<table><tr><th rowspan=2>lr</th>"
-        for s in subjects { h += "<th colspan=\(2 + low.count)>\(esc(r.subjects[s].label))</th>" }
+        for s in subjects { h += "<th colspan=\(3 + low.count)>\(esc(r.subjects[s].label))</th>" }
         h += "</tr><tr>"
         for _ in subjects {
-            h += "<th>retained @\(esc(ref))</th><th>utility</th>" + low.map { "<th>Δ @\(esc($0))</th>" }.joined()
+            h += "<th>retained @\(esc(ref))</th><th>KnowMem-f kept</th><th>utility</th>" + low.map { "<th>Δ @\(esc($0))</th>" }.joined()
         }
         h += "</tr>\n"
         for lr in r.grid.learningRates {
             h += "<tr><th>\(lr)</th>"
             for s in subjects {
                 guard let c = cells.first(where: { $0.subject == s && $0.learningRate == lr }) else {
-                    h += "<td colspan=\(2 + low.count) class=dim>not run</td>"
+                    h += "<td colspan=\(3 + low.count) class=dim>not run</td>"
                     continue
                 }
                 let m = c.result(ref)
                 let ok = forgot(c, ref)
-                h += "<td>\(pct(m?.retained))</td><td>\(pct(m?.retainUtility))</td>"
+                h += "<td>\(pct(m?.retained))</td><td>\(pct(r.knowMemRetained(c, at: ref)))</td><td>\(pct(m?.retainUtility))</td>"
                 for p in low {
                     guard let pp = c.recovery(at: p, reference: ref) else { h += "<td class=dim>–</td>"; continue }
                     let text = String(format: "%+.1f", pp) + (c.showsPaperPattern(at: p, reference: ref) ? " ★" : "")
+                        + (r.showsKnowMemPattern(c, at: p) ? " ☆" : "")
                     h += ok ? "<td style=\"background:\(color(pp))\">\(text)</td>" : "<td class=dim>\(text)</td>"
                 }
             }

@@ -38,6 +38,8 @@ extension SweepReport {
         grid.learningRates = union { $0.learningRates }.sorted()
         grid.epochs = union { $0.epochs }
         grid.weightPrecisions = union { $0.weightPrecisions }
+        let locks = union { $0.locks ?? ["none"] }
+        grid.locks = locks == ["none"] ? nil : locks
         var out = SweepReport(grid: grid)
         for p in parts {
             let offset = out.subjects.count

@@ -38,6 +38,8 @@ public struct SweepCell: Codable, Sendable, Equatable {
     public var learningRate: Double
     public var epochs: Int
     public var weights: String
+    /// The quantization lock (`q4_0`) of a constructed positive control, or `nil`.
+    public var lock: String?
     /// Where the unlearned model was written.
     public var modelPath: String
     public var results: [SweepMeasurement]
@@ -95,6 +97,28 @@ public struct SweepReport: Codable, Sendable, Equatable {
             return n.hasPrefix("q4") || n.hasPrefix("q3") || n.hasPrefix("q2") || n == "nf4" || n == "fp4"
                 || n.hasPrefix("gptq") || n.hasPrefix("awq")
         }
+    }
+
+    /// KnowMem-forget alone, relative to the cell's target at the same precision: the forget
+    /// measure that does not count the biographies' shared template (on the shipped corpus the
+    /// retrain model, which never saw the forget people, keeps VerbMem 68.5).
+    public func knowMemRetained(_ c: SweepCell, at precision: String) -> Double? {
+        guard let k = c.result(precision)?.knowMemForget, c.subject < subjects.count,
+              let t = subjects[c.subject].results.first(where: { $0.precision == precision })?.knowMemForget, t > 0 else { return nil }
+        return k / t
+    }
+
+    /// The paper's pattern judged on KnowMem-forget alone: at the reference ≤ 30% of the
+    /// target's, at `precision` at least twice that (and above zero), utility ≥ 80%.
+    public func showsKnowMemPattern(_ c: SweepCell, at precision: String) -> Bool {
+        guard let f = knowMemRetained(c, at: reference), let q = knowMemRetained(c, at: precision),
+              let u = c.result(reference)?.retainUtility else { return false }
+        return f <= 0.30 && q >= 2 * f && q > 0 && u >= 0.80
+    }
+
+    /// Every (cell, precision) pair showing the paper's pattern on KnowMem-forget alone.
+    public var knowMemPatternCells: [(cell: SweepCell, precision: String)] {
+        cells.flatMap { c in lowBitPrecisions.filter { showsKnowMemPattern(c, at: $0) }.map { (c, $0) } }
     }
 
     /// Every (cell, precision) pair showing the paper's pattern.

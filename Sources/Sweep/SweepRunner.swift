@@ -71,8 +71,13 @@ public struct SweepRunner: Sendable {
                 u.weightPrecision = point.weights
                 u.measuresGEffect = grid.gEffect
                 u.gEffectInterval = point.epochs  // at the target and after the last epoch
+                if let type = point.lock {
+                    do { u.lock = try QuantizationLock(target: params, type: type, storage: point.weights) } catch {
+                        throw SweepError.failed(path: targetPath, message: "\(error)")
+                    }
+                }
                 let result = try u.unlearn(target: params, forget: sets.forget, retain: sets.retain)
-                let settings = "method=\(point.method.rawValue) lr=\(u.learningRate) epochs=\(u.epochs) alpha=\(u.alpha) beta=\(u.beta) batch=\(u.batchSize) seed=\(u.seed) weights=\(u.weightPrecision.rawValue) moments=f32 sure=none"
+                let settings = "method=\(point.method.rawValue) lr=\(u.learningRate) epochs=\(u.epochs) alpha=\(u.alpha) beta=\(u.beta) batch=\(u.batchSize) seed=\(u.seed) weights=\(u.weightPrecision.rawValue) moments=f32 lock=\(point.lock?.name ?? "none") sure=none"
                 let weights = try SubjectLab.unlearnedWeights(result.parameters, target: target, name: key, settings: settings,
                                                               matrixType: point.weights.storageType)
                 let modelPath = directory.appendingPathComponent("models/\(key).gguf").path
@@ -84,7 +89,7 @@ public struct SweepRunner: Sendable {
                 point.weights.nearest.round(&baseline.values, rng: &rng)
                 let cell = SweepCell(
                     key: key, subject: ti, method: point.method.rawValue, learningRate: point.learningRate,
-                    epochs: point.epochs, weights: point.weights.rawValue,
+                    epochs: point.epochs, weights: point.weights.rawValue, lock: point.lock?.name,
                     modelPath: "models/\(key).gguf",
                     results: Self.measurements(cells, target: subject, precisions: grid.precisions),
                     weightChange: result.weightChange,

@@ -12,6 +12,13 @@ final class SweepTests: XCTestCase {
         XCTAssertEqual(points.first?.key(targetIndex: 0), "t0-GA_GDR-lr1e-05-e1-f32")
         XCTAssertEqual(points.last?.key(targetIndex: 1), "t1-NPO_KLR-lr0.001-e5-bf16")
         XCTAssertEqual(Set(points.map { $0.key(targetIndex: 0) }).count, points.count / 2, "keys are unique per target")
+        var locked = g
+        locked.locks = ["none", "q4_0"]
+        let lockedPoints = try locked.points()
+        XCTAssertEqual(lockedPoints.count, 2 * points.count)
+        XCTAssertEqual(lockedPoints[1].key(targetIndex: 0), "t0-GA_GDR-lr1e-05-e1-f32-lock-q4_0")
+        locked.locks = ["q8_0"]
+        XCTAssertThrowsError(try locked.points()) { XCTAssertEqual($0 as? SweepError, .invalidGrid(field: "locks", value: "q8_0", expected: "none|q4_0")) }
         g.methods = ["ga", "sgd"]
         XCTAssertThrowsError(try g.points()) { XCTAssertEqual($0 as? SweepError, .invalidGrid(field: "methods", value: "sgd", expected: UnlearningMethod.allCases.map(\.rawValue).joined(separator: "|"))) }
         g.methods = ["ga"]
@@ -87,5 +94,20 @@ final class SweepTests: XCTestCase {
         XCTAssertTrue(html.contains("+20.0 ★</td>"), html)
         XCTAssertTrue(html.contains("<code>k0.001</code> at q4_0"))
         XCTAssertTrue(html.contains("dim 128 / 4 layers"))
+    }
+
+    func testKnowMemPatternIgnoresVerbMem() {
+        var grid = SweepGrid(targets: ["t"], methods: ["NPO_KLR"], learningRates: [1e-4], precisions: ["f32", "q4_0"])
+        grid.gEffect = false
+        let t = [SweepMeasurement(precision: "f32", verbMem: 100, knowMemForget: 100, knowMemRetain: 90, retained: 1, retainUtility: 1),
+                 SweepMeasurement(precision: "q4_0", verbMem: 100, knowMemForget: 100, knowMemRetain: 90, retained: 1, retainUtility: 1)]
+        // VerbMem stays at the template's level (70), so the paper's measure keeps 45% at f32.
+        let c = cell([SweepMeasurement(precision: "f32", verbMem: 70, knowMemForget: 20, knowMemRetain: 85, retained: 0.45, retainUtility: 0.94),
+                      SweepMeasurement(precision: "q4_0", verbMem: 70, knowMemForget: 60, knowMemRetain: 85, retained: 0.65, retainUtility: 0.94)])
+        let r = SweepReport(grid: grid, subjects: [SweepSubject(path: "t", dim: 128, layers: 4, parameters: 1, results: t)], cells: [c])
+        XCTAssertEqual(r.knowMemRetained(c, at: "q4_0")!, 0.6, accuracy: 1e-12)
+        XCTAssertTrue(r.paperPatternCells.isEmpty)
+        XCTAssertEqual(r.knowMemPatternCells.map(\.precision), ["q4_0"])
+        XCTAssertTrue(SweepHTMLRenderer.render(r).contains("+20.0 ☆</td>"))
     }
 }

@@ -10,7 +10,7 @@ enum SweepCommand: Command {
     USAGE: lowbit sweep --out DIR [--targets FILE,FILE,...] [--methods ga_gdr,npo_klr] [--lrs 1e-5,3e-5,1e-4,3e-4,1e-3]
                         [--epochs 5] [--weights f32,f16,bf16,bf16-sr] [--precisions f32,q8_0,q4_0,nf4,fp4,gptq4]
                         [--items N] [--no-verbmem] [--no-g-effect] [--alpha A] [--beta B] [--batch B] [--seed S]
-                        [--threads T] [--resume]
+                        [--locks none,q4_0] [--threads T] [--resume]
            lowbit sweep merge --out DIR A/sweep.json B/sweep.json ...
 
     For every target (subjects made by 'lowbit train', usually one per width) and every
@@ -26,6 +26,9 @@ enum SweepCommand: Command {
     (the recovery heat maps over lr × width per method and quantizer, forget/retain at the first
     precision, per-block |δ|/Δ4 beside the G-effect), atomically after every cell. A cell showing
     the paper's pattern (retained at f32 <= 30%, at 4 bits >= 2× that, utility >= 80%) is starred.
+    --locks none,q4_0 adds runs with every weight locked in its q4_0 cell ('lowbit unlearn
+    --lock-codes q4_0'): constructed positive controls, whose q4_0 model is the target's, so the
+    map shows what recovery looks like when it is there.
     --resume continues an interrupted sweep in DIR (same grid), skipping finished cells.
     'lowbit sweep merge' combines sweeps run separately (say one per width, each with its own
     learning rates) into one map in DIR: subjects in order, grids united (cells a part did not
@@ -51,6 +54,7 @@ enum SweepCommand: Command {
         OptionSpec(names: ["--alpha"], takesValue: true), OptionSpec(names: ["--beta"], takesValue: true),
         OptionSpec(names: ["--batch"], takesValue: true), OptionSpec(names: ["--seed"], takesValue: true),
         OptionSpec(names: ["-t", "--threads"], takesValue: true), OptionSpec(names: ["--resume"], takesValue: false),
+        OptionSpec(names: ["--locks"], takesValue: true),
     ]
 
     static func run(_ args: Arguments) throws -> Int32 {
@@ -81,6 +85,7 @@ enum SweepCommand: Command {
         if let lrs = try args.doubleList("--lrs") { grid.learningRates = lrs }
         if let e = try args.intList("--epochs") { grid.epochs = e }
         if let w = args.list("--weights") { grid.weightPrecisions = w }
+        if let l = args.list("--locks") { grid.locks = l == ["none"] ? nil : l }
         if let p = try args.precisions("--precisions") { grid.precisions = p.map(\.name) }
         grid.itemLimit = try args.int("--items", range: 1...1_000_000)
         grid.verbMem = !args.flag("--no-verbmem")
@@ -104,6 +109,9 @@ enum SweepCommand: Command {
                            Date().timeIntervalSince(start), runner.jsonPath, runner.htmlPath))
         Console.out(hits.isEmpty ? "paper's pattern: in no cell"
                     : "paper's pattern: " + hits.map { "\($0.cell.key) at \($0.precision)" }.joined(separator: ", "))
+        let kHits = report.knowMemPatternCells
+        Console.out(kHits.isEmpty ? "paper's pattern on KnowMem-forget alone: in no cell"
+                    : "paper's pattern on KnowMem-forget alone: " + kHits.map { "\($0.cell.key) at \($0.precision)" }.joined(separator: ", "))
         return 0
     }
 }
