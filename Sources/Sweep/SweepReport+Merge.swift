@@ -5,7 +5,9 @@ extension SweepReport {
     /// worth its time) into one map (`lowbit sweep merge`).
     ///
     /// Subjects are concatenated in order and their cells renumbered (`t0-…` of the second
-    /// part becomes `t<n>-…`); methods, learning rates, epochs and weight precisions become the
+    /// part becomes `t<n>-…`), except that a subject already present (same file and results,
+    /// as when a second sweep adds rates or locks to a map) keeps its index and a cell already
+    /// present is kept once; methods, learning rates, epochs and weight precisions become the
     /// union of the parts' (rates ascending, the rest in first-seen order), so cells one part did
     /// not run show as "not run". Model paths become absolute, resolved against each part's folder.
     ///
@@ -33,7 +35,6 @@ extension SweepReport {
         }
         var grid = first.grid
         grid.gEffect = parts.contains { $0.report.grid.gEffect }
-        grid.targets = parts.flatMap { $0.report.grid.targets }
         grid.methods = union { $0.methods }
         grid.learningRates = union { $0.learningRates }.sorted()
         grid.epochs = union { $0.epochs }
@@ -41,24 +42,39 @@ extension SweepReport {
         let locks = union { $0.locks ?? ["none"] }
         grid.locks = locks == ["none"] ? nil : locks
         var out = SweepReport(grid: grid)
+        grid.targets = []
         for p in parts {
-            let offset = out.subjects.count
-            out.subjects += p.report.subjects
+            // A subject already in the map (same file, same results) keeps its index.
+            var index: [Int] = []
+            for s in p.report.subjects {
+                if let i = out.subjects.firstIndex(of: s) {
+                    index.append(i)
+                } else {
+                    index.append(out.subjects.count)
+                    out.subjects.append(s)
+                    grid.targets.append(s.path)
+                }
+            }
             for var c in p.report.cells {
+                guard c.subject < index.count else {
+                    throw .invalidGrid(field: "cells", value: c.key, expected: "a cell of one of its report's subjects")
+                }
                 let old = "t\(c.subject)-"
-                c.subject += offset
+                c.subject = index[c.subject]
                 if c.key.hasPrefix(old) { c.key = "t\(c.subject)-" + c.key.dropFirst(old.count) }
                 if !c.modelPath.hasPrefix("/") { c.modelPath = p.directory.appendingPathComponent(c.modelPath).standardizedFileURL.path }
-                out.cells.append(c)
+                if !out.cells.contains(where: { $0.key == c.key }) { out.cells.append(c) }
             }
             for (k, v) in p.report.timing {
                 var key = k
-                if let n = Int(k.dropFirst(key.hasPrefix("subject-") ? 8 : 1).prefix { $0.isNumber }) {
-                    key = k.hasPrefix("subject-") ? "subject-\(n + offset)" : "t\(n + offset)" + k.drop { $0 != "-" }
+                let isSubject = k.hasPrefix("subject-")
+                if let n = Int(k.dropFirst(isSubject ? 8 : 1).prefix { $0.isNumber }), n < index.count {
+                    key = isSubject ? "subject-\(index[n])" : "t\(index[n])" + k.drop { $0 != "-" }
                 }
-                out.timing[key] = v
+                if out.timing[key] == nil { out.timing[key] = v }
             }
         }
+        out.grid = grid
         return out
     }
 }

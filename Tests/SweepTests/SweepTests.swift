@@ -1,4 +1,5 @@
 @testable import Sweep
+import Foundation
 import Training
 import Probe
 import XCTest
@@ -109,5 +110,35 @@ final class SweepTests: XCTestCase {
         XCTAssertTrue(r.paperPatternCells.isEmpty)
         XCTAssertEqual(r.knowMemPatternCells.map(\.precision), ["q4_0"])
         XCTAssertTrue(SweepHTMLRenderer.render(r).contains("+20.0 ☆</td>"))
+    }
+
+    func testMergeRenumbersSubjectsAndUnitesGrids() throws {
+        let a = SweepSubject(path: "/w128.gguf", dim: 128, layers: 4, parameters: 1, results: [measurement("f32", retained: 1)])
+        let b = SweepSubject(path: "/w256.gguf", dim: 256, layers: 6, parameters: 2, results: [measurement("f32", retained: 1)])
+        var c1 = cell([measurement("f32", retained: 0.5)], lr: 1e-4)
+        c1.key = "t0-NPO_KLR-lr0.0001-e5-f32"
+        var c2 = cell([measurement("f32", retained: 0.4)], lr: 1e-3)
+        c2.key = "t0-NPO_KLR-lr0.001-e5-f32"
+        c2.modelPath = "models/x.gguf"
+        let r1 = SweepReport(grid: SweepGrid(targets: [a.path], learningRates: [1e-4]), subjects: [a], cells: [c1], timing: ["subject-0": 1])
+        let r2 = SweepReport(grid: SweepGrid(targets: [b.path], learningRates: [1e-3]), subjects: [b], cells: [c2], timing: ["subject-0": 2, c2.key: 3])
+        var locked = SweepGrid(targets: [a.path], learningRates: [1e-4])
+        locked.locks = ["q4_0"]
+        var c3 = c1
+        c3.key += "-lock-q4_0"
+        c3.lock = "q4_0"
+        let r3 = SweepReport(grid: locked, subjects: [a], cells: [c1, c3])
+        let m = try SweepReport.merged([(r1, URL(fileURLWithPath: "/one")), (r2, URL(fileURLWithPath: "/two")), (r3, URL(fileURLWithPath: "/three"))])
+        XCTAssertEqual(m.subjects.map(\.path), ["/w128.gguf", "/w256.gguf"])
+        XCTAssertEqual(m.grid.targets, ["/w128.gguf", "/w256.gguf"])
+        XCTAssertEqual(m.cells.map(\.key), ["t0-NPO_KLR-lr0.0001-e5-f32", "t1-NPO_KLR-lr0.001-e5-f32", "t0-NPO_KLR-lr0.0001-e5-f32-lock-q4_0"])
+        XCTAssertEqual(m.cells.map(\.subject), [0, 1, 0])
+        XCTAssertEqual(m.cells[1].modelPath, "/two/models/x.gguf")
+        XCTAssertEqual(m.grid.learningRates, [1e-4, 1e-3])
+        XCTAssertEqual(m.grid.locks, ["none", "q4_0"])
+        XCTAssertEqual(m.timing, ["subject-0": 1, "subject-1": 2, "t1-NPO_KLR-lr0.001-e5-f32": 3])
+        var other = r2
+        other.grid.precisions = ["f32", "q4_0"]
+        XCTAssertThrowsError(try SweepReport.merged([(r1, URL(fileURLWithPath: "/")), (other, URL(fileURLWithPath: "/"))]))
     }
 }
