@@ -65,6 +65,36 @@ final class ProbeTOFUCLITests: XCTestCase {
         XCTAssertEqual(cells.count, 6)
         XCTAssertEqual(cells.compactMap { $0["forgetQuality"] as? Double }, [1, 1, 1, 1, 1, 1])
 
+        // Two shards merged, and a run resumed from one shard, equal the single run.
+        let common = ["probe", "--benchmark", "tofu", "--data", data.path, "--target", model, "--retrain", model,
+                      "--unlearned", "NPO=\(model)", "--precisions", "f32,q4_0", "--max-new-tokens", "3", "--threads", "1"]
+        func object(_ path: String) throws -> NSDictionary {
+            NSDictionary(dictionary: try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any])
+        }
+        var parts: [String] = []
+        for i in 0..<2 {
+            let part = data.appendingPathComponent("part\(i).json").path
+            let p = try lowbit(common + ["--shard", "\(i)/2", "--json", part])
+            XCTAssertEqual(p.status, 0, p.stderr)
+            parts.append(part)
+        }
+        XCTAssertEqual(((try object(parts[0]))["cells"] as? [Any])?.count, 3)
+        let mergedPath = data.appendingPathComponent("merged.json").path
+        let merged = try lowbit(["probe", "merge"] + parts + ["--json", mergedPath])
+        XCTAssertEqual(merged.status, 0, merged.stderr)
+        XCTAssertTrue(merged.stdout.contains("forget quality"), merged.stdout)
+        XCTAssertEqual(try object(mergedPath), try object(json))
+        let resumedPath = data.appendingPathComponent("resumed.json").path
+        let resumed = try lowbit(common + ["--resume", parts[1], "--json", resumedPath])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertEqual(try object(resumedPath), try object(json))
+        let twice = try lowbit(["probe", "merge", parts[0], parts[0]])
+        XCTAssertEqual(twice.status, 1)
+        XCTAssertTrue(twice.stderr.contains("in exactly one part"), twice.stderr)
+        let otherRun = try lowbit(common.map { $0 == "f32,q4_0" ? "f32" : $0 } + ["--resume", parts[1]])
+        XCTAssertEqual(otherRun.status, 1)
+        XCTAssertTrue(otherRun.stderr.contains("another configuration"), otherRun.stderr)
+
         // --chat on a model without a template: the error names the key and the override.
         let chat = try lowbit(["probe", "--benchmark", "tofu", "--data", data.path, "--target", model, "--chat"])
         XCTAssertEqual(chat.status, 1)

@@ -60,4 +60,14 @@ public struct TOFUReport: Codable, Equatable, Sendable {
     public var notes: [String]
     /// The cells, model-major.
     public var cells: [TOFUCell]
+    /// `i/n` when this is one shard of a run (`--shard`), else `nil`.
+    public var shard: String?
+
+    /// Whether `other` is (part of) the same run: everything but the cells and the shard.
+    public func sameRun(_ other: TOFUReport) -> Bool {
+        var a = self, b = other
+        a.cells = []; b.cells = []
+        a.shard = nil; b.shard = nil
+        return a == b
+    }
 }

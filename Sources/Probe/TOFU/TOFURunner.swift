@@ -34,6 +34,10 @@ public struct TOFURunner: Sendable {
         public var chatTemplate: String?
         /// `--system TEXT` for chat prompts.
         public var system: String?
+        /// Run only cell `k` (model × precision order) with `k % count == index` (`--shard i/n`).
+        public var shard: (index: Int, count: Int)?
+        /// An interrupted run's report: its cells are kept, not run again (`--resume`).
+        public var resume: TOFUReport?
 
         /// Creates a configuration.
         public init(models: [ModelSpec], dataDirectory: String, precisions: [Precision]) {
@@ -59,6 +63,9 @@ public struct TOFURunner: Sendable {
         guard !c.models.isEmpty else { throw .invalidSetting(name: "models", value: "none", expected: "at least one model") }
         guard !c.precisions.isEmpty else { throw .invalidSetting(name: "precisions", value: "none", expected: "at least one precision") }
         if let n = c.itemLimit, n < 1 { throw .invalidSetting(name: "limit", value: "\(n)", expected: "at least 1") }
+        if let shard = c.shard, !(shard.count >= 1 && (0..<shard.count).contains(shard.index)) {
+            throw .invalidSetting(name: "shard", value: "\(shard.index)/\(shard.count)", expected: "i/n with 0 <= i < n")
+        }
         let data: TOFUDataset
         do {
             data = try TOFUDataset.load(from: URL(fileURLWithPath: c.dataDirectory), forgetSplit: c.forgetSplit).limited(to: c.itemLimit)
@@ -70,11 +77,27 @@ public struct TOFURunner: Sendable {
             ("real_authors", data.realAuthors, .multipleChoice), ("world_facts", data.worldFacts, .multipleChoice),
         ]
         let perCell = splits.reduce(0) { $0 + $1.1.count }
-        let total = perCell * c.models.count * c.precisions.count
+        // Which cells run here: this shard's, minus those an interrupted run already has.
+        func planned(_ m: Int, _ p: Int) -> Bool {
+            if let shard = c.shard, (m * c.precisions.count + p) % shard.count != shard.index { return false }
+            return true
+        }
+        func resumed(_ spec: ModelSpec, _ precision: Precision) -> TOFUCell? {
+            c.resume?.cells.first { $0.modelName == spec.name && $0.precision == precision.name }
+        }
+        var toRun = 0
+        for (m, spec) in c.models.enumerated() {
+            for (p, precision) in c.precisions.enumerated() where planned(m, p) && resumed(spec, precision) == nil { toRun += 1 }
+        }
+        let total = perCell * toRun
         var done = 0
         var cells: [TOFUCell] = []
-        var formatLabel = "plain"
-        for spec in c.models {
+        var formatLabel = c.chat ? "" : TOFUPromptFormat.plain.label
+        for (m, spec) in c.models.enumerated() {
+            let mine = c.precisions.indices.filter { planned(m, $0) }
+            for p in mine { if let r = resumed(spec, c.precisions[p]) { cells.append(r) } }
+            let pending = mine.filter { resumed(spec, c.precisions[$0]) == nil }
+            guard !pending.isEmpty else { continue }
             let weights: ModelWeights
             let tokenizer: Tokenizer
             let format: TOFUPromptFormat
@@ -87,9 +110,8 @@ public struct TOFURunner: Sendable {
             } catch {
                 throw .model(path: spec.path, message: "\(error)")
             }
-            formatLabel = format.label
             let calibration = data.retain.prefix(32).map { tokenizer.encode(format.prompt(for: $0.question) + format.answerText($0.answer), addBOS: true) }
-            for precision in c.precisions {
+            for precision in pending.map({ c.precisions[$0] }) {
                 let label = "\(spec.name) @ \(precision.name)"
                 let scheme = precision.scheme
                 let pool = ThreadPool(threads: c.threads)
@@ -130,10 +152,65 @@ public struct TOFURunner: Sendable {
                                       modelUtility: utility, forgetQuality: nil, ksStatistic: nil))
             }
         }
-        return TOFUReport(
+        if formatLabel.isEmpty, let last = c.models.last {
+            // The report names the last model's template, whichever models this shard ran.
+            do {
+                let weights = try ModelWeights.load(path: last.path)
+                formatLabel = TOFUPromptFormat.chat(
+                    try ChatTemplateDetection.resolve(metadata: weights.metadata, override: c.chatTemplate), system: c.system).label
+            } catch {
+                throw .model(path: last.path, message: "\(error)")
+            }
+        }
+        // Cells in the single run's order (resumed ones were added before a model's new ones).
+        let order = Dictionary(uniqueKeysWithValues: c.models.enumerated().flatMap { m, spec in
+            c.precisions.enumerated().map { p, precision in ("\(spec.name)\u{0}\(precision.name)", m * c.precisions.count + p) }
+        })
+        cells.sort { order["\($0.modelName)\u{0}\($0.precision)"] ?? 0 < order["\($1.modelName)\u{0}\($1.precision)"] ?? 0 }
+        var report = TOFUReport(
             models: c.models, dataDirectory: c.dataDirectory, forgetSplit: c.forgetSplit, precisions: c.precisions.map(\.name),
             promptFormat: formatLabel, itemLimit: c.itemLimit, maxNewTokens: c.maxNewTokens,
-            notes: Self.notes, cells: Self.fillingForgetQuality(cells))
+            notes: Self.notes, cells: Self.fillingForgetQuality(cells.map(Self.withoutForgetQuality)))
+        report.shard = c.shard.map { "\($0.index)/\($0.count)" }
+        if let resumedReport = c.resume, !resumedReport.sameRun(report) {
+            throw .invalidSetting(name: "resume", value: "a report of another configuration",
+                                  expected: "a partial TOFU report of this run (same models, data, split, precisions, items and prompts)")
+        }
+        return report
+    }
+
+    static func withoutForgetQuality(_ cell: TOFUCell) -> TOFUCell {
+        var c = cell
+        c.forgetQuality = nil
+        c.ksStatistic = nil
+        return c
+    }
+
+    /// Combines the reports of a sharded TOFU run (`lowbit probe merge`): every model ×
+    /// precision cell exactly once, in the single run's order, with Forget Quality recomputed
+    /// against the retrain cells, so the result equals the single run's report.
+    /// - Throws: ``ProbeRunError/invalidSetting(name:value:expected:)`` when the parts are of
+    ///   different runs, or a cell is missing or present twice.
+    public static func merge(_ parts: [TOFUReport]) throws(ProbeRunError) -> TOFUReport {
+        guard var out = parts.first else { throw .invalidSetting(name: "parts", value: "none", expected: "at least one report") }
+        for p in parts where !p.sameRun(out) {
+            throw .invalidSetting(name: "parts", value: "reports of different runs",
+                                  expected: "shards of one TOFU run (same models, data, split, precisions, items and prompts)")
+        }
+        var cells: [TOFUCell] = []
+        for spec in out.models {
+            for precision in out.precisions {
+                let found = parts.flatMap(\.cells).filter { $0.modelName == spec.name && $0.precision == precision }
+                guard found.count == 1 else {
+                    throw .invalidSetting(name: "cell \(spec.name) @ \(precision)", value: "in \(found.count) parts",
+                                          expected: "in exactly one part")
+                }
+                cells.append(withoutForgetQuality(found[0]))
+            }
+        }
+        out.cells = fillingForgetQuality(cells)
+        out.shard = nil
+        return out
     }
 
     /// How the numbers were computed, for the report.

@@ -20,6 +20,8 @@ extension ProbeCommand {
         if let name = c.chatTemplate, (try? ChatTemplate.named(name)) == nil {
             throw UsageError("\(ChatTemplateError.unknownName(name, known: ChatTemplate.builtIn.map(\.name)))")
         }
+        c.shard = try shard(args)
+        if let path = args.string("--resume") { c.resume = try readTOFUReport(path) }
         let terminal = Console.stderrIsTerminal
         let lock = NSLock()
         nonisolated(unsafe) var lastCell = ""

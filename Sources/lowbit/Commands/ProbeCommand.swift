@@ -36,6 +36,8 @@ enum ProbeCommand: Command {
     combines their --json reports into the single run's report (identical apart from timing)
     and checks that they are parts of one configuration with every cell exactly once.
     --resume PARTIAL.json keeps the cells of an interrupted run's report and runs the rest.
+    Both work for --benchmark tofu too ('probe merge' recognises TOFU reports and recomputes
+    Forget Quality against the retrain cells).
 
     The table goes to stdout, progress to stderr. --json writes the full report with per-item
     records (identical for identical runs apart from its "timing" object); --html writes a
@@ -203,13 +205,7 @@ enum ProbeCommand: Command {
         configuration.knowMemTrailingSpace = !args.flag("--no-trailing-space")  // --muse-trailing-space: the default, kept
         configuration.tokenHealing = !args.flag("--no-token-healing")
         if args.string("--batch") != "auto" { configuration.batch = try args.int("--batch", range: 1...1024) }
-        if let shard = args.string("--shard") {
-            let parts = shard.split(separator: "/").map { Int($0) }
-            guard parts.count == 2, let i = parts[0], let n = parts[1], n >= 1, (0..<n).contains(i) else {
-                throw UsageError("--shard expects i/n with 0 <= i < n (e.g. 0/4), got '\(shard)'")
-            }
-            configuration.shard = (i, n)
-        }
+        configuration.shard = try shard(args)
         if let path = args.string("--resume") { configuration.resume = try readReport(path) }
         if let path = args.string("--calibration") {
             configuration.calibrationText = try CalibrationText.read(path)
@@ -312,6 +308,34 @@ final class ProgressPrinter: @unchecked Sendable {
 }
 
 extension ProbeCommand {
+    /// `--shard i/n`, checked.
+    static func shard(_ args: Arguments) throws -> (index: Int, count: Int)? {
+        guard let shard = args.string("--shard") else { return nil }
+        let parts = shard.split(separator: "/").map { Int($0) }
+        guard parts.count == 2, let i = parts[0], let n = parts[1], n >= 1, (0..<n).contains(i) else {
+            throw UsageError("--shard expects i/n with 0 <= i < n (e.g. 0/4), got '\(shard)'")
+        }
+        return (i, n)
+    }
+
+    /// Reads a TOFU report written by --json, naming the file when it is not one.
+    static func readTOFUReport(_ path: String) throws -> TOFUReport {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw UsageError("\(path): cannot read the report: \(error.localizedDescription)")
+        }
+        do { return try JSONDecoder().decode(TOFUReport.self, from: data) } catch {
+            throw UsageError("\(path): not a TOFU report written by --benchmark tofu --json (\(error))")
+        }
+    }
+
+    /// Whether the report at `path` is a TOFU report (it has a `forgetSplit` field).
+    static func isTOFUReport(_ path: String) -> Bool {
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path)),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
+        return object["forgetSplit"] != nil
+    }
+
     /// Reads a report written by --json, naming the file when it is not one.
     static func readReport(_ path: String) throws -> ProbeReport {
         let data: Data
@@ -326,6 +350,13 @@ extension ProbeCommand {
     /// `lowbit probe merge PART.json… [--json ALL.json] [--html ALL.html]`.
     static func merge(_ paths: [String], _ args: Arguments) throws -> Int32 {
         guard !paths.isEmpty else { throw UsageError("probe merge expects the parts' --json reports") }
+        if isTOFUReport(paths[0]) {
+            let report = try TOFURunner.merge(try paths.map(readTOFUReport))
+            Console.out(TOFUReportRenderer.table(report), terminator: "")
+            if let path = args.string("--json") { try AtomicFile.write(try TOFUReportRenderer.json(report), to: path) }
+            if let path = args.string("--html") { try AtomicFile.write(TOFUReportRenderer.html(report), to: path) }
+            return 0
+        }
         let report = try ProbeRunner.merge(try paths.map(readReport))
         Console.out(TableRenderer.render(report), terminator: "")
         if let path = args.string("--json") { try AtomicFile.write(try JSONReportRenderer.render(report), to: path) }
