@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Regenerates the unlearning × quantization map in the README (docs/sweep/): five sweeps on
+# the shipped target and a dim-64 target, merged into one sweep.json / sweep.html.
+#
+#   Benchmarks/scripts/sweep-map.sh OUT_DIR [THREADS]
+#
+# Every step is deterministic (same seeds, same bytes); with one thread it took about 45
+# minutes of CPU here (x86_64 EPYC, 2 cores), plus 18 minutes to train the dim-64 target.
+# WIDE=1 also trains the dim-256 / 6-layer target (about 100 minutes on one thread) and
+# sweeps it at the rates where the narrower subjects forget.
+set -euo pipefail
+out=${1:?usage: sweep-map.sh OUT_DIR [THREADS]}
+threads=${2:-1}
+cd "$(dirname "$0")/../.."
+swift build -c release --product lowbit
+B=.build/release/lowbit
+mkdir -p "$out"
+[ -f "$out/w64/target.gguf" ] || $B train --out "$out/w64" --dim 64 --layers 4 --heads 2 --ffn 192 --only target --threads "$threads"
+$B sweep --out "$out/map128" --threads "$threads" --resume
+$B sweep --out "$out/lock128" --locks q4_0 --lrs 3e-4,1e-3,3e-3 --threads "$threads" --resume
+$B sweep --out "$out/map64" --targets "$out/w64/target.gguf" --lrs 1e-4,3e-4,1e-3 --threads "$threads" --resume
+$B sweep --out "$out/bf16-128" --weights bf16 --lrs 1e-4,3e-4,1e-3 --threads "$threads" --resume
+$B sweep --out "$out/long128" --lrs 3e-5,1e-4 --epochs 20 --threads "$threads" --resume
+parts=("$out/map128/sweep.json" "$out/lock128/sweep.json" "$out/map64/sweep.json" "$out/bf16-128/sweep.json" "$out/long128/sweep.json")
+if [ "${WIDE:-0}" = 1 ]; then
+    [ -f "$out/w256/target.gguf" ] || $B train --out "$out/w256" --dim 256 --layers 6 --heads 8 --ffn 768 --only target --threads "$threads"
+    $B sweep --out "$out/map256" --targets "$out/w256/target.gguf" --lrs 3e-4,1e-3 --threads "$threads" --resume
+    parts+=("$out/map256/sweep.json")
+fi
+$B sweep merge --out "$out/map" "${parts[@]}"
