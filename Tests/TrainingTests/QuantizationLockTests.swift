@@ -61,6 +61,12 @@ final class QuantizationLockTests: XCTestCase {
         XCTAssertThrowsError(try QuantizationLock(target: Self.target, type: .q8_0, storage: .f32)) {
             XCTAssertEqual($0 as? QuantizationLock.LockError, .unsupportedType("q8_0"))
         }
+        var poisoned = Self.target
+        let q = poisoned.layout.entry(named: "blk.1.attn_q.weight")!
+        poisoned.values[q.offset + 5] = .nan
+        XCTAssertThrowsError(try QuantizationLock(target: poisoned, type: .q4_0, storage: .f16)) {
+            XCTAssertEqual($0 as? QuantizationLock.LockError, .nonFinite(tensor: "blk.1.attn_q.weight", index: 5))
+        }
         let narrow = try! LlamaParameters(shape: UnlearnTests.shape, seed: 1)
         XCTAssertThrowsError(try QuantizationLock(target: narrow, type: .q4_0, storage: .f32)) {
             guard case .rowLength = $0 as? QuantizationLock.LockError else { return XCTFail("\($0)") }

@@ -23,11 +23,14 @@ public struct QuantizationLock: Sendable {
         case unsupportedType(String)
         /// A matrix row is not a whole number of 32-weight blocks.
         case rowLength(tensor: String, cols: Int)
+        /// A weight is NaN or infinite, so it has no q4_0 code.
+        case nonFinite(tensor: String, index: Int)
 
         public var description: String {
             switch self {
             case let .unsupportedType(t): "--lock-codes supports q4_0, not \(t)"
             case let .rowLength(tensor, cols): "--lock-codes q4_0: tensor \(tensor) has rows of \(cols) weights, not a multiple of 32"
+            case let .nonFinite(tensor, index): "--lock-codes q4_0: tensor \(tensor) has a NaN or infinite weight at element \(index)"
             }
         }
     }
@@ -66,6 +69,7 @@ public struct QuantizationLock: Sendable {
         for e in target.layout.entries {
             guard e.isMatrix else { vectors.append(e.range); continue }
             guard e.cols % 32 == 0 else { throw .rowLength(tensor: e.name, cols: e.cols) }
+            if let bad = e.range.first(where: { !v[$0].isFinite }) { throw .nonFinite(tensor: e.name, index: bad - e.offset) }
             for b in stride(from: e.offset, to: e.offset + e.count, by: 32) {
                 var amax: Float = 0, m = b
                 for i in b..<(b + 32) where amax < abs(v[i]) {
