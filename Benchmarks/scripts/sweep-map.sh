@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates the unlearning × quantization map in the README (docs/sweep/): five sweeps on
+# Regenerates the unlearning × quantization map in the README (docs/sweep/): six sweeps on
 # the shipped target and a dim-64 target, merged into one sweep.json / sweep.html.
 #
 #   Benchmarks/scripts/sweep-map.sh OUT_DIR [THREADS]
@@ -21,7 +21,9 @@ $B sweep --out "$out/lock128" --locks q4_0 --lrs 3e-4,1e-3,3e-3 --threads "$thre
 $B sweep --out "$out/map64" --targets "$out/w64/target.gguf" --lrs 1e-4,3e-4,1e-3 --threads "$threads" --resume
 $B sweep --out "$out/bf16-128" --weights bf16 --lrs 1e-4,3e-4,1e-3 --threads "$threads" --resume
 $B sweep --out "$out/long128" --lrs 3e-5,1e-4 --epochs 20 --threads "$threads" --resume
-parts=("$out/map128/sweep.json" "$out/lock128/sweep.json" "$out/map64/sweep.json" "$out/bf16-128/sweep.json" "$out/long128/sweep.json")
+$B sweep --out "$out/more128" --methods ga_klr,npo_gdr --lrs 3e-4,1e-3 --threads "$threads" --resume
+parts=("$out/map128/sweep.json" "$out/lock128/sweep.json" "$out/map64/sweep.json" "$out/bf16-128/sweep.json" "$out/long128/sweep.json"
+       "$out/more128/sweep.json")
 if [ "${WIDE:-0}" = 1 ]; then
     [ -f "$out/w256/target.gguf" ] || $B train --out "$out/w256" --dim 256 --layers 6 --heads 8 --ffn 768 --only target --threads "$threads"
     $B sweep --out "$out/map256" --targets "$out/w256/target.gguf" --lrs 3e-4,1e-3 --threads "$threads" --resume
