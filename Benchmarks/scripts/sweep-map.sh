@@ -4,8 +4,9 @@
 #
 #   Benchmarks/scripts/sweep-map.sh OUT_DIR [THREADS]
 #
-# Every step is deterministic (same seeds, same bytes); with one thread it took about 45
-# minutes of CPU here (x86_64 EPYC, 2 cores), plus 18 minutes to train the dim-64 target.
+# Every step is deterministic (same seeds, same bytes); with one thread it took 2,944 s
+# here (914 + 453 + 214 + 405 + 689 + 269 s; x86_64 EPYC, 2 cores, another job on the second
+# core), plus 1,066 s to train the dim-64 target.
 # WIDE=1 also trains the dim-256 / 6-layer target (about 100 minutes on one thread) and
 # sweeps it at the rates where the narrower subjects forget.
 set -euo pipefail
