@@ -7,8 +7,8 @@
 # Every step is deterministic (same seeds, same bytes); with one thread it took 2,944 s
 # here (914 + 453 + 214 + 405 + 689 + 269 s; x86_64 EPYC, 2 cores, another job on the second
 # core), plus 1,066 s to train the dim-64 target.
-# WIDE=1 also trains the dim-256 / 6-layer target (about 100 minutes on one thread) and
-# sweeps it at the rates where the narrower subjects forget.
+# WIDE=1 also trains the dim-256 / 6-layer target (7,364 s on one thread here) and sweeps it
+# (6 cells, 154–208 s each with 2 threads); docs/sweep/ was made with WIDE=1.
 set -euo pipefail
 out=${1:?usage: sweep-map.sh OUT_DIR [THREADS]}
 threads=${2:-1}
@@ -27,7 +27,10 @@ parts=("$out/map128/sweep.json" "$out/lock128/sweep.json" "$out/map64/sweep.json
        "$out/more128/sweep.json")
 if [ "${WIDE:-0}" = 1 ]; then
     [ -f "$out/w256/target.gguf" ] || $B train --out "$out/w256" --dim 256 --layers 6 --heads 8 --ffn 768 --only target --threads "$threads"
-    $B sweep --out "$out/map256" --targets "$out/w256/target.gguf" --lrs 3e-4,1e-3 --threads "$threads" --resume
-    parts+=("$out/map256/sweep.json")
+    w="$out/w256/target.gguf"
+    $B sweep --out "$out/map256a" --targets "$w" --methods ga_gdr --lrs 3e-4 --threads "$threads" --resume
+    $B sweep --out "$out/map256b" --targets "$w" --methods npo_klr --lrs 1e-3 --threads "$threads" --resume
+    $B sweep --out "$out/map256c" --targets "$w" --lrs 3e-5,1e-4 --threads "$threads" --resume
+    parts+=("$out/map256a/sweep.json" "$out/map256b/sweep.json" "$out/map256c/sweep.json")
 fi
 $B sweep merge --out "$out/map" "${parts[@]}"
