@@ -36,19 +36,10 @@ public enum SweepHTMLRenderer {
         <b>Utility</b> = KnowMem-retain / the target's at \(esc(ref)).</p>
 
         """
-        h += "<div class=box><b>Paper's pattern</b> (retained at \(esc(ref)) ≤ 30%, at 4-bit ≥ 2× that, utility ≥ 80%): "
-        let hits = r.paperPatternCells
-        if hits.isEmpty {
-            h += "no cell of this sweep shows it.</div>\n"
-        } else {
-            h += hits.map { "<code>\(esc($0.cell.key))</code> at \(esc($0.precision))" + ($0.cell.lock != nil ? " (constructed)" : "") }
-                .joined(separator: ", ") + ".</div>\n"
-        }
-        h += "<div class=box><b>The same on KnowMem-forget alone</b> (☆; VerbMem counts the biographies' shared template): "
-        let kHits = r.knowMemPatternCells
-        h += kHits.isEmpty ? "no cell.</div>\n"
-            : kHits.map { "<code>\(esc($0.cell.key))</code> at \(esc($0.precision))" + ($0.cell.lock != nil ? " (constructed)" : "") }
-                .joined(separator: ", ") + ".</div>\n"
+        h += patternBox("<b>Paper's pattern</b> (retained at \(esc(ref)) ≤ 30%, at 4-bit ≥ 2× that, utility ≥ 80%): ",
+                        r.paperPatternCells, none: "no cell of this sweep shows it.")
+        h += patternBox("<b>The same on KnowMem-forget alone</b> (☆; VerbMem counts the biographies' shared template): ",
+                        r.knowMemPatternCells, none: "no cell.")
         h += subjectsTable(r)
         for method in r.grid.methods.map({ $0.uppercased() }) {
             for e in r.grid.epochs {
@@ -72,6 +63,14 @@ public enum SweepHTMLRenderer {
         h += "precisions \(esc(r.grid.precisions.joined(separator: ", "))); items \(r.grid.itemLimit.map(String.init) ?? "all"); "
         h += "α \(r.grid.alpha), β \(r.grid.beta), batch \(r.grid.batchSize), seed \(r.grid.seed).</p></body></html>\n"
         return h
+    }
+
+    /// A box listing the (cell, precision) pairs that show a pattern, or `none`.
+    static func patternBox(_ title: String, _ hits: [(cell: SweepCell, precision: String)], none: String) -> String {
+        let list = hits.isEmpty ? none
+            : hits.map { "<code>\(esc($0.cell.key))</code> at \(esc($0.precision))" + ($0.cell.lock != nil ? " (constructed)" : "") }
+                .joined(separator: ", ") + "."
+        return "<div class=box>" + title + list + "</div>\n"
     }
 
     static func subjectsTable(_ r: SweepReport) -> String {

@@ -63,9 +63,14 @@ public struct SweepCell: Codable, Sendable, Equatable {
     /// the reference ≤ 30% of the target's, at `precision` at least twice that (and above
     /// zero), and retain utility at the reference ≥ 80% of the target's.
     public func showsPaperPattern(at precision: String, reference: String) -> Bool {
-        guard let r = result(reference), let f = r.retained, let u = r.retainUtility, let q = result(precision)?.retained else {
-            return false
-        }
+        Self.isPaperPattern(reference: result(reference)?.retained, quantized: result(precision)?.retained,
+                            utility: result(reference)?.retainUtility)
+    }
+
+    /// The paper's pattern on any forget measure: kept at the reference ≤ 30% of the
+    /// target's, quantized at least twice that (and above zero), utility ≥ 80%.
+    static func isPaperPattern(reference f: Double?, quantized q: Double?, utility u: Double?) -> Bool {
+        guard let f, let q, let u else { return false }
         return f <= 0.30 && q >= 2 * f && q > 0 && u >= 0.80
     }
 }
@@ -111,9 +116,8 @@ public struct SweepReport: Codable, Sendable, Equatable {
     /// The paper's pattern judged on KnowMem-forget alone: at the reference ≤ 30% of the
     /// target's, at `precision` at least twice that (and above zero), utility ≥ 80%.
     public func showsKnowMemPattern(_ c: SweepCell, at precision: String) -> Bool {
-        guard let f = knowMemRetained(c, at: reference), let q = knowMemRetained(c, at: precision),
-              let u = c.result(reference)?.retainUtility else { return false }
-        return f <= 0.30 && q >= 2 * f && q > 0 && u >= 0.80
+        SweepCell.isPaperPattern(reference: knowMemRetained(c, at: reference), quantized: knowMemRetained(c, at: precision),
+                                 utility: c.result(reference)?.retainUtility)
     }
 
     /// Every (cell, precision) pair showing the paper's pattern on KnowMem-forget alone.

@@ -89,6 +89,11 @@ public struct GEffect: Sendable, Hashable, Codable {
             total: Effect(unlearning: u.reduce(0, +), retention: r.reduce(0, +)))
     }
 
+    /// `0..<count` in consecutive ranges of `size` (the last may be shorter).
+    static func batchRanges(_ count: Int, _ size: Int) -> [Range<Int>] {
+        stride(from: 0, to: count, by: size).map { $0..<min(count, $0 + size) }
+    }
+
     /// The NLL risk `R` (mean over fixed batches of each batch's mean token cross-entropy)
     /// and its gradient.
     public static func riskGradient(
@@ -96,7 +101,7 @@ public struct GEffect: Sendable, Hashable, Codable {
     ) throws(TrainingError) -> (risk: Double, gradient: [Float]) {
         var g = [Float](repeating: 0, count: parameters.count)
         var risk = 0.0
-        let batches = stride(from: 0, to: sequences.count, by: batchSize).map { $0..<min(sequences.count, $0 + batchSize) }
+        let batches = batchRanges(sequences.count, batchSize)
         let scale = 1 / Float(batches.count)
         for b in batches {
             try graph.forward(parameters, sequences: Array(sequences[b]))
@@ -111,7 +116,7 @@ public struct GEffect: Sendable, Hashable, Codable {
         parameters: LlamaParameters, sequences: [TokenSequence], batchSize: Int, graph: LlamaGraph
     ) throws(TrainingError) -> Double {
         var risk = 0.0
-        let batches = stride(from: 0, to: sequences.count, by: batchSize).map { $0..<min(sequences.count, $0 + batchSize) }
+        let batches = batchRanges(sequences.count, batchSize)
         for b in batches {
             try graph.forward(parameters, sequences: Array(sequences[b]))
             risk += graph.addCrossEntropy(scale: 0)
@@ -128,7 +133,7 @@ public struct GEffect: Sendable, Hashable, Codable {
     ) throws(TrainingError) -> [Float] {
         var total = [Float](repeating: 0, count: parameters.count)
         var g = [Float](repeating: 0, count: parameters.count)
-        let batches = stride(from: 0, to: forget.count, by: batchSize).map { $0..<min(forget.count, $0 + batchSize) }
+        let batches = batchRanges(forget.count, batchSize)
         for (k, b) in batches.enumerated() {
             for i in g.indices { g[i] = 0 }
             let retainBatch = objective.method.usesRetain

@@ -1,3 +1,4 @@
+import Kernels
 import LowBit
 
 /// Keeps an unlearning run inside the original target's q4_0 quantization cells: after every
@@ -49,13 +50,6 @@ public struct QuantizationLock: Sendable {
     /// The target's q4_0 code of every weight (0 outside matrices).
     let codes: [UInt8]
 
-    /// The target's q4_0 code of `x` in a block of scale `d` (ggml's reference quantizer).
-    @inline(__always)
-    static func q4Code(_ x: Float, d: Float) -> UInt8 {
-        let id: Float = d != 0 ? 1 / d : 0
-        return UInt8(min(15, Int8(x * id + 8.5)))
-    }
-
     /// Builds the lock from the original target's f32 weights.
     /// - Throws: ``LockError`` for another type or a row length q4_0 cannot hold.
     public init(target: LlamaParameters, type: GGMLType, storage: WeightPrecision) throws(LockError) {
@@ -70,14 +64,20 @@ public struct QuantizationLock: Sendable {
             guard e.isMatrix else { vectors.append(e.range); continue }
             guard e.cols % 32 == 0 else { throw .rowLength(tensor: e.name, cols: e.cols) }
             if let bad = e.range.first(where: { !v[$0].isFinite }) { throw .nonFinite(tensor: e.name, index: bad - e.offset) }
-            for b in stride(from: e.offset, to: e.offset + e.count, by: 32) {
+            // The target's codes from the q4_0 reference quantizer itself: 18-byte blocks of an
+            // f16 scale and 16 bytes whose low nibbles hold weights 0–15, high nibbles 16–31.
+            guard let bytes = try? RowCodec.quantize(Array(v[e.range]), as: .q4_0) else { throw .rowLength(tensor: e.name, cols: e.cols) }
+            for (k, b) in stride(from: e.offset, to: e.offset + e.count, by: 32).enumerated() {
                 var amax: Float = 0, m = b
                 for i in b..<(b + 32) where amax < abs(v[i]) {
                     amax = abs(v[i])
                     m = i
                 }
-                let d = v[m] / -8
-                for i in b..<(b + 32) { codes[i] = Self.q4Code(v[i], d: d) }
+                for j in 0..<16 {
+                    let q = bytes[18 * k + 2 + j]
+                    codes[b + j] = q & 0x0F
+                    codes[b + 16 + j] = q >> 4
+                }
                 starts.append(b)
                 maxIndex.append(m)
                 maxValue.append(amax == 0 ? 0 : self.storage.rounded(v[m]))

@@ -34,15 +34,8 @@ extension ProbeCommand {
                 Console.err("\(cell): from item \(done)/\(total)")
             }
         }
-        Console.out(TOFUReportRenderer.table(report), terminator: "")
-        if let path = args.string("--json") {
-            try AtomicFile.write(try TOFUReportRenderer.json(report), to: path)
-            Console.err("wrote \(path)")
-        }
-        if let path = args.string("--html") {
-            try AtomicFile.write(TOFUReportRenderer.html(report), to: path)
-            Console.err("wrote \(path)")
-        }
+        try emit(args, table: TOFUReportRenderer.table(report), json: { try TOFUReportRenderer.json(report) },
+                 html: { TOFUReportRenderer.html(report) }, announce: true)
         return 0
     }
 }

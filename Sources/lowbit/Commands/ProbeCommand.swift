@@ -220,16 +220,23 @@ enum ProbeCommand: Command {
         let report = try ProbeRunner(configuration: configuration).run(progress: { printer.update($0) },
                                                                        plan: { Console.err($0.summary) })
         printer.finish()
-        Console.out(TableRenderer.render(report), terminator: "")
+        try emit(args, table: TableRenderer.render(report), json: { try JSONReportRenderer.render(report) },
+                 html: { HTMLRenderer.render(report) }, announce: true)
+        return 0
+    }
+
+    /// Prints a report's table and writes its `--json` and `--html` files atomically
+    /// (naming each on stderr when `announce`).
+    static func emit(_ args: Arguments, table: String, json: () throws -> Data, html: () -> String, announce: Bool) throws {
+        Console.out(table, terminator: "")
         if let path = args.string("--json") {
-            try AtomicFile.write(try JSONReportRenderer.render(report), to: path)
-            Console.err("wrote \(path)")
+            try AtomicFile.write(try json(), to: path)
+            if announce { Console.err("wrote \(path)") }
         }
         if let path = args.string("--html") {
-            try AtomicFile.write(HTMLRenderer.render(report), to: path)
-            Console.err("wrote \(path)")
+            try AtomicFile.write(html(), to: path)
+            if announce { Console.err("wrote \(path)") }
         }
-        return 0
     }
 
     /// The shipped `Models/` folder: in the current folder, else in the package root.
@@ -352,15 +359,13 @@ extension ProbeCommand {
         guard !paths.isEmpty else { throw UsageError("probe merge expects the parts' --json reports") }
         if isTOFUReport(paths[0]) {
             let report = try TOFURunner.merge(try paths.map(readTOFUReport))
-            Console.out(TOFUReportRenderer.table(report), terminator: "")
-            if let path = args.string("--json") { try AtomicFile.write(try TOFUReportRenderer.json(report), to: path) }
-            if let path = args.string("--html") { try AtomicFile.write(TOFUReportRenderer.html(report), to: path) }
+            try emit(args, table: TOFUReportRenderer.table(report), json: { try TOFUReportRenderer.json(report) },
+                     html: { TOFUReportRenderer.html(report) }, announce: false)
             return 0
         }
         let report = try ProbeRunner.merge(try paths.map(readReport))
-        Console.out(TableRenderer.render(report), terminator: "")
-        if let path = args.string("--json") { try AtomicFile.write(try JSONReportRenderer.render(report), to: path) }
-        if let path = args.string("--html") { try AtomicFile.write(HTMLRenderer.render(report), to: path) }
+        try emit(args, table: TableRenderer.render(report), json: { try JSONReportRenderer.render(report) },
+                 html: { HTMLRenderer.render(report) }, announce: false)
         return 0
     }
 }
