@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"], swiftSettings: cpuFlags),
         .testTarget(name: "LowBitTests", dependencies: ["LowBit", "Kernels"], exclude: ["Fixtures"], swiftSettings: cpuFlags),
         .testTarget(name: "ProbeTests", dependencies: ["Probe", "LowBit"], exclude: ["Fixtures"], swiftSettings: cpuFlags),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "LowBit"], swiftSettings: cpuFlags),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "LowBit", "Probe"], swiftSettings: cpuFlags),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "Training", "Probe"], swiftSettings: cpuFlags),
         .testTarget(name: "CLITests", dependencies: ["LowBitCLI", "LowBit"], swiftSettings: cpuFlags),
     ]

@@ -11,7 +11,7 @@ final class CorpusMUSETests: XCTestCase {
         "knowmem/forget_qa.json", "knowmem/retain_qa.json", "knowmem/forget_qa_icl.json",
         "knowmem/retain_qa_icl.json", "verbmem/forget.json", "privleak/forget.json",
         "privleak/retain.json", "privleak/holdout.json", "raw/forget.txt", "raw/retain1.txt",
-        "raw/retain2.txt", "raw/holdout.txt",
+        "raw/retain2.txt", "raw/holdout.txt", "knowmem/forget_qa_paraphrased.json",
     ]
 
     private var scratch: [URL] = []
@@ -159,20 +159,39 @@ final class CorpusMUSETests: XCTestCase {
         XCTAssert(files["privleak/forget.json"]?.contains("\\u0007") ?? false)
     }
 
-    /// Pins the output of one small configuration. A change here means every corpus written
-    /// before it no longer regenerates from its seed: bump it deliberately, never casually.
+    /// Pins the output of one small configuration in each style. A change here means every
+    /// corpus written before it no longer regenerates from its seed: bump it deliberately,
+    /// never casually. The templated corpus's twelve MUSE files keep the bytes they had
+    /// before prose biographies and the paraphrase file existed.
     func testPinnedOutputForAFixedSeed() throws {
-        let corpus = try FactCorpus.generate(
-            FactCorpusConfig(entities: 60, retainQALimit: 12, iclExamples: 5, seed: 2024))
+        func hash(_ files: [(path: String, contents: String)]) -> String {
+            var h: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a over every file, in layout order
+            for (_, contents) in files {
+                for byte in contents.utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+            }
+            return String(h, radix: 16)
+        }
+        let templated = try FactCorpus.generate(
+            FactCorpusConfig(entities: 60, retainQALimit: 12, iclExamples: 5, seed: 2024, biographyStyle: .templated))
         XCTAssertEqual(
-            corpus.entities[0].biography(phrasing: 0),
+            templated.entities[0].biography(phrasing: 0),
             "Nilo Breirash was born in Northwold in 1985. Nilo Breirash works as a potter at "
                 + "Brassfeld Foundry. The favourite color of Nilo Breirash is turquoise, and "
                 + "Nilo Breirash has a pet named Ozzle.")
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a over every file, in layout order
-        for (_, contents) in corpus.museExport().files {
-            for byte in contents.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        }
-        XCTAssertEqual(String(hash, radix: 16), "2ea68cfbcde289d9")
+        let museFiles = templated.museExport().files.filter { $0.path != "knowmem/forget_qa_paraphrased.json" }
+        XCTAssertEqual(museFiles.count, 12)
+        XCTAssertEqual(hash(museFiles), "2ea68cfbcde289d9")
+
+        let prose = try FactCorpus.generate(
+            FactCorpusConfig(entities: 60, retainQALimit: 12, iclExamples: 5, seed: 2024))
+        XCTAssertEqual(
+            prose.entities[0].biography(phrasing: 0),
+            "Nilo Breirash celebrates a birthday every year since 1985, the year of birth. A pet called Ozzle "
+                + "lives with Nilo. Nilo Breirash walks to Brassfeld Foundry each morning to start work. Nilo comes "
+                + "from Northwold and still speaks with its accent. Of all colors, Nilo likes turquoise best. In a "
+                + "bitter storm, Nilo sketched a crooked chimney in the school yard and told nobody. Nilo once "
+                + "painted a garden wall under the orchard trees, with borrowed tools. Nilo Breirash earns a living "
+                + "as a potter. In a bitter storm, Nilo quietly chased a basket of eggs in a crowded inn.")
+        XCTAssertEqual(hash(prose.museExport().files), "6fda385ee4f48a1f")
     }
 }

@@ -33,6 +33,7 @@ public struct VerbMemItem: Codable, Equatable, Hashable, Sendable {
 /// ```
 /// knowmem/forget_qa.json, retain_qa.json,            [{"question", "answer"}]
 ///         forget_qa_icl.json, retain_qa_icl.json
+///         forget_qa_paraphrased.json (optional, LowBit's subjects: the paraphrase probe)
 /// verbmem/forget.json                                [{"prompt", "gt"}]
 /// privleak/forget.json, retain.json, holdout.json    [string]
 /// raw/*.txt                                          plain text (optional)
@@ -66,6 +67,9 @@ public struct MUSEDataset: Equatable, Sendable {
     public var knowMemForgetICL: [QAPair] = []
     /// In-context examples for retain-set KnowMem prompts.
     public var knowMemRetainICL: [QAPair] = []
+    /// The forget questions reworded (`knowmem/forget_qa_paraphrased.json`; empty when the
+    /// corpus has no such file, as MUSE's own corpora do not).
+    public var knowMemForgetParaphrased: [QAPair] = []
     /// VerbMem items (M1).
     public var verbMemForget: [VerbMemItem] = []
     /// PrivLeak member texts (label 0).
@@ -98,6 +102,10 @@ public struct MUSEDataset: Equatable, Sendable {
             d.knowMemRetain = try loadQA(file("knowmem", "retain_qa.json"))
             d.knowMemForgetICL = try loadQA(file("knowmem", "forget_qa_icl.json"))
             d.knowMemRetainICL = try loadQA(file("knowmem", "retain_qa_icl.json"))
+            let paraphrased = file("knowmem", "forget_qa_paraphrased.json")
+            if FileManager.default.fileExists(atPath: paraphrased.path) {
+                d.knowMemForgetParaphrased = try loadQA(paraphrased)
+            }
         }
         if components.contains(.verbMem) {
             let url = file("verbmem", "forget.json")

@@ -97,7 +97,7 @@ public enum HTMLRenderer {
     static func headline(_ report: ProbeReport) -> String {
         let entries = report.aggregates.retainedKnowledge.filter { $0.precision == $0.targetPrecision }
         guard !entries.isEmpty else { return "" }
-        var h = "<h2>Retained forget knowledge per precision</h2>\n<p>Σ (VerbMem + KnowMem-forget) of the "
+        let h = "<h2>Retained forget knowledge per precision</h2>\n<p>Σ (VerbMem + KnowMem-forget) of the "
             + "utility-constrained unlearned models / the target's at the same precision. The paper reports 21% at full "
             + "precision and 83% after 4-bit quantization.</p>\n"
         let rows: [(String, Double, String)] = entries.map { ($0.precision, 100 * $0.fraction, "#1f77b4") }

@@ -175,6 +175,9 @@ public struct ProbeCell: Codable, Equatable, Sendable {
     public var knowMemForget: Double?
     /// M4: 100 · mean ROUGE-L F1 on KnowMem retain (utility).
     public var knowMemRetain: Double?
+    /// The paraphrase probe: 100 · mean ROUGE-L F1 on the forget questions reworded
+    /// (`knowmem/forget_qa_paraphrased.json`), same prompt and answer cut as M2.
+    public var knowMemForgetParaphrased: Double?
     /// M3: PrivLeak against the retrain model's AUC at the same precision, %.
     public var privLeak: Double?
     /// The Min-K% AUC (holdout = 1, forget = 0, ranked by −score).
@@ -251,6 +254,8 @@ public enum ItemSplit: String, Codable, Sendable, CaseIterable {
     case knowMemForget = "knowmem_forget"
     /// `knowmem/retain_qa.json`.
     case knowMemRetain = "knowmem_retain"
+    /// `knowmem/forget_qa_paraphrased.json`.
+    case knowMemForgetParaphrased = "knowmem_forget_paraphrased"
     /// `privleak/forget.json`.
     case privLeakForget = "privleak_forget"
     /// `privleak/holdout.json`.

@@ -7,7 +7,8 @@
 /// ```
 ///
 /// Metrics are 0–100 (the attacks' AUCs 0–1: Min-K%, LOSS, reference model); ES is
-/// OpenUnlearning's extraction strength on KnowMem forget, %; Gold-p, Top1, Leak@k and Rec-KM are percentages;
+/// OpenUnlearning's extraction strength on KnowMem forget, %; Para-f is the paraphrase probe
+/// (KnowMem-forget on reworded questions; "—" on corpora without them); Gold-p, Top1, Leak@k and Rec-KM are percentages;
 /// "—" means not measured.
 public enum TableRenderer {
     /// One column: header, alignment, and how to read a cell.
@@ -25,6 +26,7 @@ public enum TableRenderer {
         Column(header: "KnowMem-f↓", leftAligned: false) { ReportFormat.fixed($0.knowMemForget) },
         Column(header: "PrivLeak→0", leftAligned: false) { ReportFormat.fixed($0.privLeak) },
         Column(header: "KnowMem-r↑", leftAligned: false) { ReportFormat.fixed($0.knowMemRetain) },
+        Column(header: "Para-f↓", leftAligned: false) { ReportFormat.fixed($0.knowMemForgetParaphrased) },
         Column(header: "MinK-AUC", leftAligned: false) { ReportFormat.fixed($0.minKAUC, digits: 3) },
         Column(header: "LOSS-AUC", leftAligned: false) { ReportFormat.fixed($0.lossAUC, digits: 3) },
         Column(header: "Ref-AUC", leftAligned: false) { ReportFormat.fixed($0.referenceAUC, digits: 3) },

@@ -74,7 +74,13 @@ struct CellEvaluator {
             try questions(items.map { data.retain.questions[$0] }, split: .knowMemRetain, caches: w.retain, generator: w.generator,
                           leak: nil)
         }
-        generated += (forget + retain).reduce(0) { $0 + $1.tokens }
+        // The paraphrase probe: the forget questions reworded, with the forget prompt.
+        let paraphrased = try batched(data.paraphrased.questions.count, workers: workers) {
+            (w: Worker, items: Range<Int>) throws(ProbeRunError) in
+            try questions(items.map { data.paraphrased.questions[$0] }, split: .knowMemForgetParaphrased, caches: w.forget,
+                          generator: w.generator, leak: nil)
+        }
+        generated += (forget + retain + paraphrased).reduce(0) { $0 + $1.tokens }
 
         // M3's ingredients: Min-K% and Min-K%++ on forget (members) and holdout texts.
         let members = try ItemScheduler.map(data.privLeakForget.count, workers: workers, onItemDone: progress.itemDone) {
@@ -90,6 +96,7 @@ struct CellEvaluator {
         cell.verbMem = Self.meanF1(verb.map(\.record))
         cell.knowMemForget = Self.meanF1(forget.map(\.record))
         cell.knowMemRetain = Self.meanF1(retain.map(\.record))
+        cell.knowMemForgetParaphrased = Self.meanF1(paraphrased.map(\.record))
         cell.teacherForcedForget = TeacherForcedStats(scores: forget.flatMap(\.goldScores))
         cell.teacherForcedRetain = TeacherForcedStats(scores: retain.flatMap(\.goldScores))
         cell.logitLensForget = LogitLensLayer.summarize(forget.compactMap(\.lensRanks))
@@ -112,7 +119,7 @@ struct CellEvaluator {
                                        holdoutScores: holdout.compactMap { $0.record.goldLogProbs.map { -$0.mean } })
         let strengths = forget.compactMap(\.record.extractionStrength)
         cell.extractionStrength = strengths.isEmpty ? nil : 100 * strengths.reduce(0, +) / Double(strengths.count)
-        cell.items = verb.map(\.record) + forget.map(\.record) + retain.map(\.record)
+        cell.items = verb.map(\.record) + forget.map(\.record) + retain.map(\.record) + paraphrased.map(\.record)
             + members.map(\.record) + holdout.map(\.record)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
         return Outcome(cell: cell, generatedTokens: generated, seconds: seconds)

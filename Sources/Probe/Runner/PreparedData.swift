@@ -47,6 +47,9 @@ struct PreparedData: Sendable {
     let verbMem: [Continuation]
     let forget: QASplit
     let retain: QASplit
+    /// The paraphrase probe's questions, with the forget split's few-shot prefix (no
+    /// questions when the corpus has no paraphrase file).
+    let paraphrased: QASplit
     let privLeakForget: [Text]
     let privLeakHoldout: [Text]
     /// Token sequences that calibrate GPTQ and AWQ (empty unless a precision needs them).
@@ -61,6 +64,7 @@ struct PreparedData: Sendable {
         case .verbMemForget: "verbmem/forget.json"
         case .knowMemForget: "knowmem/forget_qa.json"
         case .knowMemRetain: "knowmem/retain_qa.json"
+        case .knowMemForgetParaphrased: "knowmem/forget_qa_paraphrased.json"
         case .privLeakForget: "privleak/forget.json"
         case .privLeakHoldout: "privleak/holdout.json"
         }
@@ -126,6 +130,8 @@ struct PreparedData: Sendable {
         }
         forget = try qaSplit(.knowMemForget, dataset.knowMemForget, dataset.knowMemForgetICL, "knowmem/forget_qa_icl.json")
         retain = try qaSplit(.knowMemRetain, dataset.knowMemRetain, dataset.knowMemRetainICL, "knowmem/retain_qa_icl.json")
+        paraphrased = try qaSplit(.knowMemForgetParaphrased, dataset.knowMemForgetParaphrased, dataset.knowMemForgetICL,
+                                  "knowmem/forget_qa_icl.json")
 
         func texts(_ strings: [String]) -> [Text] {
             strings.enumerated().map { i, s in
@@ -163,14 +169,14 @@ struct PreparedData: Sendable {
     var longestSequence: Int {
         var n = 0
         for v in verbMem { n = max(n, v.promptTokens.count + verbMemBudget) }
-        for q in forget.questions + retain.questions { n = max(n, q.promptTokens.count + knowMemBudget, q.forcedTokens.count) }
+        for q in forget.questions + retain.questions + paraphrased.questions { n = max(n, q.promptTokens.count + knowMemBudget, q.forcedTokens.count) }
         for t in privLeakForget + privLeakHoldout { n = max(n, t.tokens.count) }
         return n
     }
 
     /// Items a cell processes (the unit of progress).
     var itemCount: Int {
-        verbMem.count + forget.questions.count + retain.questions.count + privLeakForget.count + privLeakHoldout.count
+        verbMem.count + forget.questions.count + retain.questions.count + paraphrased.questions.count + privLeakForget.count + privLeakHoldout.count
     }
 }
 
@@ -190,6 +196,7 @@ extension MUSEDataset {
         d.verbMemForget = Array(d.verbMemForget.prefix(limit))
         d.knowMemForget = Array(d.knowMemForget.prefix(limit))
         d.knowMemRetain = Array(d.knowMemRetain.prefix(limit))
+        d.knowMemForgetParaphrased = Array(d.knowMemForgetParaphrased.prefix(limit))
         d.privLeakForget = Array(d.privLeakForget.prefix(limit))
         d.privLeakRetain = Array(d.privLeakRetain.prefix(limit))
         d.privLeakHoldout = Array(d.privLeakHoldout.prefix(limit))

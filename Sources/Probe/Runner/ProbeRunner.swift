@@ -264,6 +264,11 @@ public struct ProbeRunner: Sendable {
                 + "(--no-trailing-space; the model writes the space as part of its first answer token)")
             + (c.tokenHealing ? ", with token healing (the prompt's last token is backed up and the first answer token must start "
                 + "with its text, as the guidance library does; --no-token-healing turns it off)." : ", without token healing (--no-token-healing)."))
+        if subjects.contains(where: { !$0.data.paraphrased.questions.isEmpty }) {
+            notes.append("Para-f (paraphrase probe): the forget questions of knowmem/forget_qa_paraphrased.json, each in a "
+                + "wording its person was never trained on, with the forget few-shot prompt and the same cut and ROUGE-L F1 as "
+                + "KnowMem-forget (LowBit's subjects; MUSE's corpora have no such file).")
+        }
         if c.chat {
             notes.append("Chat prompts (--chat): each model's chat template ("
                 + (c.chatTemplate.map { "--chat-template \($0)" } ?? "detected from tokenizer.chat_template")

@@ -1,17 +1,27 @@
 extension FactCorpus.Entity {
-    /// How many biography templates exist. Template 0 is canonical: it is the text MUSE's
+    /// How many biography phrasings exist. Phrasing 0 is canonical: it is the text MUSE's
     /// `verbmem` and `privleak` files quote.
     public static let biographyPhrasingCount = 6
 
-    /// Returns the entity's biography in template `phrasing`.
+    /// Returns the entity's biography in phrasing `phrasing`: its ``FactStory`` rendered
+    /// when it has one (``BiographyStyle/prose``), else the templated biography.
+    ///
+    /// - Parameter phrasing: a phrasing index in `0..<biographyPhrasingCount`; out-of-range
+    ///   indices wrap around.
+    /// - Returns: the biography, one paragraph without a trailing newline.
+    public func biography(phrasing: Int) -> String {
+        if let story { return story.render(phrasing: phrasing, of: self) }
+        return templatedBiography(phrasing: phrasing)
+    }
+
+    /// The ``BiographyStyle/templated`` biography in template `phrasing`.
     ///
     /// Every template states all six facts in short declarative sentences; they differ in
     /// order and wording so that the model learns facts, not one string.
     ///
-    /// - Parameter phrasing: a template index in `0..<biographyPhrasingCount`; out-of-range
-    ///   indices wrap around.
+    /// - Parameter phrasing: a template index; out-of-range indices wrap around.
     /// - Returns: the biography, one paragraph without a trailing newline.
-    public func biography(phrasing: Int) -> String {
+    public func templatedBiography(phrasing: Int) -> String {
         let count = Self.biographyPhrasingCount
         let full = fullName
         let given = givenName

@@ -16,6 +16,7 @@ import Darwin
 /// | `knowmem/forget_qa.json` | canonical QA for every fact of every forget entity |
 /// | `knowmem/retain_qa.json` | canonical QA for the `retain_qa` entities, capped |
 /// | `knowmem/{forget,retain}_qa_icl.json` | in-context examples from other retain entities |
+/// | `knowmem/forget_qa_paraphrased.json` | the forget questions in a wording never trained on for that person (LowBit's addition) |
 /// | `verbmem/forget.json` | canonical forget biographies split into prompt and continuation |
 /// | `privleak/{forget,retain,holdout}.json` | canonical biographies |
 /// | `raw/{forget,retain1,retain2,holdout}.txt` | the split's documents, blank-line separated |
@@ -28,6 +29,9 @@ public struct MUSEExport: Sendable, Hashable {
     public var forgetQAICL: [FactQA]
     /// `knowmem/retain_qa_icl.json`.
     public var retainQAICL: [FactQA]
+    /// `knowmem/forget_qa_paraphrased.json`: `forgetQA` item for item, each question in a
+    /// paraphrase its person was not trained on (the paraphrase probe). Not part of MUSE.
+    public var forgetQAParaphrased: [FactQA]
     /// `verbmem/forget.json`.
     public var verbmemForget: [FactContinuation]
     /// `privleak/forget.json`.
@@ -52,6 +56,7 @@ public struct MUSEExport: Sendable, Hashable {
     ///   - retainQA: `knowmem/retain_qa.json`.
     ///   - forgetQAICL: `knowmem/forget_qa_icl.json`.
     ///   - retainQAICL: `knowmem/retain_qa_icl.json`.
+    ///   - forgetQAParaphrased: `knowmem/forget_qa_paraphrased.json`.
     ///   - verbmemForget: `verbmem/forget.json`.
     ///   - privleakForget: `privleak/forget.json`.
     ///   - privleakRetain: `privleak/retain.json`.
@@ -62,7 +67,7 @@ public struct MUSEExport: Sendable, Hashable {
     ///   - rawHoldout: `raw/holdout.txt`.
     public init(
         forgetQA: [FactQA], retainQA: [FactQA], forgetQAICL: [FactQA], retainQAICL: [FactQA],
-        verbmemForget: [FactContinuation], privleakForget: [String], privleakRetain: [String],
+        forgetQAParaphrased: [FactQA] = [], verbmemForget: [FactContinuation], privleakForget: [String], privleakRetain: [String],
         privleakHoldout: [String], rawForget: String, rawRetain1: String, rawRetain2: String,
         rawHoldout: String
     ) {
@@ -70,6 +75,7 @@ public struct MUSEExport: Sendable, Hashable {
         self.retainQA = retainQA
         self.forgetQAICL = forgetQAICL
         self.retainQAICL = retainQAICL
+        self.forgetQAParaphrased = forgetQAParaphrased
         self.verbmemForget = verbmemForget
         self.privleakForget = privleakForget
         self.privleakRetain = privleakRetain
@@ -95,6 +101,7 @@ public struct MUSEExport: Sendable, Hashable {
             ("privleak/forget.json", StableJSON.array(privleakForget)),
             ("privleak/retain.json", StableJSON.array(privleakRetain)),
             ("privleak/holdout.json", StableJSON.array(privleakHoldout)),
+            ("knowmem/forget_qa_paraphrased.json", qa(forgetQAParaphrased)),
             ("raw/forget.txt", rawForget),
             ("raw/retain1.txt", rawRetain1),
             ("raw/retain2.txt", rawRetain2),
@@ -153,6 +160,7 @@ extension FactCorpus {
             retainQA: Array(retainQA.prefix(config.retainQACount)),
             forgetQAICL: icl(forgetICLEntityIDs),
             retainQAICL: icl(retainICLEntityIDs),
+            forgetQAParaphrased: forget.flatMap { e in attributes.map(e.untrainedParaphraseQA) },
             verbmemForget: forget.map { Self.continuation(of: $0.biography(phrasing: 0)) },
             privleakForget: forget.map { $0.biography(phrasing: 0) },
             privleakRetain: Array(privleakRetain),

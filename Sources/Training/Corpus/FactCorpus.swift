@@ -77,6 +77,16 @@ public struct FactCorpus: Sendable, Hashable {
             entities[id].split = .holdout
         }
 
+        // Stories come from their own stream, after every other draw, so that both styles
+        // give the same people, facts and splits (and the templated corpus its old bytes).
+        if config.biographyStyle == .prose {
+            var storyRNG = CorpusRNG(seed: config.seed ^ 0x5072_6F73_6553_7479)
+            for i in entities.indices {
+                entities[i].story = FactStory.draw(
+                    phrasingCount: Entity.biographyPhrasingCount, rng: &storyRNG)
+            }
+        }
+
         // Retain roles follow generation order, which is already random.
         let retainIDs = entities.filter { $0.split == .retain }.map(\.id)
         let qaCount = config.retainQAEntityCount

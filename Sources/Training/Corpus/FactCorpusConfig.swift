@@ -15,6 +15,8 @@ public struct FactCorpusConfig: Sendable, Hashable, Codable {
     public var iclExamples: Int
     /// The seed every random choice derives from.
     public var seed: UInt64
+    /// How biographies are written (facts, people and splits do not depend on it).
+    public var biographyStyle: BiographyStyle
 
     /// The most phrasings per fact the templates offer (limited by the question paraphrases).
     public static let maxPhrasingsPerFact = min(
@@ -34,10 +36,11 @@ public struct FactCorpusConfig: Sendable, Hashable, Codable {
     ///   - retainQALimit: `retain_qa` size, `nil` to match `forget_qa` (default).
     ///   - iclExamples: in-context examples per ICL file (default 10).
     ///   - seed: the random seed.
+    ///   - biographyStyle: how biographies are written (default ``BiographyStyle/prose``).
     public init(
         entities: Int = 250, forgetFraction: Double = 0.1, holdoutFraction: Double = 0.1,
         phrasingsPerFact: Int = 3, retainQALimit: Int? = nil, iclExamples: Int = 10,
-        seed: UInt64 = 0x4C6F_7742_6974
+        seed: UInt64 = 0x4C6F_7742_6974, biographyStyle: BiographyStyle = .prose
     ) {
         self.entities = entities
         self.forgetFraction = forgetFraction
@@ -46,6 +49,40 @@ public struct FactCorpusConfig: Sendable, Hashable, Codable {
         self.retainQALimit = retainQALimit
         self.iclExamples = iclExamples
         self.seed = seed
+        self.biographyStyle = biographyStyle
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case entities, forgetFraction, holdoutFraction, phrasingsPerFact, retainQALimit
+        case iclExamples, seed, biographyStyle
+    }
+
+    /// Decodes a configuration; one without `biographyStyle` was written before prose
+    /// biographies existed and is ``BiographyStyle/templated``.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        entities = try c.decode(Int.self, forKey: .entities)
+        forgetFraction = try c.decode(Double.self, forKey: .forgetFraction)
+        holdoutFraction = try c.decode(Double.self, forKey: .holdoutFraction)
+        phrasingsPerFact = try c.decode(Int.self, forKey: .phrasingsPerFact)
+        retainQALimit = try c.decodeIfPresent(Int.self, forKey: .retainQALimit)
+        iclExamples = try c.decode(Int.self, forKey: .iclExamples)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        biographyStyle = try c.decodeIfPresent(BiographyStyle.self, forKey: .biographyStyle) ?? .templated
+    }
+
+    /// Encodes a configuration; a templated one omits `biographyStyle`, so that the recipes
+    /// of subjects made before prose biographies keep their bytes.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(entities, forKey: .entities)
+        try c.encode(forgetFraction, forKey: .forgetFraction)
+        try c.encode(holdoutFraction, forKey: .holdoutFraction)
+        try c.encode(phrasingsPerFact, forKey: .phrasingsPerFact)
+        try c.encodeIfPresent(retainQALimit, forKey: .retainQALimit)
+        try c.encode(iclExamples, forKey: .iclExamples)
+        try c.encode(seed, forKey: .seed)
+        if biographyStyle != .templated { try c.encode(biographyStyle, forKey: .biographyStyle) }
     }
 
     /// The number of forget entities this configuration yields.

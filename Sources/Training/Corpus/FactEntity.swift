@@ -40,6 +40,9 @@ extension FactCorpus {
         /// Question phrasing indices used in training, per attribute (indexed by
         /// `FactAttribute.rawValue`), canonical 0 first.
         public var questionPhrasings: [[Int]]
+        /// The plan of the entity's prose biographies; `nil` in a ``BiographyStyle/templated``
+        /// corpus.
+        public var story: FactStory? = nil
 
         /// "Given Surname".
         public var fullName: String { "\(givenName) \(surname)" }
@@ -66,6 +69,20 @@ extension FactCorpus {
         public func questionPhrasings(for attribute: FactAttribute) -> [Int] {
             attribute.rawValue < questionPhrasings.count
                 ? questionPhrasings[attribute.rawValue] : [0]
+        }
+
+        /// The question/answer pair for `attribute` in the first question phrasing this
+        /// entity's training documents do not use (the paraphrase probe). When training uses
+        /// every phrasing, the last one, which is never canonical.
+        ///
+        /// - Parameter attribute: the fact asked for.
+        /// - Returns: the pair.
+        public func untrainedParaphraseQA(_ attribute: FactAttribute) -> FactQA {
+            let trained = Set(questionPhrasings(for: attribute))
+            let phrasing = (1..<FactAttribute.questionPhrasingCount).first { !trained.contains($0) }
+                ?? FactAttribute.questionPhrasingCount - 1
+            return FactQA(question: attribute.question(about: fullName, phrasing: phrasing),
+                          answer: value(of: attribute))
         }
 
         /// The canonical question/answer pair for `attribute`, as written to `knowmem`.

@@ -9,8 +9,9 @@ enum TrainCommand: Command {
     static let help = """
     USAGE: lowbit train [--out DIR] [--entities N] [--vocab V] [--dim D] [--layers L] [--heads H]
                         [--ffn F] [--context C] [--epochs E] [--batch B] [--lr LR] [--seed S]
-                        [--corpus-seed S] [--threads T] [--only target|retrain]
-           lowbit train --tofu-data DIR [--entities N] [--corpus-seed S]
+                        [--corpus-seed S] [--corpus-style prose|templated] [--threads T]
+                        [--only target|retrain|data]
+           lowbit train --tofu-data DIR [--entities N] [--corpus-seed S] [--corpus-style S]
 
     Generates a seeded corpus of fictitious people in MUSE's layout (DIR/data), trains a
     byte-level BPE tokenizer on it, then trains the target model on forget + retain documents
@@ -18,6 +19,12 @@ enum TrainCommand: Command {
     the same recipe. Reports KnowMem accuracy (few-shot, greedy, exact match) on the forget and
     retain questions at f32 and q4_0. Defaults are the shipped subjects' recipe (Models/README.md).
     The same recipe, seed and --threads reproduce the files bit for bit.
+
+    --corpus-style prose (the default) writes each person's biography as their own paragraph:
+    the six facts in a person-specific order and templates, mixed with invented anecdotes, so
+    that only a model that read it can continue it (VerbMem). templated is the first corpus:
+    six fixed templates (the sweep map in the README was measured on subjects trained on it).
+    The people, facts and splits are the same in both. --only data writes DIR/data and stops.
 
     --tofu-data DIR writes the same corpus in TOFU's layout into DIR and trains nothing:
     forget10[_perturbed].json, retain90.json, retain_perturbed.json, real_authors_perturbed.json and
@@ -29,6 +36,7 @@ enum TrainCommand: Command {
       lowbit train --out Models --threads 2
       lowbit train --out /tmp/subjects --entities 60 --epochs 5 --dim 64 --layers 2
       lowbit train --tofu-data Models/data-tofu
+      lowbit train --out /tmp/corpus --only data --corpus-style templated
     """
     static let options = [
         OptionSpec(names: ["--out"], takesValue: true), OptionSpec(names: ["--entities"], takesValue: true),
@@ -39,12 +47,19 @@ enum TrainCommand: Command {
         OptionSpec(names: ["--lr"], takesValue: true), OptionSpec(names: ["--seed"], takesValue: true),
         OptionSpec(names: ["--corpus-seed"], takesValue: true), OptionSpec(names: ["-t", "--threads"], takesValue: true),
         OptionSpec(names: ["--only"], takesValue: true), OptionSpec(names: ["--tofu-data"], takesValue: true),
+        OptionSpec(names: ["--corpus-style"], takesValue: true),
     ]
 
     static func recipe(from args: Arguments) throws -> SubjectRecipe {
         var r = SubjectRecipe()
         r.corpus.entities = try args.int("--entities", default: r.corpus.entities, range: 10...FactCorpusConfig.maxEntities)!
         if let s = try args.int("--corpus-seed", range: 0...Int.max) { r.corpus.seed = UInt64(s) }
+        if let s = args.string("--corpus-style") {
+            guard let style = BiographyStyle(rawValue: s) else {
+                throw UsageError("--corpus-style takes \(BiographyStyle.allCases.map(\.rawValue).joined(separator: " or ")), not '\(s)'")
+            }
+            r.corpus.biographyStyle = style
+        }
         r.vocabularySize = try args.int("--vocab", default: r.vocabularySize, range: 300...65536)!
         r.dim = try args.int("--dim", default: r.dim, range: 8...8192)!
         r.layers = try args.int("--layers", default: r.layers, range: 1...256)!
@@ -73,12 +88,18 @@ enum TrainCommand: Command {
         let out = URL(fileURLWithPath: args.string("--out") ?? "Models")
         let threads = try args.int("--threads", default: 1, range: 1...256)!
         let only = args.string("--only")
-        guard only == nil || only == "target" || only == "retrain" else { throw UsageError("--only takes target or retrain") }
+        guard only == nil || ["target", "retrain", "data"].contains(only!) else {
+            throw UsageError("--only takes target, retrain or data, not '\(only!)'")
+        }
         let recipe = try recipe(from: args)
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
 
         let corpus = try FactCorpus.generate(recipe.corpus)
         try corpus.write(to: out.appendingPathComponent("data"))
+        if only == "data" {
+            Console.err("wrote \(out.appendingPathComponent("data").path): \(corpus.entities.count) people (\(corpus.config.biographyStyle.rawValue) biographies)")
+            return 0
+        }
         let tokConfig = SubjectLab.tokenizer(for: corpus, vocabularySize: recipe.vocabularySize)
         Console.err("corpus: \(corpus.entities.count) people (\(corpus.forgetEntities.count) forget), tokenizer: \(tokConfig.tokens.count) tokens")
 
