@@ -149,29 +149,37 @@ final class TokenizerPreTokenizerTests: XCTestCase {
         XCTAssertTrue(config.addSpacePrefix)
     }
 
-    /// The shipped subjects were trained with GPT-2's split and carry no `tokenizer.ggml.pre`;
-    /// LowBit keeps reading them with GPT-2's split. Expected ids: llama.cpp on the same
-    /// vocabulary with `tokenizer.ggml.pre = "gpt-2"` added (llama.cpp reads the file as it is
-    /// with `default`, which gives the second list for the first sentence).
+    /// The shipped subjects were trained with GPT-2's split and say so
+    /// (`tokenizer.ggml.pre = "gpt-2"`), so llama.cpp reads them with the same split. Expected
+    /// ids: llama.cpp on the shipped target, recorded by `Fixtures/tokenizers/shipped_subject_ids.py`.
+    /// Subjects made before the trainer wrote the key carry `lowbit.recipe` and no
+    /// `tokenizer.ggml.pre`; LowBit reads those with GPT-2's split too, not llama.cpp's `default`.
     func testShippedSubjectsKeepTheirTrainingSplit() throws {
         let models = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Models")
         let path = models.appendingPathComponent("target.gguf").standardizedFileURL.path
         try XCTSkipUnless(FileManager.default.fileExists(atPath: path), "Models/target.gguf not present")
         let file = try GGUFFile(path: path)
-        XCTAssertNil(file.metadata["tokenizer.ggml.pre"])
+        XCTAssertEqual(file.metadata["tokenizer.ggml.pre"]?.stringValue, "gpt-2")
         let config = try TokenizerConfig(metadata: file.metadata, file: path)
         XCTAssertEqual(config.preTokenizer, "gpt-2")
         let tokenizer = try Tokenizer(config: config)
         let expected: [(String, [Int32])] = [
-            ("Mirelle Zosbalwyn was born in 1987.", [0, 1914, 1841, 302, 303, 301, 1213, 16]),
-            ("Question: Where was Mirelle Zosbalwyn born?\nAnswer: Vexhollow", [0, 272, 28, 409, 302, 527, 1841, 303, 33, 201, 273, 28, 1005]),
+            ("Mirelle Zosbalwyn was born in 1987.", [0, 47, 300, 413, 370, 758, 2016, 398, 312, 325, 317, 1706, 16]),
+            ("Question: Where was Mirelle Zosbalwyn born?\nAnswer: Vexhollow",
+             [0, 279, 28, 440, 312, 532, 370, 758, 2016, 398, 325, 33, 201, 277, 28, 1278]),
             ("It's Mirelle's pet (a cat), born 1954; works at X-Corp.",
-             [0, 43, 86, 9, 85, 527, 9, 85, 314, 223, 10, 67, 285, 501, 11, 14, 303, 1166, 29, 369, 378, 223, 58, 15, 1905, 82, 16]),
+             [0, 43, 86, 9, 85, 532, 9, 85, 322, 223, 10, 67, 286, 289, 11, 14, 325, 1440, 29, 624, 397, 223, 58, 15, 37, 261, 82, 16]),
         ]
         for (text, ids) in expected { XCTAssertEqual(tokenizer.encode(text), ids, text) }
-        var asLlamaCppReadsIt = config
-        asLlamaCppReadsIt.preTokenizer = nil
-        XCTAssertEqual(
-            try Tokenizer(config: asLlamaCppReadsIt).encode(expected[0].0), [0, 1914, 1841, 302, 303, 301, 223, 310, 26, 25, 16])
+
+        var withoutKey = file.metadata
+        withoutKey["tokenizer.ggml.pre"] = nil
+        let older = try TokenizerConfig(metadata: withoutKey, file: path)
+        XCTAssertEqual(older.preTokenizer, "gpt-2")
+        XCTAssertEqual(try Tokenizer(config: older).encode(expected[0].0), expected[0].1)
+        var asDefault = config
+        asDefault.preTokenizer = nil
+        XCTAssertNotEqual(try Tokenizer(config: asDefault).encode(expected[0].0), expected[0].1,
+                          "the split matters on this text, so the test can tell them apart")
     }
 }
