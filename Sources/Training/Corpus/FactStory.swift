@@ -95,8 +95,9 @@ public struct FactStory: Sendable, Hashable, Codable {
         }.joined(separator: " ")
     }
 
-    /// Replaces each placeholder in turn (longer placeholders first where one prefixes
-    /// another: the callers list `{av}` before `{v}` and `{t2}` before `{t}`).
+    /// Replaces each placeholder in turn. No placeholder occurs inside another (`{av}` does
+    /// not contain `{v}`, nor `{t2}` `{t}`) and no value contains a brace, so the order of
+    /// `values` does not matter.
     static func fill(_ template: String, _ values: KeyValuePairs<String, String>) -> String {
         var s = template
         for (key, value) in values { s = s.replacingOccurrences(of: key, with: value) }
