@@ -52,6 +52,28 @@ final class SubjectCLITests: XCTestCase {
         XCTAssertTrue(noRecipe.stderr.contains("lowbit.recipe"))
     }
 
+    /// `--only data` writes the corpus and trains nothing; `--corpus-style` picks the
+    /// biographies (prose by default, templated as the first corpus); a wrong style exits 2.
+    func testTrainWritesCorpusOnlyInEitherStyle() throws {
+        let prose = URL(fileURLWithPath: tempPath("prose-data")).deletingLastPathComponent().path
+        let templated = URL(fileURLWithPath: tempPath("templated-data")).deletingLastPathComponent().path
+        let p = try lowbit(["train", "--out", prose, "--only", "data", "--entities", "40"])
+        XCTAssertEqual(p.status, 0, p.stderr)
+        XCTAssertTrue(p.stderr.contains("prose biographies"), p.stderr)
+        let t = try lowbit(["train", "--out", templated, "--only", "data", "--entities", "40", "--corpus-style", "templated"])
+        XCTAssertEqual(t.status, 0, t.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: prose + "/target.gguf"), "--only data trains nothing")
+        func read(_ dir: String, _ file: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: dir + "/data/" + file)) }
+        // Same people and questions; different biographies.
+        XCTAssertEqual(try read(prose, "knowmem/forget_qa.json"), try read(templated, "knowmem/forget_qa.json"))
+        XCTAssertEqual(try read(prose, "knowmem/forget_qa_paraphrased.json"), try read(templated, "knowmem/forget_qa_paraphrased.json"))
+        XCTAssertNotEqual(try read(prose, "verbmem/forget.json"), try read(templated, "verbmem/forget.json"))
+        let bad = try lowbit(["train", "--out", prose, "--only", "data", "--corpus-style", "sonnet"])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("--corpus-style") && bad.stderr.contains("sonnet"), bad.stderr)
+        XCTAssertEqual(try lowbit(["train", "--out", prose, "--only", "model"]).status, 2)
+    }
+
     /// `lowbit sweep` on the micro subject: one method, two rates, f32 and q4_0; the JSON is
     /// the same on a second run (apart from timing), `--resume` keeps it, bad grids exit 2.
     func checkSweep(target: String) throws {
