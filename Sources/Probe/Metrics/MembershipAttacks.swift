@@ -3,14 +3,15 @@
 ///
 /// ```
 /// LOSS       score(x) = mean NLL of x under the model
+/// zlib       score(x) = mean NLL of x / len(zlib.compress(x))
 /// reference  score(x) = mean NLL under the model − mean NLL under the reference model
 ///                       (the retrain model at the same precision)
 /// ```
 ///
 /// AUCs follow ``AUC/privLeakAUC(forgetScores:holdoutScores:)``; PrivLeak is relative to the
 /// retrain model's AUC of the same attack (for the reference attack the retrain model scores
-/// 0 on every text, AUC 0.5). The zlib-ratio attack needs zlib's exact compressed lengths,
-/// which the toolchain does not provide without a system library; it is not computed.
+/// 0 on every text, AUC 0.5). The zlib-ratio attack (`score(x) = mean NLL / len(zlib.compress(x))`)
+/// is computed per cell with ``ZlibLength``, which reproduces zlib's compressed lengths.
 public enum MembershipAttacks {
     /// Sets each cell's reference-attack AUC and PrivLeak from its PrivLeak texts' losses and
     /// the retrain cell's at the same precision label.

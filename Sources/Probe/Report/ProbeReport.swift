@@ -209,6 +209,11 @@ public struct ProbeCell: Codable, Equatable, Sendable {
     public var referenceAUC: Double?
     /// PrivLeak of the reference attack against the retrain model's (0.5 by construction), %.
     public var privLeakReference: Double?
+    /// The zlib-ratio attack's AUC (score: mean NLL of the text / `len(zlib.compress(text))`,
+    /// OpenUnlearning's `mia_zlib`; holdout = 1, forget = 0).
+    public var zlibAUC: Double?
+    /// PrivLeak of the zlib attack against the retrain model's zlib AUC at the same precision, %.
+    public var privLeakZlib: Double?
     /// 100 · mean extraction strength over the KnowMem forget answers.
     public var extractionStrength: Double?
 

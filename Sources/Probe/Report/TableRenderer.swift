@@ -6,7 +6,7 @@
 /// Target   f32           58.4        63.9       -99.8        55.2      0.02    61.0  70.0      —       —
 /// ```
 ///
-/// Metrics are 0–100 (the attacks' AUCs 0–1: Min-K%, LOSS, reference model); ES is
+/// Metrics are 0–100 (the attacks' AUCs 0–1: Min-K%, LOSS, zlib ratio, reference model); ES is
 /// OpenUnlearning's extraction strength on KnowMem forget, %; Para-f is the paraphrase probe
 /// (KnowMem-forget on reworded questions; "—" on corpora without them); Gold-p, Top1, Leak@k and Rec-KM are percentages;
 /// "—" means not measured.
@@ -29,6 +29,7 @@ public enum TableRenderer {
         Column(header: "Para-f↓", leftAligned: false) { ReportFormat.fixed($0.knowMemForgetParaphrased) },
         Column(header: "MinK-AUC", leftAligned: false) { ReportFormat.fixed($0.minKAUC, digits: 3) },
         Column(header: "LOSS-AUC", leftAligned: false) { ReportFormat.fixed($0.lossAUC, digits: 3) },
+        Column(header: "Zlib-AUC", leftAligned: false) { ReportFormat.fixed($0.zlibAUC, digits: 3) },
         Column(header: "Ref-AUC", leftAligned: false) { ReportFormat.fixed($0.referenceAUC, digits: 3) },
         Column(header: "ES%", leftAligned: false) { ReportFormat.fixed($0.extractionStrength) },
         Column(header: "Gold-p%", leftAligned: false) {

@@ -226,6 +226,10 @@ public struct ProbeRunner: Sendable {
                let retrainAUC = cells.first(where: { $0.role == .retrain && $0.precisionLabel == cell.precisionLabel })?.lossAUC {
                 c.privLeakLoss = AUC.privLeak(auc: auc, retrainAUC: retrainAUC)
             }
+            if let auc = cell.zlibAUC,
+               let retrainAUC = cells.first(where: { $0.role == .retrain && $0.precisionLabel == cell.precisionLabel })?.zlibAUC {
+                c.privLeakZlib = AUC.privLeak(auc: auc, retrainAUC: retrainAUC)
+            }
             return c
         }
     }
