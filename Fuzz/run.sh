@@ -83,10 +83,15 @@ build_module() {
         echo "fuzz: compiling $name (${flags[*]})" >&2
         local t0=$SECONDS
         find "$dir" -name '*.swift' | sort > "$OUT/obj/$name.sources"
-        "$SWIFTC" -parse-as-library -module-name "$name" -wmo -g -suppress-warnings "${flags[@]}" "${ARCH_FLAGS[@]}" \
+        # swiftc leaves an unchanged object file untouched (same bytes, old mtime), so success
+        # is its exit status, and the object is touched to record that it is current.
+        if "$SWIFTC" -parse-as-library -module-name "$name" -wmo -g -suppress-warnings "${flags[@]}" "${ARCH_FLAGS[@]}" \
             -I "$OUT/modules" -emit-module -emit-module-path "$OUT/modules/$name.swiftmodule" \
-            -c @"$OUT/obj/$name.sources" -o "$obj" >&2 || true
-        [ -f "$obj" ] && [ "$obj" -nt "$OUT/obj/$name.sources" ] || { echo "fuzz: compiling $name failed" >&2; exit 1; }
+            -c @"$OUT/obj/$name.sources" -o "$obj" >&2 && [ -f "$obj" ]; then
+            touch "$obj"
+        else
+            echo "fuzz: compiling $name failed" >&2; exit 1
+        fi
         echo "fuzz: $name compiled in $((SECONDS - t0)) s" >&2
     fi
     BUILT+=("$name")
