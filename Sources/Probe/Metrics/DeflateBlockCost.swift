@@ -21,7 +21,7 @@ struct DeflateBlockCost {
         return table
     }()
 
-    /// The distance code of `dist` (distance − 1), zlib's `d_code`.
+    /// The first distance − 1 of each distance code (`base_dist`).
     static let distBase: [Int] = {
         var base = [Int](repeating: 0, count: dCodes)
         var dist = 0
@@ -29,6 +29,7 @@ struct DeflateBlockCost {
         return base
     }()
 
+    /// The distance code of `dist` (distance − 1), zlib's `d_code`.
     static func distanceCode(_ dist: Int) -> Int {
         var code = dCodes - 1
         while distBase[code] > dist { code -= 1 }
@@ -37,6 +38,9 @@ struct DeflateBlockCost {
 
     /// Fixed-code lengths of the literal/length alphabet.
     static func staticLiteralLength(_ n: Int) -> Int { n < 144 ? 8 : n < 256 ? 9 : n < 280 ? 7 : 8 }
+
+    /// `sym_end`: a block is flushed when it holds `lit_bufsize - 1` symbols.
+    static let symbolLimit = (1 << 14) - 1
 
     var literalFreq = [Int](repeating: 0, count: DeflateBlockCost.heapSize)
     var distanceFreq = [Int](repeating: 0, count: 2 * 30 + 1)
@@ -48,7 +52,7 @@ struct DeflateBlockCost {
     mutating func tallyLiteral(_ c: UInt8) -> Bool {
         literalFreq[Int(c)] += 1
         symbols += 1
-        return symbols == DeflateParse.symbolLimit
+        return symbols == Self.symbolLimit
     }
 
     /// `_tr_tally_dist` with `dist` the match distance and `length` its length − 3.
@@ -56,7 +60,7 @@ struct DeflateBlockCost {
         literalFreq[Self.lengthCode[length] + Self.literals + 1] += 1
         distanceFreq[Self.distanceCode(dist - 1)] += 1
         symbols += 1
-        return symbols == DeflateParse.symbolLimit
+        return symbols == Self.symbolLimit
     }
 
     /// One tree's `build_tree` + `gen_bitlen` result.

@@ -30,13 +30,11 @@ public enum ZlibLength {
 /// blocks it would emit (``DeflateBlockCost``).
 struct DeflateParse {
     static let wSize = 32768, wMask = 32767, windowSize = 65536
-    static let hashBits = 15, hashMask = (1 << 15) - 1, hashShift = 5
+    static let hashMask = (1 << 15) - 1, hashShift = 5
     static let minMatch = 3, maxMatch = 258, minLookahead = 258 + 3 + 1
     static let maxDist = 32768 - (258 + 3 + 1)
     static let goodMatch = 8, maxLazy = 16, niceLength = 128, maxChain = 128, tooFar = 4096
     static let winInit = 258
-    /// `sym_end`: a block is flushed when it holds `lit_bufsize - 1` symbols.
-    static let symbolLimit = (1 << 14) - 1
 
     let input: [UInt8]
     var next = 0
@@ -66,7 +64,7 @@ struct DeflateParse {
             matchLength = S.minMatch - 1
             if hashHead != 0 && prevLength < S.maxLazy && strstart - hashHead <= S.maxDist {
                 matchLength = longestMatch(hashHead)
-                if matchLength <= 5 && matchLength == S.minMatch && strstart - matchStart > S.tooFar {
+                if matchLength == S.minMatch && strstart - matchStart > S.tooFar {
                     matchLength = S.minMatch - 1
                 }
             }
@@ -83,9 +81,9 @@ struct DeflateParse {
                 matchAvailable = false
                 matchLength = S.minMatch - 1
                 strstart += 1
-                if full { flushBlock(last: false) }
+                if full { flushBlock() }
             } else if matchAvailable {
-                if block.tallyLiteral(window[strstart - 1]) { flushBlock(last: false) }
+                if block.tallyLiteral(window[strstart - 1]) { flushBlock() }
                 strstart += 1
                 lookahead -= 1
             } else {
@@ -98,20 +96,25 @@ struct DeflateParse {
             _ = block.tallyLiteral(window[strstart - 1])
             matchAvailable = false
         }
-        flushBlock(last: true)
+        flushBlock()  // the last block; the final byte alignment is the caller's rounding
         return bits
+    }
+
+    /// `UPDATE_HASH`: rolls the next byte into the running hash of 3-byte strings.
+    mutating func updateHash(_ c: UInt8) {
+        insH = ((insH << DeflateParse.hashShift) ^ Int(c)) & DeflateParse.hashMask
     }
 
     /// `INSERT_STRING`: returns the previous head of the string's hash chain.
     mutating func insertString(_ str: Int) -> Int {
-        insH = ((insH << DeflateParse.hashShift) ^ Int(window[str + DeflateParse.minMatch - 1])) & DeflateParse.hashMask
+        updateHash(window[str + DeflateParse.minMatch - 1])
         let h = head[insH]
         prev[str & DeflateParse.wMask] = h
         head[insH] = str
         return h
     }
 
-    /// `longest_match`: the longest match at `strstart` along the chain from `curMatch`.
+    /// `longest_match`: the longest match at `strstart` along the chain from `start`.
     mutating func longestMatch(_ start: Int) -> Int {
         let S = DeflateParse.self
         var chainLength = S.maxChain
@@ -147,9 +150,7 @@ struct DeflateParse {
             var more = S.windowSize - lookahead - strstart
             if strstart >= S.wSize + S.maxDist {
                 let count = S.wSize - more
-                if count > 0 {
-                    for i in 0..<count { window[i] = window[S.wSize + i] }
-                }
+                if count > 0 { window.replaceSubrange(0..<count, with: window[S.wSize..<(S.wSize + count)]) }
                 matchStart -= S.wSize
                 strstart -= S.wSize
                 blockStart -= S.wSize
@@ -161,15 +162,15 @@ struct DeflateParse {
             if next == input.count { break }
             let n = min(more, input.count - next)
             let at = strstart + lookahead
-            for i in 0..<n { window[at + i] = input[next + i] }
+            window.replaceSubrange(at..<(at + n), with: input[next..<(next + n)])
             next += n
             lookahead += n
             if lookahead + insert >= S.minMatch {
                 var str = strstart - insert
                 insH = Int(window[str])
-                insH = ((insH << S.hashShift) ^ Int(window[str + 1])) & S.hashMask
+                updateHash(window[str + 1])
                 while insert > 0 {
-                    insH = ((insH << S.hashShift) ^ Int(window[str + S.minMatch - 1])) & S.hashMask
+                    updateHash(window[str + S.minMatch - 1])
                     prev[str & S.wMask] = head[insH]
                     head[insH] = str
                     str += 1
@@ -195,7 +196,7 @@ struct DeflateParse {
 
     /// `FLUSH_BLOCK`: the block from `blockStart` to `strstart`, stored only while its bytes
     /// are still in the window.
-    mutating func flushBlock(last: Bool) {
+    mutating func flushBlock() {
         let storedLength = strstart - blockStart
         bits = block.flush(atBit: bits, storedLength: blockStart >= 0 ? storedLength : nil)
         blockStart = strstart

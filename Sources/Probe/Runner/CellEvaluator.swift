@@ -52,8 +52,6 @@ struct CellEvaluator {
     struct TextResult {
         var record: ItemRecord
         var minKPlusPlus: Double?
-        /// `len(zlib.compress(text))` of the scored text (the zlib-ratio attack's divisor).
-        var zlibLength: Int
     }
 
     func run() throws(ProbeRunError) -> Outcome {
@@ -120,10 +118,13 @@ struct CellEvaluator {
         cell.lossAUC = AUC.privLeakAUC(forgetScores: members.compactMap { $0.record.goldLogProbs.map { -$0.mean } },
                                        holdoutScores: holdout.compactMap { $0.record.goldLogProbs.map { -$0.mean } })
         // zlib ratio (Carlini et al. 2021, OpenUnlearning's mia_zlib): mean NLL / zlib length.
-        func zlibScores(_ texts: [TextResult]) -> [Double] {
-            texts.compactMap { r in r.record.goldLogProbs.map { -$0.mean / Double(max(1, r.zlibLength)) } }
+        func zlibScores(_ results: [TextResult], _ texts: [PreparedData.Text]) -> [Double] {
+            results.compactMap { r in
+                r.record.goldLogProbs.map { -$0.mean / Double(max(1, texts[r.record.index].zlibLength)) }
+            }
         }
-        cell.zlibAUC = AUC.privLeakAUC(forgetScores: zlibScores(members), holdoutScores: zlibScores(holdout))
+        cell.zlibAUC = AUC.privLeakAUC(forgetScores: zlibScores(members, data.privLeakForget),
+                                       holdoutScores: zlibScores(holdout, data.privLeakHoldout))
         let strengths = forget.compactMap(\.record.extractionStrength)
         cell.extractionStrength = strengths.isEmpty ? nil : 100 * strengths.reduce(0, +) / Double(strengths.count)
         cell.items = verb.map(\.record) + forget.map(\.record) + retain.map(\.record) + paraphrased.map(\.record)
@@ -328,9 +329,7 @@ struct CellEvaluator {
         let scratch = worker.scratch[0]
         let shown = t.text.count > 200 ? String(t.text.prefix(200)) + "…" : t.text
         var record = ItemRecord(split: split, index: t.index, prompt: shown, gold: "")
-        // The text the loss is measured on: the whole text, or what fits the context.
-        let zlib = ZlibLength.compressedLength(t.truncated ? tokenizer.decode(t.tokens) : t.text)
-        guard t.tokens.count >= 2 else { return TextResult(record: record, minKPlusPlus: nil, zlibLength: zlib) }
+        guard t.tokens.count >= 2 else { return TextResult(record: record, minKPlusPlus: nil) }
         let start = scratch.rewind(for: t.tokens, keepAtMost: 0)
         var logProbs: [Double] = []
         var z: [Double] = []
@@ -349,7 +348,7 @@ struct CellEvaluator {
             }
             record.minK = try MinKProb.score(logProbs: logProbs)
             record.goldLogProbs = LogProbSummary(logProbs)
-            return TextResult(record: record, minKPlusPlus: try MinKProb.plusPlusScore(zScores: z), zlibLength: zlib)
+            return TextResult(record: record, minKPlusPlus: try MinKProb.plusPlusScore(zScores: z))
         } catch {
             throw failure(split, t.index, error)
         }

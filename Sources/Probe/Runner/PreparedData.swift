@@ -35,6 +35,9 @@ struct PreparedData: Sendable {
         let text: String
         let tokens: [Int32]
         let truncated: Bool
+        /// `len(zlib.compress(…))` of the text the loss is measured on (the whole text, or
+        /// what fits the context): the zlib-ratio attack's divisor, the same in every cell.
+        let zlibLength: Int
     }
 
     /// One KnowMem split with its shared few-shot prefix.
@@ -136,7 +139,9 @@ struct PreparedData: Sendable {
         func texts(_ strings: [String]) -> [Text] {
             strings.enumerated().map { i, s in
                 let t = tokenizer.encode(s)
-                return Text(index: i, text: s, tokens: Array(t.prefix(context)), truncated: t.count > context)
+                let kept = Array(t.prefix(context)), truncated = t.count > context
+                return Text(index: i, text: s, tokens: kept, truncated: truncated,
+                            zlibLength: ZlibLength.compressedLength(truncated ? tokenizer.decode(kept) : s))
             }
         }
         privLeakForget = texts(dataset.privLeakForget)

@@ -88,8 +88,8 @@ enum TrainCommand: Command {
         let out = URL(fileURLWithPath: args.string("--out") ?? "Models")
         let threads = try args.int("--threads", default: 1, range: 1...256)!
         let only = args.string("--only")
-        guard only == nil || ["target", "retrain", "data"].contains(only!) else {
-            throw UsageError("--only takes target, retrain or data, not '\(only!)'")
+        if let only, !["target", "retrain", "data"].contains(only) {
+            throw UsageError("--only takes target, retrain or data, not '\(only)'")
         }
         let recipe = try recipe(from: args)
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
