@@ -83,17 +83,19 @@ public struct TypeTraits: Sendable {
             let wb = UncheckedBox(w), yb = UncheckedBox(y)
             a.withRow { row in
                 let rb = UncheckedBox(row)
-                // Groups of four rows per work item: whole panels, and chunks that are
-                // cache-line aligned in y.
+                // Groups of four rows (or of one panel, when panels are wider) per work
+                // item: whole panels, and chunks that are cache-line aligned in y.
+                let group = max(4, F.panelRows)
                 let body: (Range<Int>, Int) -> Void = { g, _ in
-                    let range = (4 * g.lowerBound)..<min(rows, 4 * g.upperBound)
+                    let range = (group * g.lowerBound)..<min(rows, group * g.upperBound)
                     if portable {
                         F.gemvRowsPortable(wb.value, range: range, rows: rows, cols: cols, rb.value, y: yb.value)
                     } else {
                         F.gemvRows(wb.value, range: range, rows: rows, cols: cols, rb.value, y: yb.value)
                     }
                 }
-                if let pool { pool.parallelFor((rows + 3) / 4, body) } else { body(0..<((rows + 3) / 4), 0) }
+                let groups = (rows + group - 1) / group
+                if let pool { pool.parallelFor(groups, body) } else { body(0..<groups, 0) }
             }
         }
         gemm = { w, rows, cols, x, tokens, y, pool in F.gemm(w, rows: rows, cols: cols, x: x, tokens: tokens, y: y, pool: pool) }

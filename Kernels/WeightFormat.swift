@@ -44,7 +44,7 @@ protocol WeightFormat {
     // `repackRow`); a type that interleaves rows in panels overrides all five.
 
     /// Rows per interleaved panel of the stored matrix (1: rows one after another). GEMV
-    /// work is split at multiples of 4 rows, so this is 1, 2 or 4.
+    /// work is split at multiples of `max(4, panelRows)` rows, so this is 1, 2, 4 or 8.
     static var panelRows: Int { get }
     /// Converts a `[rows, cols]` matrix from ggml's layout to the stored layout (same size).
     static func repackMatrix(_ src: UnsafeRawPointer, into dst: UnsafeMutableRawPointer, rows: Int, cols: Int)

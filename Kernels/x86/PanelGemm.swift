@@ -1,11 +1,12 @@
 #if arch(x86_64)
 import _Builtin_intrinsics.intel
 
-/// The integer GEMM of the panel layouts (prefill, batched decode): every token's
-/// activations are quantized to Q8_0 once, then each panel of four weight rows is unpacked
+/// The integer GEMM of the Q8_0 panel layout (prefill, batched decode), and the Q8_0
+/// activations both panel GEMMs read (``WidePanelQ4_0`` has its own tile): every token's
+/// activations are quantized to Q8_0 once, then each panel of four weight rows is loaded
 /// once per block and multiplied with four tokens at a time (a 4 × 4 register tile of
-/// `[r0 r0 … r3 r3]` accumulators), so the nibble unpacking and block scales are shared by
-/// four tokens and each token's activation chunks by four rows. Work is split over panels.
+/// `[r0 r0 … r3 r3]` accumulators), so the block scales are shared by four tokens and each
+/// token's activation chunks by four rows. Work is split over panels.
 enum PanelGemm {
     /// Q8_0 activations of `tokens` rows: int8 and int16 codes, scales and block sums.
     final class Activations {
@@ -89,37 +90,6 @@ enum PanelGemm {
         let t = PanelLayout.rowTotals(acc)
         let o = y + token * ldy + row0
         o[0] = t[0]; o[1] = t[1]; o[2] = t[2]; o[3] = t[3]
-    }
-
-    static func q4_0Tile(
-        _ panel: UnsafeRawPointer, _ nb: Int, _ a: Activations, _ t0: Int, _ n: Int, _ y: UnsafeMutablePointer<Float>,
-        _ ldy: Int, _ row0: Int
-    ) {
-        if n == 4 {
-            var acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps(), acc2 = _mm256_setzero_ps(), acc3 = _mm256_setzero_ps()
-            let x0 = a.row(t0), x1 = a.row(t0 + 1), x2 = a.row(t0 + 2), x3 = a.row(t0 + 3)
-            for b in 0..<nb {
-                let g = panel + 72 * b
-                let d = PanelLayout.pairScales(g), q = PanelQ4_0.nibbles(g)
-                acc0 = PanelQ4_0.accumulate(acc0, d, PanelQ4_0.sums(q, x0.codes8 + 32 * b), dx: x0.scales[b], xsum: x0.sums[b])
-                acc1 = PanelQ4_0.accumulate(acc1, d, PanelQ4_0.sums(q, x1.codes8 + 32 * b), dx: x1.scales[b], xsum: x1.sums[b])
-                acc2 = PanelQ4_0.accumulate(acc2, d, PanelQ4_0.sums(q, x2.codes8 + 32 * b), dx: x2.scales[b], xsum: x2.sums[b])
-                acc3 = PanelQ4_0.accumulate(acc3, d, PanelQ4_0.sums(q, x3.codes8 + 32 * b), dx: x3.scales[b], xsum: x3.sums[b])
-            }
-            store(acc0, y, token: t0, ldy: ldy, row0: row0); store(acc1, y, token: t0 + 1, ldy: ldy, row0: row0)
-            store(acc2, y, token: t0 + 2, ldy: ldy, row0: row0); store(acc3, y, token: t0 + 3, ldy: ldy, row0: row0)
-            return
-        }
-        for t in t0..<(t0 + n) {
-            let x = a.row(t)
-            var acc = _mm256_setzero_ps()
-            for b in 0..<nb {
-                let g = panel + 72 * b
-                acc = PanelQ4_0.accumulate(acc, PanelLayout.pairScales(g), PanelQ4_0.sums(PanelQ4_0.nibbles(g), x.codes8 + 32 * b),
-                                           dx: x.scales[b], xsum: x.sums[b])
-            }
-            store(acc, y, token: t, ldy: ldy, row0: row0)
-        }
     }
 
     static func q8_0Tile(

@@ -1,7 +1,8 @@
 #if arch(x86_64)
 import _Builtin_intrinsics.intel
 
-/// The x86 stored layout of Q4_0 and Q8_0 matrices: rows interleaved in panels of four, so
+/// The x86 stored layout of Q8_0 matrices (Q4_0 has its own, ``WidePanelQ4_0``): rows
+/// interleaved in panels of four, so
 /// that one pass over a panel computes four outputs (GEMV) or a 4 × T tile (GEMM) from one
 /// sequential stream, with each activation chunk loaded once for four rows and one float
 /// conversion and FMA per block for four rows.
@@ -13,8 +14,6 @@ import _Builtin_intrinsics.intel
 /// ```
 /// [d0 d1 d2 d3: fp16] [chunk 0] [chunk 1] …          (same size as four ggml blocks)
 /// chunk c = [row 0: 8 bytes][row 1: 8 bytes][row 2: 8 bytes][row 3: 8 bytes]
-/// Q4_0: 2 chunks, chunk c holds qs[8c..8c+7] of each row (low nibbles: elements
-///       8c..8c+7, high nibbles: elements 16+8c..16+8c+7)
 /// Q8_0: 4 chunks, chunk c holds qs[8c..8c+7] (elements 8c..8c+7)
 /// ```
 ///
@@ -110,36 +109,6 @@ enum PanelLayout {
     }
 }
 
-/// One block of four Q4_0 rows against one activation block: `[r0 r0 … r3 r3]` 32-bit sums of
-/// `q · x` (unsigned codes; the −8 goes through the activation block sums).
-enum PanelQ4_0 {
-    /// The four nibble vectors of a group: low and high nibbles of chunks 0 and 1.
-    @inline(__always)
-    static func nibbles(_ g: UnsafeRawPointer) -> (__m256i, __m256i, __m256i, __m256i) {
-        let m4 = _mm256_set1_epi8(0x0f)
-        let a = AVX2.load(g + 8), b = AVX2.load(g + 40)
-        return (_mm256_and_si256(a, m4), _mm256_and_si256(b, m4),
-                _mm256_and_si256(_mm256_srli_epi16(a, 4), m4), _mm256_and_si256(_mm256_srli_epi16(b, 4), m4))
-    }
-
-    /// `Σ q·x` lanes for the group's nibbles against activation codes at `x` (32 bytes).
-    /// Products of four chunks stay below 4 · 2 · 15 · 127 = 15240, so they add in 16 bits.
-    @inline(__always)
-    static func sums(_ n: (__m256i, __m256i, __m256i, __m256i), _ x: UnsafeRawPointer) -> __m256i {
-        let p = _mm256_add_epi16(
-            _mm256_add_epi16(_mm256_maddubs_epi16(n.0, PanelLayout.broadcast8(x)), _mm256_maddubs_epi16(n.1, PanelLayout.broadcast8(x + 8))),
-            _mm256_add_epi16(_mm256_maddubs_epi16(n.2, PanelLayout.broadcast8(x + 16)), _mm256_maddubs_epi16(n.3, PanelLayout.broadcast8(x + 24))))
-        return _mm256_madd_epi16(p, _mm256_set1_epi16(1))
-    }
-
-    /// `acc += d · dx · Σ q·x − 8 · d · xsum` for one group and one activation block.
-    @inline(__always)
-    static func accumulate(_ acc: __m256, _ d: __m256, _ s: __m256i, dx: Float, xsum: Float) -> __m256 {
-        let a = _mm256_fmadd_ps(_mm256_mul_ps(d, _mm256_set1_ps(dx)), _mm256_cvtepi32_ps(s), acc)
-        return _mm256_fmadd_ps(d, _mm256_set1_ps(-4 * xsum), a)
-    }
-}
-
 /// One block of four Q8_0 rows against one activation block: signed × signed through
 /// `vpsignb` (|w| times x with w's sign) and `vpmaddubsw`.
 enum PanelQ8_0 {
@@ -162,68 +131,6 @@ enum PanelQ8_0 {
             _mm256_madd_epi16(_mm256_maddubs_epi16(c.0, _mm256_sign_epi8(PanelLayout.broadcast8(x + o), c.1)), ones)
         }
         return _mm256_add_epi32(_mm256_add_epi32(chunk(w.0, 0), chunk(w.1, 8)), _mm256_add_epi32(chunk(w.2, 16), chunk(w.3, 24)))
-    }
-}
-
-extension BlockQ4_0 {
-    static var repacksAtLoad: Bool { true }
-    static var gemmIsExact: Bool { true }
-    static var panelRows: Int { 4 }
-
-    static func repackMatrix(_ src: UnsafeRawPointer, into dst: UnsafeMutableRawPointer, rows: Int, cols: Int) {
-        PanelLayout.repack(src, into: dst, rows: rows, cols: cols, blockBytes: 18)
-    }
-
-    static func unpackStoredRow(_ base: UnsafeRawPointer, row: Int, rows: Int, cols: Int, into dst: UnsafeMutableRawPointer) {
-        PanelLayout.unpack(base, row: row, rows: rows, cols: cols, blockBytes: 18, into: dst)
-    }
-
-    static func dequantizeStoredRow(_ base: UnsafeRawPointer, row: Int, rows: Int, cols: Int, into y: UnsafeMutablePointer<Float>) {
-        withUnsafeTemporaryAllocation(byteCount: cols / 32 * 18, alignment: 16) { buf in
-            unpackStoredRow(base, row: row, rows: rows, cols: cols, into: buf.baseAddress!)
-            dequantizeRow(UnsafeRawPointer(buf.baseAddress!), into: y, count: cols)
-        }
-    }
-
-    static func gemvRows(
-        _ base: UnsafeRawPointer, range: Range<Int>, rows: Int, cols: Int, _ x: Q8_0Row, y: UnsafeMutablePointer<Float>
-    ) {
-        let nb = cols / 32, panels = rows / 4
-        let first = range.lowerBound / 4, last = min(panels, range.upperBound / 4)
-        @inline(__always) func group(_ g: UnsafeRawPointer, _ b: Int, _ acc: __m256) -> __m256 {
-            PanelQ4_0.accumulate(acc, PanelLayout.pairScales(g), PanelQ4_0.sums(PanelQ4_0.nibbles(g), x.codes8 + 32 * b),
-                                 dx: x.scales[b], xsum: x.sums[b])
-        }
-        PanelLayout.fourStreams(first: first, last: last) { p0, p1, p2, p3 in
-            let w0 = base + p0 * nb * 72, w1 = base + p1 * nb * 72, w2 = base + p2 * nb * 72, w3 = base + p3 * nb * 72
-            var a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps()
-            for b in 0..<nb {
-                a0 = group(w0 + 72 * b, b, a0)
-                a1 = group(w1 + 72 * b, b, a1)
-                a2 = group(w2 + 72 * b, b, a2)
-                a3 = group(w3 + 72 * b, b, a3)
-            }
-            PanelLayout.store(a0, y, row: 4 * p0); PanelLayout.store(a1, y, row: 4 * p1)
-            PanelLayout.store(a2, y, row: 4 * p2); PanelLayout.store(a3, y, row: 4 * p3)
-        } single: { p in
-            let w = base + p * nb * 72
-            var a = _mm256_setzero_ps()
-            for b in 0..<nb { a = group(w + 72 * b, b, a) }
-            PanelLayout.store(a, y, row: 4 * p)
-        }
-        var r = max(range.lowerBound, 4 * last)
-        while r < range.upperBound {
-            y[r] = dot(base + r * nb * 18, x, count: cols)
-            r += 1
-        }
-    }
-
-    static func gemm(
-        _ base: UnsafeRawPointer, rows: Int, cols: Int, x: UnsafePointer<Float>, tokens: Int,
-        y: UnsafeMutablePointer<Float>, pool: ThreadPool?
-    ) {
-        PanelGemm.run(base, rows: rows, cols: cols, x: x, tokens: tokens, y: y, pool: pool, groupBytes: 72, rowBlockBytes: 18,
-                      kernel: PanelGemm.q4_0Tile, tail: { w, a in dot(w, a, count: cols) })
     }
 }
 

@@ -32,7 +32,7 @@ final class LinearWeightsTests: XCTestCase {
             let b = type.traits!.activation.blockSize
             let colsList = b > 1 ? [b, 3 * b, 4096 + b] : [33, 96, 4096 + 32]
             for cols in colsList {
-                for rows in [1, 7, 13] {
+                for rows in [1, 7, 13, 20] {
                     let w = try TestData.weights(type, rows: rows, cols: cols, seed: UInt64(rows * 31 + cols))
                     let lw = try w.withUnsafeBytes { try LinearWeights(type: type, rows: rows, cols: cols, bytes: $0) }
                     XCTAssertEqual(lw.quantizesActivations, type.traits!.activation.quantizes)
