@@ -62,7 +62,31 @@ public enum Attention {
         let v = values.baseAddress! + g * a.valueDim
         let s = scores.baseAddress!
         var m = -Float.infinity
-        for p in first..<positions {
+        @inline(__always) func record(_ p: Int, _ dot: Float) {
+            var score = dot * a.scale
+            if let cap = a.softcap { score = cap * tanhf(score / cap) }
+            s[p] = score
+            m = max(m, score)
+        }
+        // Each score is one SIMD8 FMA chain over the head, then its sum and the scalar tail;
+        // four positions run side by side (independent chains), each computed as alone.
+        var p = first
+        if hd % 8 == 0 {
+            while p + 4 <= positions {
+                let k0 = k + p * kDim, k1 = k0 + kDim, k2 = k1 + kDim, k3 = k2 + kDim
+                var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
+                var i = 0
+                while i < hd {
+                    let qv = load8(q + i)
+                    a0.addProduct(qv, load8(k0 + i)); a1.addProduct(qv, load8(k1 + i))
+                    a2.addProduct(qv, load8(k2 + i)); a3.addProduct(qv, load8(k3 + i))
+                    i += 8
+                }
+                record(p, a0.sum()); record(p + 1, a1.sum()); record(p + 2, a2.sum()); record(p + 3, a3.sum())
+                p += 4
+            }
+        }
+        while p < positions {
             let kp = k + p * kDim
             var acc = SIMD8<Float>()
             var i = 0
@@ -72,10 +96,8 @@ public enum Attention {
             }
             var dot = acc.sum()
             while i < hd { dot = dot.addingProduct(q[i], kp[i]); i += 1 }
-            var score = dot * a.scale
-            if let cap = a.softcap { score = cap * tanhf(score / cap) }
-            s[p] = score
-            m = max(m, score)
+            record(p, dot)
+            p += 1
         }
         var sum: Float = 0
         for p in first..<positions {
@@ -83,13 +105,25 @@ public enum Attention {
             sum += s[p]
         }
         let inv = 1 / sum
+        for p in first..<positions { s[p] *= inv }
+        // out[i] = Σ_p s[p] · v[p, i], one FMA chain per element in position order; 32
+        // elements at a time held in registers across the positions.
         let o = out.baseAddress! + head * a.valueDim
-        for i in 0..<a.valueDim { o[i] = 0 }
-        for p in first..<positions {
-            s[p] *= inv
-            let w = s[p]
-            let vp = v + p * vDim
-            for i in 0..<a.valueDim { o[i] = o[i].addingProduct(w, vp[i]) }
+        var c = 0
+        while c + 32 <= a.valueDim {
+            var o0 = SIMD8<Float>(), o1 = SIMD8<Float>(), o2 = SIMD8<Float>(), o3 = SIMD8<Float>()
+            for p in first..<positions {
+                let w = SIMD8<Float>(repeating: s[p]), vp = v + p * vDim + c
+                o0.addProduct(w, load8(vp)); o1.addProduct(w, load8(vp + 8))
+                o2.addProduct(w, load8(vp + 16)); o3.addProduct(w, load8(vp + 24))
+            }
+            store8(o0, o + c); store8(o1, o + c + 8); store8(o2, o + c + 16); store8(o3, o + c + 24)
+            c += 32
+        }
+        for i in c..<a.valueDim {
+            var acc: Float = 0
+            for p in first..<positions { acc = acc.addingProduct(s[p], v[p * vDim + i]) }
+            o[i] = acc
         }
     }
 

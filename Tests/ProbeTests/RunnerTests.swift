@@ -108,6 +108,15 @@ final class RunnerTests: XCTestCase {
         XCTAssertFalse(runs[0].cells.flatMap(\.items).allSatisfy { ($0.generation ?? "").isEmpty })
     }
 
+    func testGenerationChunksAreAnEvenShareOfTheItemsPerWorker() {
+        XCTAssertEqual(CellEvaluator.chunkSize(count: 10, batch: 8, workers: 2), 5)
+        XCTAssertEqual(CellEvaluator.chunkSize(count: 100, batch: 8, workers: 2), 8)
+        XCTAssertEqual(CellEvaluator.chunkSize(count: 3, batch: 8, workers: 2), 2)
+        XCTAssertEqual(CellEvaluator.chunkSize(count: 1, batch: 8, workers: 4), 1)
+        XCTAssertEqual(CellEvaluator.chunkSize(count: 0, batch: 8, workers: 2), 1)
+        XCTAssertEqual(CellEvaluator.chunkSize(count: 9, batch: 1, workers: 1), 1)
+    }
+
     func testPrefixCacheGivesTheSameResultsAsFullPrompts() throws {
         let reused = try ProbeRunner(configuration: fixture.configuration(precisions: [.q4_0], reuse: true, subjects: 1)).run()
         let full = try ProbeRunner(configuration: fixture.configuration(precisions: [.q4_0], reuse: false, subjects: 1)).run()

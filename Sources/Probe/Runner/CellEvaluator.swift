@@ -163,17 +163,25 @@ struct CellEvaluator {
         }
     }
 
-    /// Maps `0..<count` in chunks of ``ProbeRunConfiguration/batch`` items over the
-    /// workers, each chunk one call of `body`; results by index.
+    /// Maps `0..<count` in chunks of at most ``batchSize`` items over the workers, each
+    /// chunk one call of `body`; results by index. Chunks are no larger than an even share
+    /// per worker (10 items on 2 workers: 5 + 5, not 8 + 2), so no worker idles while
+    /// another decodes a full batch; results do not depend on the chunking.
     private func batched<Output>(
         _ count: Int, workers: [Worker], _ body: (Worker, Range<Int>) throws(ProbeRunError) -> [Output]
     ) throws(ProbeRunError) -> [Output] {
-        let b = batchSize, chunks = (count + b - 1) / b
+        let b = Self.chunkSize(count: count, batch: batchSize, workers: workers.count), chunks = (count + b - 1) / b
         return try ItemScheduler.map(chunks, workers: workers, onItemDone: {}) { (w: Worker, c: Int) throws(ProbeRunError) in
             let out = try body(w, (c * b)..<min(count, (c + 1) * b))
             for _ in out { progress.itemDone() }
             return out
         }.flatMap { $0 }
+    }
+
+    /// Items per chunk of ``batched(_:workers:_:)``: the batch, or an even share of
+    /// `count` per worker when that is smaller (at least 1).
+    static func chunkSize(count: Int, batch: Int, workers: Int) -> Int {
+        max(1, min(batch, (count + max(1, workers) - 1) / max(1, workers)))
     }
 
     // MARK: - Items
