@@ -104,20 +104,36 @@ enum BlockQ4_K: BlockwiseFormat {
 
 #if arch(x86_64)
 extension BlockQ4_K {
-    static var hasDot4: Bool { true }
+    static var repacksAtLoad: Bool { true }
     static var gemmIsExact: Bool { true }
+    static var panelRows: Int { WidePanelQ4_K.rows }
+
+    static func repackMatrix(_ src: UnsafeRawPointer, into dst: UnsafeMutableRawPointer, rows: Int, cols: Int) {
+        WidePanelQ4_K.repack(src, into: dst, rows: rows, cols: cols)
+    }
+
+    static func unpackStoredRow(_ base: UnsafeRawPointer, row: Int, rows: Int, cols: Int, into dst: UnsafeMutableRawPointer) {
+        WidePanelQ4_K.unpack(base, row: row, rows: rows, cols: cols, into: dst)
+    }
+
+    static func dequantizeStoredRow(_ base: UnsafeRawPointer, row: Int, rows: Int, cols: Int, into y: UnsafeMutablePointer<Float>) {
+        withUnsafeTemporaryAllocation(byteCount: cols / 256 * 144, alignment: 16) { buf in
+            unpackStoredRow(base, row: row, rows: rows, cols: cols, into: buf.baseAddress!)
+            dequantizeRow(UnsafeRawPointer(buf.baseAddress!), into: y, count: cols)
+        }
+    }
+
+    static func gemvRows(
+        _ base: UnsafeRawPointer, range: Range<Int>, rows: Int, cols: Int, _ x: Q8_KRow, y: UnsafeMutablePointer<Float>
+    ) {
+        WidePanelQ4_K.gemvRows(base, range: range, rows: rows, cols: cols, x, y: y)
+    }
 
     static func gemm(
         _ base: UnsafeRawPointer, rows: Int, cols: Int, x: UnsafePointer<Float>, tokens: Int,
         y: UnsafeMutablePointer<Float>, pool: ThreadPool?
     ) {
-        KQuantGemm.run(AVX2.Q4_K.self, base, rows: rows, cols: cols, x: x, tokens: tokens, y: y, pool: pool)
-    }
-
-    static func dot4(
-        _ w0: UnsafeRawPointer, _ w1: UnsafeRawPointer, _ w2: UnsafeRawPointer, _ w3: UnsafeRawPointer, _ x: Q8_KRow, count: Int
-    ) -> SIMD4<Float> {
-        AVX2.dot4(AVX2.Q4_K.self, w0, w1, w2, w3, x, blocks: count / 256)
+        WidePanelQ4_K.gemm(base, rows: rows, cols: cols, x: x, tokens: tokens, y: y, pool: pool)
     }
 }
 #endif
