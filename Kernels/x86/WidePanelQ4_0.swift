@@ -181,40 +181,58 @@ enum WidePanelQ4_0 {
         if let pool { pool.parallelFor(items, work) } else { work(0..<items, 0) }
     }
 
-    /// The `[8 rows × n ≤ 4 tokens]` tile of one panel, token `t0 + j`'s rows stored at `y + j · ldy`.
+    /// The `[8 rows × n ≤ 4 tokens]` tile of one panel, token `t0 + j`'s rows stored at
+    /// `y + j · ldy`: each chunk's nibbles unpacked once for the `n` tokens.
     @inline(__always)
     static func tile(
         _ panel: UnsafeRawPointer, _ nb: Int, _ a: PanelGemm.Activations, _ k: UnsafePointer<Int32>, _ t0: Int, _ n: Int,
         _ y: UnsafeMutablePointer<Float>, _ ldy: Int
     ) {
+        switch n {
+        case 4: tile(panel, nb, a, k, t0, count: 4, y, ldy)
+        case 3: tile(panel, nb, a, k, t0, count: 3, y, ldy)
+        case 2: tile(panel, nb, a, k, t0, count: 2, y, ldy)
+        default: tile(panel, nb, a, k, t0, count: 1, y, ldy)
+        }
+    }
+
+    /// ``tile(_:_:_:_:_:_:_:_:)`` for a constant `n` (each call site specializes it); a
+    /// missing token's lanes are never computed or stored.
+    @inline(__always)
+    static func tile(
+        _ panel: UnsafeRawPointer, _ nb: Int, _ a: PanelGemm.Activations, _ k: UnsafePointer<Int32>, _ t0: Int, count n: Int,
+        _ y: UnsafeMutablePointer<Float>, _ ldy: Int
+    ) {
         let cols = a.cols
-        if n == 4 {
-            let x0 = a.codes8 + t0 * cols, x1 = x0 + cols, x2 = x1 + cols, x3 = x2 + cols
-            let k0 = k + t0 * nb, k1 = k0 + nb, k2 = k1 + nb, k3 = k2 + nb
-            let s0 = a.scales + t0 * nb, s1 = s0 + nb, s2 = s1 + nb, s3 = s2 + nb
-            var a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps()
-            for b in 0..<nb {
-                let g = panel + groupBytes * b, o = 32 * b
-                var p0 = _mm256_set1_epi32(k0[b]), p1 = _mm256_set1_epi32(k1[b])
-                var p2 = _mm256_set1_epi32(k2[b]), p3 = _mm256_set1_epi32(k3[b])
-                for c in 0..<4 {
-                    let q = nibbles(g, c)
-                    p0 = add(p0, q, x0 + o, c); p1 = add(p1, q, x1 + o, c)
-                    p2 = add(p2, q, x2 + o, c); p3 = add(p3, q, x3 + o, c)
-                }
-                let d = scales(g)
-                a0 = finish(a0, p0, d: d, dx: s0[b]); a1 = finish(a1, p1, d: d, dx: s1[b])
-                a2 = finish(a2, p2, d: d, dx: s2[b]); a3 = finish(a3, p3, d: d, dx: s3[b])
+        @inline(__always) func token(_ j: Int) -> Int { t0 + min(j, n - 1) }
+        let x0 = a.codes8 + token(0) * cols, x1 = a.codes8 + token(1) * cols
+        let x2 = a.codes8 + token(2) * cols, x3 = a.codes8 + token(3) * cols
+        let k0 = k + token(0) * nb, k1 = k + token(1) * nb, k2 = k + token(2) * nb, k3 = k + token(3) * nb
+        let s0 = a.scales + token(0) * nb, s1 = a.scales + token(1) * nb
+        let s2 = a.scales + token(2) * nb, s3 = a.scales + token(3) * nb
+        var a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps()
+        let z = _mm256_setzero_si256()
+        for b in 0..<nb {
+            let g = panel + groupBytes * b, o = 32 * b
+            var p0 = _mm256_set1_epi32(k0[b]), p1 = n > 1 ? _mm256_set1_epi32(k1[b]) : z
+            var p2 = n > 2 ? _mm256_set1_epi32(k2[b]) : z, p3 = n > 3 ? _mm256_set1_epi32(k3[b]) : z
+            for c in 0..<4 {
+                let q = nibbles(g, c)
+                p0 = add(p0, q, x0 + o, c)
+                if n > 1 { p1 = add(p1, q, x1 + o, c) }
+                if n > 2 { p2 = add(p2, q, x2 + o, c) }
+                if n > 3 { p3 = add(p3, q, x3 + o, c) }
             }
-            store(a0, y); store(a1, y + ldy); store(a2, y + 2 * ldy); store(a3, y + 3 * ldy)
-            return
+            let d = scales(g)
+            a0 = finish(a0, p0, d: d, dx: s0[b])
+            if n > 1 { a1 = finish(a1, p1, d: d, dx: s1[b]) }
+            if n > 2 { a2 = finish(a2, p2, d: d, dx: s2[b]) }
+            if n > 3 { a3 = finish(a3, p3, d: d, dx: s3[b]) }
         }
-        for j in 0..<n {
-            let t = t0 + j, x = a.codes8 + t * cols, kt = k + t * nb, s = a.scales + t * nb
-            var acc = _mm256_setzero_ps()
-            for b in 0..<nb { acc = accumulate(acc, panel + groupBytes * b, x + 32 * b, k: kt[b], dx: s[b]) }
-            store(acc, y + j * ldy)
-        }
+        store(a0, y)
+        if n > 1 { store(a1, y + ldy) }
+        if n > 2 { store(a2, y + 2 * ldy) }
+        if n > 3 { store(a3, y + 3 * ldy) }
     }
 }
 
