@@ -116,13 +116,6 @@ extension BlockQ4_K {
         WidePanelQ4_K.unpack(base, row: row, rows: rows, cols: cols, into: dst)
     }
 
-    static func dequantizeStoredRow(_ base: UnsafeRawPointer, row: Int, rows: Int, cols: Int, into y: UnsafeMutablePointer<Float>) {
-        withUnsafeTemporaryAllocation(byteCount: cols / 256 * 144, alignment: 16) { buf in
-            unpackStoredRow(base, row: row, rows: rows, cols: cols, into: buf.baseAddress!)
-            dequantizeRow(UnsafeRawPointer(buf.baseAddress!), into: y, count: cols)
-        }
-    }
-
     static func gemvRows(
         _ base: UnsafeRawPointer, range: Range<Int>, rows: Int, cols: Int, _ x: Q8_KRow, y: UnsafeMutablePointer<Float>
     ) {

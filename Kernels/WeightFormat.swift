@@ -92,8 +92,14 @@ extension WeightFormat {
         dst.copyMemory(from: base + row * rb, byteCount: rb)
     }
 
+    /// Rows one after another are read in place; a repacked layout's row is first copied
+    /// back to ggml's layout (``unpackStoredRow(_:row:rows:cols:into:)``).
     static func dequantizeStoredRow(_ base: UnsafeRawPointer, row: Int, rows: Int, cols: Int, into y: UnsafeMutablePointer<Float>) {
-        dequantizeRow(base + row * rowBytes(cols), into: y, count: cols)
+        guard repacksAtLoad else { return dequantizeRow(base + row * rowBytes(cols), into: y, count: cols) }
+        withUnsafeTemporaryAllocation(byteCount: max(1, rowBytes(cols)), alignment: 16) { buf in
+            unpackStoredRow(base, row: row, rows: rows, cols: cols, into: buf.baseAddress!)
+            dequantizeRow(UnsafeRawPointer(buf.baseAddress!), into: y, count: cols)
+        }
     }
 
     static func gemvRows(

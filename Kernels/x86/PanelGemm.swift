@@ -60,28 +60,12 @@ enum PanelGemm {
         tail: @escaping (UnsafeRawPointer, Q8_0Row) -> Float
     ) {
         let act = Activations(x, tokens: tokens, cols: cols, pool: pool)
-        let nb = cols / 32, panels = rows / 4
-        let wb = UncheckedBox(base), yb = UncheckedBox(y)
-        let work: (Range<Int>, Int) -> Void = { range, _ in
-            for p in range {
-                if p < panels {
-                    let panel = wb.value + p * nb * groupBytes
-                    var t = 0
-                    while t < tokens {
-                        let n = min(4, tokens - t)
-                        kernel(panel, nb, act, t, n, yb.value, rows, 4 * p)
-                        t += n
-                    }
-                } else {
-                    for r in (4 * panels)..<rows {
-                        let w = wb.value + r * nb * rowBlockBytes
-                        for t in 0..<tokens { yb.value[t * rows + r] = tail(w, act.row(t)) }
-                    }
-                }
-            }
+        let nb = cols / 32
+        PanelLayout.gemm(rows: rows, panelRows: 4, tokens: tokens, pool: pool) { p, t, n in
+            kernel(base + p * nb * groupBytes, nb, act, t, n, y, rows, 4 * p)
+        } tail: { r, t in
+            y[t * rows + r] = tail(base + r * nb * rowBlockBytes, act.row(t))
         }
-        let items = panels + (rows % 4 == 0 ? 0 : 1)
-        if let pool { pool.parallelFor(items, work) } else { work(0..<items, 0) }
     }
 
     /// Stores the four row totals of `acc` as `y[token, row0 … row0 + 3]`.

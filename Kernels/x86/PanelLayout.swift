@@ -94,6 +94,34 @@ enum PanelLayout {
         for p in (first + 4 * max(0, q))..<max(first + 4 * q, last) { single(p) }
     }
 
+    /// Drives a panel GEMM over the pool: one work item per whole panel of `panelRows` rows,
+    /// in which `tile(p, t, n)` computes panel `p` for tokens `t ..< t + n` (`n ≤ 4`), and one
+    /// more item for the rows after the last whole panel, `tail(r, t)` each.
+    @inline(__always)
+    static func gemm(
+        rows: Int, panelRows: Int, tokens: Int, pool: ThreadPool?, tile: (Int, Int, Int) -> Void, tail: (Int, Int) -> Void
+    ) {
+        let panels = rows / panelRows
+        func work(_ range: Range<Int>, _: Int) {
+            for p in range {
+                if p < panels {
+                    var t = 0
+                    while t < tokens {
+                        let n = min(4, tokens - t)
+                        tile(p, t, n)
+                        t += n
+                    }
+                } else {
+                    for r in (panelRows * panels)..<rows {
+                        for t in 0..<tokens { tail(r, t) }
+                    }
+                }
+            }
+        }
+        let items = panels + (rows % panelRows == 0 ? 0 : 1)
+        if let pool { pool.parallelFor(items, work) } else { work(0..<items, 0) }
+    }
+
     /// Stores the four row totals of `acc` as `y[row … row + 3]`.
     @inline(__always)
     static func store(_ acc: __m256, _ y: UnsafeMutablePointer<Float>, row r: Int) {
@@ -145,13 +173,6 @@ extension BlockQ8_0 {
 
     static func unpackStoredRow(_ base: UnsafeRawPointer, row: Int, rows: Int, cols: Int, into dst: UnsafeMutableRawPointer) {
         PanelLayout.unpack(base, row: row, rows: rows, cols: cols, blockBytes: 34, into: dst)
-    }
-
-    static func dequantizeStoredRow(_ base: UnsafeRawPointer, row: Int, rows: Int, cols: Int, into y: UnsafeMutablePointer<Float>) {
-        withUnsafeTemporaryAllocation(byteCount: cols / 32 * 34, alignment: 16) { buf in
-            unpackStoredRow(base, row: row, rows: rows, cols: cols, into: buf.baseAddress!)
-            dequantizeRow(UnsafeRawPointer(buf.baseAddress!), into: y, count: cols)
-        }
     }
 
     static func gemvRows(

@@ -155,30 +155,16 @@ enum WidePanelQ4_0 {
         pool: ThreadPool?
     ) {
         let act = PanelGemm.Activations(x, tokens: tokens, cols: cols, pool: pool)
-        let nb = cols / 32, panels = rows / 8, pb = nb * groupBytes
+        let nb = cols / 32, pb = nb * groupBytes
         let k = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, tokens * nb))
         defer { k.deallocate() }
         for t in 0..<tokens { corrections(act.codes8 + t * cols, blocks: nb, into: k + t * nb) }
-        let wb = UncheckedBox(base), yb = UncheckedBox(y), kb = UncheckedBox(UnsafePointer(k))
-        let work: (Range<Int>, Int) -> Void = { range, _ in
-            for p in range {
-                if p < panels {
-                    var t = 0
-                    while t < tokens {
-                        let n = min(4, tokens - t)
-                        tile(wb.value + p * pb, nb, act, kb.value, t, n, yb.value + t * rows + 8 * p, rows)
-                        t += n
-                    }
-                } else {
-                    for r in (8 * panels)..<rows {
-                        let w = wb.value + r * nb * 18
-                        for t in 0..<tokens { yb.value[t * rows + r] = BlockQ4_0.dot(w, act.row(t), count: cols) }
-                    }
-                }
-            }
+        let kc = UnsafePointer(k)
+        PanelLayout.gemm(rows: rows, panelRows: 8, tokens: tokens, pool: pool) { p, t, n in
+            tile(base + p * pb, nb, act, kc, t, n, y + t * rows + 8 * p, rows)
+        } tail: { r, t in
+            y[t * rows + r] = BlockQ4_0.dot(base + r * nb * 18, act.row(t), count: cols)
         }
-        let items = panels + (rows % 8 == 0 ? 0 : 1)
-        if let pool { pool.parallelFor(items, work) } else { work(0..<items, 0) }
     }
 
     /// The `[8 rows × n ≤ 4 tokens]` tile of one panel, token `t0 + j`'s rows stored at
@@ -247,13 +233,6 @@ extension BlockQ4_0 {
 
     static func unpackStoredRow(_ base: UnsafeRawPointer, row: Int, rows: Int, cols: Int, into dst: UnsafeMutableRawPointer) {
         WidePanelQ4_0.unpack(base, row: row, rows: rows, cols: cols, into: dst)
-    }
-
-    static func dequantizeStoredRow(_ base: UnsafeRawPointer, row: Int, rows: Int, cols: Int, into y: UnsafeMutablePointer<Float>) {
-        withUnsafeTemporaryAllocation(byteCount: cols / 32 * 18, alignment: 16) { buf in
-            unpackStoredRow(base, row: row, rows: rows, cols: cols, into: buf.baseAddress!)
-            dequantizeRow(UnsafeRawPointer(buf.baseAddress!), into: y, count: cols)
-        }
     }
 
     static func gemvRows(

@@ -209,30 +209,16 @@ enum WidePanelQ4_K {
         pool: ThreadPool?
     ) {
         let act = ActivationBatchQ8_K(x, tokens: tokens, cols: cols, pool: pool)
-        let nb = cols / 256, panels = rows / 8, pb = nb * groupBytes
+        let nb = cols / 256, pb = nb * groupBytes
         let pairs = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, tokens * 4 * nb))
         defer { pairs.deallocate() }
         for t in 0..<tokens { minPairs(act.row(t), blocks: nb, into: pairs + t * 4 * nb) }
-        let wb = UncheckedBox(base), yb = UncheckedBox(y), pbx = UncheckedBox(UnsafePointer(pairs))
-        let work: (Range<Int>, Int) -> Void = { range, _ in
-            for p in range {
-                if p < panels {
-                    var t = 0
-                    while t < tokens {
-                        let n = min(4, tokens - t)
-                        tile(wb.value + p * pb, nb, act, pbx.value, t, n, yb.value + t * rows + 8 * p, rows)
-                        t += n
-                    }
-                } else {
-                    for r in (8 * panels)..<rows {
-                        let w = wb.value + r * nb * 144
-                        for t in 0..<tokens { yb.value[t * rows + r] = BlockQ4_K.dot(w, act.row(t), count: cols) }
-                    }
-                }
-            }
+        let pc = UnsafePointer(pairs)
+        PanelLayout.gemm(rows: rows, panelRows: 8, tokens: tokens, pool: pool) { p, t, n in
+            tile(base + p * pb, nb, act, pc, t, n, y + t * rows + 8 * p, rows)
+        } tail: { r, t in
+            y[t * rows + r] = BlockQ4_K.dot(base + r * nb * 144, act.row(t), count: cols)
         }
-        let items = panels + (rows % 8 == 0 ? 0 : 1)
-        if let pool { pool.parallelFor(items, work) } else { work(0..<items, 0) }
     }
 
     /// The `[8 rows × n ≤ 4 tokens]` tile of one panel: each group's scales decoded once and
