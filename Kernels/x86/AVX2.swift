@@ -11,6 +11,12 @@ enum AVX2 {
     @inline(__always)
     static func load128(_ p: UnsafeRawPointer) -> __m128i { _mm_loadu_si128(p.assumingMemoryBound(to: __m128i.self)) }
 
+    /// Four bytes at `x` in every 32-bit lane (the activation operand of the eight-row panels).
+    @inline(__always)
+    static func broadcast4(_ x: UnsafePointer<Int8>) -> __m256i {
+        _mm256_set1_epi32(UnsafeRawPointer(x).loadUnaligned(as: Int32.self))
+    }
+
     /// Sum of the eight 32-bit lanes.
     @inline(__always)
     static func hsum(_ v: __m256i) -> Int32 {

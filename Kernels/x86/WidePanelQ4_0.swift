@@ -86,17 +86,11 @@ enum WidePanelQ4_0 {
         return (_mm256_and_si256(raw, m4), _mm256_and_si256(_mm256_srli_epi16(raw, 4), m4))
     }
 
-    /// Four activation bytes at `x` in every 32-bit lane.
-    @inline(__always)
-    static func broadcast4(_ x: UnsafePointer<Int8>) -> __m256i {
-        _mm256_set1_epi32(UnsafeRawPointer(x).loadUnaligned(as: Int32.self))
-    }
-
     /// `p + ` the products of chunk `c`'s nibbles `n` with block activations `x`.
     @inline(__always)
     static func add(_ p: __m256i, _ n: (__m256i, __m256i), _ x: UnsafePointer<Int8>, _ c: Int) -> __m256i {
-        _mm256_add_epi16(_mm256_add_epi16(p, _mm256_maddubs_epi16(n.0, broadcast4(x + 4 * c))),
-                         _mm256_maddubs_epi16(n.1, broadcast4(x + 16 + 4 * c)))
+        _mm256_add_epi16(_mm256_add_epi16(p, _mm256_maddubs_epi16(n.0, AVX2.broadcast4(x + 4 * c))),
+                         _mm256_maddubs_epi16(n.1, AVX2.broadcast4(x + 16 + 4 * c)))
     }
 
     /// `acc + Float(Σ (q − 8)·x) · d · dx` for the eight rows of group `g` and one token's block.

@@ -120,20 +120,14 @@ enum WidePanelQ4_K {
         return (_mm256_and_si256(raw, m4), _mm256_and_si256(_mm256_srli_epi16(raw, 4), m4))
     }
 
-    /// Four activation bytes at `x` in every 32-bit lane.
-    @inline(__always)
-    static func broadcast4(_ x: UnsafePointer<Int8>) -> __m256i {
-        _mm256_set1_epi32(UnsafeRawPointer(x).loadUnaligned(as: Int32.self))
-    }
-
     /// One token's 16-bit sums `Σ q · x` of sub-blocks `2q` and `2q + 1` (`x`: the super-block's codes).
     @inline(__always)
     static func pairSums(_ g: UnsafeRawPointer, _ q: Int, _ x: UnsafePointer<Int8>) -> (__m256i, __m256i) {
         var lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256()
         for c in 0..<8 {
             let (a, b) = codes(g, q, c)
-            lo = _mm256_add_epi16(lo, _mm256_maddubs_epi16(a, broadcast4(x + 64 * q + 4 * c)))
-            hi = _mm256_add_epi16(hi, _mm256_maddubs_epi16(b, broadcast4(x + 64 * q + 32 + 4 * c)))
+            lo = _mm256_add_epi16(lo, _mm256_maddubs_epi16(a, AVX2.broadcast4(x + 64 * q + 4 * c)))
+            hi = _mm256_add_epi16(hi, _mm256_maddubs_epi16(b, AVX2.broadcast4(x + 64 * q + 32 + 4 * c)))
         }
         return (lo, hi)
     }
@@ -249,14 +243,14 @@ enum WidePanelQ4_K {
                 var h0 = _mm256_setzero_si256(), h1 = _mm256_setzero_si256(), h2 = _mm256_setzero_si256(), h3 = _mm256_setzero_si256()
                 for c in 0..<8 {
                     let (lo, hi) = codes(g, q, c), e = o + 64 * q + 4 * c
-                    l0 = _mm256_add_epi16(l0, _mm256_maddubs_epi16(lo, broadcast4(r0.codes8 + e)))
-                    l1 = _mm256_add_epi16(l1, _mm256_maddubs_epi16(lo, broadcast4(r1.codes8 + e)))
-                    l2 = _mm256_add_epi16(l2, _mm256_maddubs_epi16(lo, broadcast4(r2.codes8 + e)))
-                    l3 = _mm256_add_epi16(l3, _mm256_maddubs_epi16(lo, broadcast4(r3.codes8 + e)))
-                    h0 = _mm256_add_epi16(h0, _mm256_maddubs_epi16(hi, broadcast4(r0.codes8 + e + 32)))
-                    h1 = _mm256_add_epi16(h1, _mm256_maddubs_epi16(hi, broadcast4(r1.codes8 + e + 32)))
-                    h2 = _mm256_add_epi16(h2, _mm256_maddubs_epi16(hi, broadcast4(r2.codes8 + e + 32)))
-                    h3 = _mm256_add_epi16(h3, _mm256_maddubs_epi16(hi, broadcast4(r3.codes8 + e + 32)))
+                    l0 = _mm256_add_epi16(l0, _mm256_maddubs_epi16(lo, AVX2.broadcast4(r0.codes8 + e)))
+                    l1 = _mm256_add_epi16(l1, _mm256_maddubs_epi16(lo, AVX2.broadcast4(r1.codes8 + e)))
+                    l2 = _mm256_add_epi16(l2, _mm256_maddubs_epi16(lo, AVX2.broadcast4(r2.codes8 + e)))
+                    l3 = _mm256_add_epi16(l3, _mm256_maddubs_epi16(lo, AVX2.broadcast4(r3.codes8 + e)))
+                    h0 = _mm256_add_epi16(h0, _mm256_maddubs_epi16(hi, AVX2.broadcast4(r0.codes8 + e + 32)))
+                    h1 = _mm256_add_epi16(h1, _mm256_maddubs_epi16(hi, AVX2.broadcast4(r1.codes8 + e + 32)))
+                    h2 = _mm256_add_epi16(h2, _mm256_maddubs_epi16(hi, AVX2.broadcast4(r2.codes8 + e + 32)))
+                    h3 = _mm256_add_epi16(h3, _mm256_maddubs_epi16(hi, AVX2.broadcast4(r3.codes8 + e + 32)))
                 }
                 i0 = scaled(i0, (l0, h0), sc, q); i1 = scaled(i1, (l1, h1), sc, q)
                 i2 = scaled(i2, (l2, h2), sc, q); i3 = scaled(i3, (l3, h3), sc, q)
