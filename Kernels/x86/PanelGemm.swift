@@ -2,7 +2,7 @@
 import _Builtin_intrinsics.intel
 
 /// The integer GEMM of the Q8_0 panel layout (prefill, batched decode), and the Q8_0
-/// activations both panel GEMMs read (``WidePanelQ4_0`` has its own tile): every token's
+/// activations both panel GEMMs read (``WidePanel32`` has its own tile): every token's
 /// activations are quantized to Q8_0 once, then each panel of four weight rows is loaded
 /// once per block and multiplied with four tokens at a time (a 4 × 4 register tile of
 /// `[r0 r0 … r3 r3]` accumulators), so the block scales are shared by four tokens and each

@@ -2,7 +2,7 @@
 import _Builtin_intrinsics.intel
 
 /// The x86 stored layout of Q4_K matrices: rows interleaved in panels of eight, as
-/// ``WidePanelQ4_0`` does for Q4_0, so that every 32-bit lane of a `vpmaddubsw`/`vpmaddwd`
+/// ``WidePanel32`` does for Q4_0, so that every 32-bit lane of a `vpmaddubsw`/`vpmaddwd`
 /// result belongs to one row and a super-block ends in one float conversion and two FMAs
 /// for eight rows.
 ///

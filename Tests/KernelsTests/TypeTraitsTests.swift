@@ -18,8 +18,9 @@ final class TypeTraitsTests: XCTestCase {
         XCTAssertEqual(Set(TypeTraits.table.map(\.type)).count, TypeTraits.table.count, "one row per type")
     }
 
-    /// Row counts that cover whole 4-row panels, a partial panel and a single row.
-    let rowCounts = [1, 3, 5, 8]
+    /// Row counts that cover whole 4- and 8-row panels, partial panels, a panel with tail
+    /// rows and a single row.
+    let rowCounts = [1, 3, 5, 8, 11]
 
     func testSIMDDequantizeOfStoredRowsEqualsReferenceExactly() throws {
         for t in TypeTraits.table {
