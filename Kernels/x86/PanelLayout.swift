@@ -82,16 +82,39 @@ enum PanelLayout {
         _mm256_set1_epi64x(Int64(littleEndian: x.loadUnaligned(as: Int64.self)))
     }
 
-    /// Visits panels `first..<last` as four interleaved sequential streams (the range's four
-    /// quarters in lockstep: `four(k, k + q, k + 2q, k + 3q)`), then the remainder one by
-    /// one. Four streams keep more DRAM misses in flight than one: kernel-bench's Q4_0 GEMV
-    /// on one thread went from 59% of a one-stream read roofline to 76–89% of a four-stream
-    /// one.
+    /// Visits panels `first..<last` as four interleaved sequential streams (four runs of `s`
+    /// panels in lockstep: `four(k, k + s, k + 2s, k + 3s)`), then the remainder one by one.
+    /// Four streams keep more DRAM misses in flight than one: kernel-bench's Q4_0 GEMV on one
+    /// thread went from 59% of a one-stream read roofline to 76–89% of a four-stream one.
+    /// `s` is ``streamStride(_:panelBytes:)`` of a quarter of the range.
     @inline(__always)
-    static func fourStreams(first: Int, last: Int, _ four: (Int, Int, Int, Int) -> Void, single: (Int) -> Void) {
-        let q = max(0, last - first) / 4
-        for k in 0..<q { four(first + k, first + k + q, first + k + 2 * q, first + k + 3 * q) }
-        for p in (first + 4 * max(0, q))..<max(first + 4 * q, last) { single(p) }
+    static func fourStreams(
+        first: Int, last: Int, panelBytes: Int, _ four: (Int, Int, Int, Int) -> Void, single: (Int) -> Void
+    ) {
+        let s = streamStride(max(0, last - first) / 4, panelBytes: panelBytes)
+        for k in 0..<s { four(first + k, first + k + s, first + k + 2 * s, first + k + 3 * s) }
+        for p in (first + 4 * s)..<max(first + 4 * s, last) { single(p) }
+    }
+
+    /// The run length, among `q, q − 1, …, q − 7`, whose four stream starts lie most evenly
+    /// spread modulo 64 KiB (the longest run among equals); the results do not depend on it.
+    /// With streams an exact multiple of 64 KiB apart (TinyLlama's 5632×2048 `ffn_gate` in
+    /// Q5_1: 12,288-byte panels, 176 per quarter, 33 × 64 KiB), kernel-bench's DRAM GEMV ran
+    /// at 0.56–0.68× of Q5_0's rate in three runs; with this choice, 0.58–1.57× (noisy VM).
+    static func streamStride(_ q: Int, panelBytes: Int) -> Int {
+        guard q > 8 else { return q }
+        let period = 1 << 16
+        var best = q, bestSpread = -1
+        for s in stride(from: q, to: q - 8, by: -1) {
+            let d = s * panelBytes % period
+            var spread = period
+            for m in 1...3 {
+                let r = m * d % period
+                spread = min(spread, r, period - r)
+            }
+            if spread > bestSpread { (best, bestSpread) = (s, spread) }
+        }
+        return best
     }
 
     /// Drives a panel GEMM over the pool: one work item per whole panel of `panelRows` rows,
@@ -180,7 +203,7 @@ extension BlockQ8_0 {
     ) {
         let nb = cols / 32, panels = rows / 4
         let first = range.lowerBound / 4, last = min(panels, range.upperBound / 4)
-        PanelLayout.fourStreams(first: first, last: last) { p0, p1, p2, p3 in
+        PanelLayout.fourStreams(first: first, last: last, panelBytes: nb * 136) { p0, p1, p2, p3 in
             @inline(__always) func group(_ g: UnsafeRawPointer, _ b: Int, _ acc: __m256) -> __m256 {
                 let s = PanelQ8_0.sums(PanelQ8_0.chunks(g), x.codes8 + 32 * b)
                 return _mm256_fmadd_ps(_mm256_mul_ps(PanelLayout.pairScales(g), _mm256_set1_ps(x.scales[b])), _mm256_cvtepi32_ps(s), acc)

@@ -207,7 +207,7 @@ enum WidePanel32<F: WidePanel32Block> {
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: max(1, nb)) { kb in
             let k = kb.baseAddress!
             corrections(x.codes8, blocks: nb, into: k)
-            PanelLayout.fourStreams(first: first, last: last) { p0, p1, p2, p3 in
+            PanelLayout.fourStreams(first: first, last: last, panelBytes: pb) { p0, p1, p2, p3 in
                 let w0 = base + p0 * pb, w1 = base + p1 * pb, w2 = base + p2 * pb, w3 = base + p3 * pb
                 var a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps()
                 for b in 0..<nb {
@@ -343,5 +343,23 @@ extension BlockQ4_0: WidePanel32Block {
     static var highBitsOffset: Int? { nil }
     static var nibblesOffset: Int { 2 }
     static var offset: Int32 { 8 }
+}
+
+/// Q5_0: `[d][qh][qs]`, `w = d · (q − 16)`.
+extension BlockQ5_0: WidePanel32Block {
+    static var blockBytes: Int { 22 }
+    static var minOffset: Int? { nil }
+    static var highBitsOffset: Int? { 2 }
+    static var nibblesOffset: Int { 6 }
+    static var offset: Int32 { 16 }
+}
+
+/// Q5_1: `[d][m][qh][qs]`, `w = d · q + m`.
+extension BlockQ5_1: WidePanel32Block {
+    static var blockBytes: Int { 24 }
+    static var minOffset: Int? { 2 }
+    static var highBitsOffset: Int? { 4 }
+    static var nibblesOffset: Int { 8 }
+    static var offset: Int32 { 16 }
 }
 #endif

@@ -174,7 +174,7 @@ enum WidePanelQ4_K {
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: max(1, 4 * nb)) { buf in
             let pairs = buf.baseAddress!
             minPairs(x, blocks: nb, into: pairs)
-            PanelLayout.fourStreams(first: first, last: last) { p0, p1, p2, p3 in
+            PanelLayout.fourStreams(first: first, last: last, panelBytes: pb) { p0, p1, p2, p3 in
                 let w0 = base + p0 * pb, w1 = base + p1 * pb, w2 = base + p2 * pb, w3 = base + p3 * pb
                 var a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps()
                 for b in 0..<nb {

@@ -52,6 +52,25 @@ final class LinearWeightsTests: XCTestCase {
         }
     }
 
+    /// Enough panels that each thread's four GEMV streams are runs shorter than a quarter
+    /// (the run length avoids stream starts a multiple of 64 KiB apart), plus tail rows:
+    /// every row still computed once and right.
+    func testGemvOfManyPanelsCoversEveryRow() throws {
+        let pool2 = ThreadPool(threads: 2)
+        for type in [GGMLType.q4_0, .q5_0, .q5_1, .q8_0, .q4_K] {
+            let rows = 2 * 4 * 8 * 11 + 5, cols = 512
+            let w = try TestData.weights(type, rows: rows, cols: cols, seed: 99)
+            let lw = try w.withUnsafeBytes { try LinearWeights(type: type, rows: rows, cols: cols, bytes: $0) }
+            let x = TestData.values(cols, seed: 5)
+            let (ref, mag) = try reference(type, w: w, x: x, rows: rows, cols: cols, tokens: 1)
+            let y1 = run(lw, x, tokens: 1, pool: nil), y2 = run(lw, x, tokens: 1, pool: pool2)
+            for i in ref.indices {
+                XCTAssertLessThanOrEqual(abs(Double(y1[i]) - ref[i]), 2e-5 * mag[i] + 1e-5, "\(type) row \(i)")
+            }
+            XCTAssertEqual(y1, y2, "\(type): 1 vs 2 threads")
+        }
+    }
+
     /// `applyEach` gives every row exactly its own GEMV's result, on 1 and 2 threads, for
     /// every type; a type whose GEMM claims exactness gives the same from `apply`.
     func testApplyEachEqualsEveryRowsOwnGEMVBitForBit() throws {
@@ -79,8 +98,11 @@ final class LinearWeightsTests: XCTestCase {
             }
         }
         #if arch(x86_64)
-        for type in [GGMLType.q4_0, .q8_0, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K] {
+        for type in [GGMLType.q4_0, .q5_0, .q5_1, .q8_0, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K] {
             XCTAssertTrue(type.traits!.gemmIsExact, "\(type)")
+        }
+        for type in [GGMLType.q4_0, .q5_0, .q5_1, .q8_0, .q4_K] {
+            XCTAssertTrue(type.traits!.repacksAtLoad, "\(type) stores panels")
         }
         #endif
     }
