@@ -101,32 +101,3 @@ enum BlockQ4_K: BlockwiseFormat {
         return sumf
     }
 }
-
-#if arch(x86_64)
-extension BlockQ4_K {
-    static var repacksAtLoad: Bool { true }
-    static var gemmIsExact: Bool { true }
-    static var panelRows: Int { WidePanelQ4_K.rows }
-
-    static func repackMatrix(_ src: UnsafeRawPointer, into dst: UnsafeMutableRawPointer, rows: Int, cols: Int) {
-        WidePanelQ4_K.repack(src, into: dst, rows: rows, cols: cols)
-    }
-
-    static func unpackStoredRow(_ base: UnsafeRawPointer, row: Int, rows: Int, cols: Int, into dst: UnsafeMutableRawPointer) {
-        WidePanelQ4_K.unpack(base, row: row, rows: rows, cols: cols, into: dst)
-    }
-
-    static func gemvRows(
-        _ base: UnsafeRawPointer, range: Range<Int>, rows: Int, cols: Int, _ x: Q8_KRow, y: UnsafeMutablePointer<Float>
-    ) {
-        WidePanelQ4_K.gemvRows(base, range: range, rows: rows, cols: cols, x, y: y)
-    }
-
-    static func gemm(
-        _ base: UnsafeRawPointer, rows: Int, cols: Int, x: UnsafePointer<Float>, tokens: Int,
-        y: UnsafeMutablePointer<Float>, pool: ThreadPool?
-    ) {
-        WidePanelQ4_K.gemm(base, rows: rows, cols: cols, x: x, tokens: tokens, y: y, pool: pool)
-    }
-}
-#endif

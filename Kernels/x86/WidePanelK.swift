@@ -1,42 +1,69 @@
 #if arch(x86_64)
 import _Builtin_intrinsics.intel
 
-/// The x86 stored layout of Q4_K matrices: rows interleaved in panels of eight, as
+/// What the eight-row panel kernels need to know of a k-quant with 6-bit scales and
+/// minimums per 32-element sub-block (Q4_K, Q5_K): `[d][dmin][scales: 12 bytes]`, then the
+/// fifth bits (if any) and the nibbles.
+protocol WidePanelKBlock: WeightFormat where Activations == ActivationsQ8_K {
+    /// Bytes of one ggml super-block.
+    static var blockBytes: Int { get }
+    /// Byte offset of the 32 bytes of fifth bits (`qh`), when codes have five bits.
+    static var highBitsOffset: Int? { get }
+    /// Byte offset of the 128 bytes of nibbles.
+    static var nibblesOffset: Int { get }
+}
+
+/// The x86 stored layout of Q4_K and Q5_K matrices: rows interleaved in panels of eight, as
 /// ``WidePanel32`` does for Q4_0, so that every 32-bit lane of a `vpmaddubsw`/`vpmaddwd`
 /// result belongs to one row and a super-block ends in one float conversion and two FMAs
 /// for eight rows.
 ///
 /// A `[rows, cols]` matrix of `nb = cols / 256` super-blocks per row is stored as
 /// `rows / 8` panels of `nb` groups, then the `rows % 8` tail rows in ggml's layout. A group
-/// holds super-block `i` of the panel's eight rows (1152 bytes, eight ggml blocks):
+/// holds super-block `i` of the panel's eight rows (eight ggml blocks: 1152 bytes for Q4_K,
+/// 1408 for Q5_K):
 ///
 /// ```
 /// [d0 … d7: fp16] [dmin0 … dmin7: fp16] [scales: bytes 0–3 of rows 0…7] [4–7 …] [8–11 …]
+/// Q5_K: [high bits c for c in 0..<8] = [row 0: qh[4c ..< 4c+4]] … [row 7: …]
 /// [chunk (q, c) for q in 0..<4, c in 0..<8] = [row 0: qs[32q+4c ..< 32q+4c+4]] … [row 7: …]
-///   low nibbles: elements 64q + 4c … + 3 (sub-block 2q), high: 64q + 32 + 4c … (2q + 1)
+///   low nibbles: elements 64q + 4c … + 3 (sub-block 2q), high: 64q + 32 + 4c … (2q + 1);
+///   their fifth bits: bits 2q and 2q + 1 of high-bit chunk c
 /// ```
 ///
 /// Per row and super-block the kernels compute ggml's integers exactly: for sub-block `s`,
-/// `t = Σ q · x` from eight 16-bit `vpmaddubsw` sums (at most 8 · 2 · 15 · 128 = 30720), then
+/// `t = Σ q · x` from 16-bit `vpmaddubsw` sums (eight chunks for 4-bit codes, at most
+/// 8 · 2 · 15 · 128 = 30720; four for 5-bit ones, 4 · 2 · 31 · 128 = 31744), then
 /// `isum = Σ sc_s · t_s` and `mins = Σ m_s · Σx_s` with `vpmaddwd`; then
 /// `acc = fma(Float(isum), d · dx, acc)` and `acc = acc − Float(mins) · (dmin · dx)`,
 /// super-block after super-block, the same in GEMV and GEMM.
-enum WidePanelQ4_K {
-    static let rows = 8
-    static let groupBytes = 8 * 144
+enum WidePanelK<F: WidePanelKBlock> {
+    static var rows: Int { 8 }
+    @inline(__always) static var groupBytes: Int { 8 * F.blockBytes }
+    /// Group offset of the high-bit chunks.
+    @inline(__always) static var highBitsAt: Int { 128 }
+    /// Group offset of chunk (0, 0).
+    @inline(__always) static var chunksAt: Int { F.highBitsOffset == nil ? 128 : 384 }
+    /// Chunks per 16-bit sum (the most that cannot overflow).
+    @inline(__always) static var sumChunks: Int { F.highBitsOffset == nil ? 8 : 4 }
 
     static func repack(_ src: UnsafeRawPointer, into dst: UnsafeMutableRawPointer, rows: Int, cols: Int) {
-        let nb = cols / 256, rowBytes = nb * 144, panels = rows / 8
+        let nb = cols / 256, rowBytes = nb * F.blockBytes, panels = rows / 8
         for p in 0..<panels {
             for b in 0..<nb {
                 let g = dst + (p * nb + b) * groupBytes
                 for r in 0..<8 {
-                    let block = src + (8 * p + r) * rowBytes + b * 144
+                    let block = src + (8 * p + r) * rowBytes + b * F.blockBytes
                     g.storeBytes(of: block.loadUnaligned(as: UInt16.self), toByteOffset: 2 * r, as: UInt16.self)
                     g.storeBytes(of: block.loadUnaligned(fromByteOffset: 2, as: UInt16.self), toByteOffset: 16 + 2 * r, as: UInt16.self)
                     for w in 0..<3 { (g + 32 + 32 * w + 4 * r).copyMemory(from: block + 4 + 4 * w, byteCount: 4) }
+                    if let h = F.highBitsOffset {
+                        for c in 0..<8 { (g + highBitsAt + 32 * c + 4 * r).copyMemory(from: block + h + 4 * c, byteCount: 4) }
+                    }
                     for q in 0..<4 {
-                        for c in 0..<8 { (g + 128 + 32 * (8 * q + c) + 4 * r).copyMemory(from: block + 16 + 32 * q + 4 * c, byteCount: 4) }
+                        for c in 0..<8 {
+                            (g + chunksAt + 32 * (8 * q + c) + 4 * r).copyMemory(from: block + F.nibblesOffset + 32 * q + 4 * c, byteCount: 4)
+                        }
                     }
                 }
             }
@@ -46,19 +73,24 @@ enum WidePanelQ4_K {
     }
 
     static func unpack(_ base: UnsafeRawPointer, row r: Int, rows: Int, cols: Int, into dst: UnsafeMutableRawPointer) {
-        let nb = cols / 256, rowBytes = nb * 144
+        let nb = cols / 256, rowBytes = nb * F.blockBytes
         if r >= rows / 8 * 8 {
             dst.copyMemory(from: base + r * rowBytes, byteCount: rowBytes)
             return
         }
         let p = r / 8, i = r % 8
         for b in 0..<nb {
-            let g = base + (p * nb + b) * groupBytes, block = dst + b * 144
+            let g = base + (p * nb + b) * groupBytes, block = dst + b * F.blockBytes
             block.storeBytes(of: g.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self), as: UInt16.self)
             block.storeBytes(of: g.loadUnaligned(fromByteOffset: 16 + 2 * i, as: UInt16.self), toByteOffset: 2, as: UInt16.self)
             for w in 0..<3 { (block + 4 + 4 * w).copyMemory(from: g + 32 + 32 * w + 4 * i, byteCount: 4) }
+            if let h = F.highBitsOffset {
+                for c in 0..<8 { (block + h + 4 * c).copyMemory(from: g + highBitsAt + 32 * c + 4 * i, byteCount: 4) }
+            }
             for q in 0..<4 {
-                for c in 0..<8 { (block + 16 + 32 * q + 4 * c).copyMemory(from: g + 128 + 32 * (8 * q + c) + 4 * i, byteCount: 4) }
+                for c in 0..<8 {
+                    (block + F.nibblesOffset + 32 * q + 4 * c).copyMemory(from: g + chunksAt + 32 * (8 * q + c) + 4 * i, byteCount: 4)
+                }
             }
         }
     }
@@ -113,18 +145,27 @@ enum WidePanelQ4_K {
         }
     }
 
-    /// The low (sub-block `2q`) and high (`2q + 1`) codes of chunk `(q, c)`: its 4-byte slice of eight rows.
+    /// The low (sub-block `2q`) and high (`2q + 1`) codes of chunk `(q, c)`: its 4-byte slice
+    /// of eight rows, with their fifth bits for 5-bit types.
     @inline(__always)
     static func codes(_ g: UnsafeRawPointer, _ q: Int, _ c: Int) -> (__m256i, __m256i) {
-        let raw = AVX2.load(g + 128 + 32 * (8 * q + c)), m4 = _mm256_set1_epi8(0x0f)
-        return (_mm256_and_si256(raw, m4), _mm256_and_si256(_mm256_srli_epi16(raw, 4), m4))
+        let raw = AVX2.load(g + chunksAt + 32 * (8 * q + c)), m4 = _mm256_set1_epi8(0x0f)
+        let lo = _mm256_and_si256(raw, m4), hi = _mm256_and_si256(_mm256_srli_epi16(raw, 4), m4)
+        guard F.highBitsOffset != nil else { return (lo, hi) }
+        // Bits 2q and 2q + 1 of each byte to bits 0 and 1 (a 16-bit shift by 2q ≤ 6 moves
+        // bits of the high byte only into the low byte's bits 2–7, which the masks drop).
+        let m16 = _mm256_set1_epi8(0x10)
+        let hq = _mm256_srl_epi16(AVX2.load(g + highBitsAt + 32 * c), _mm_cvtsi32_si128(Int32(2 * q)))
+        return (_mm256_or_si256(lo, _mm256_and_si256(_mm256_slli_epi16(hq, 4), m16)),
+                _mm256_or_si256(hi, _mm256_and_si256(_mm256_slli_epi16(hq, 3), m16)))
     }
 
-    /// One token's 16-bit sums `Σ q · x` of sub-blocks `2q` and `2q + 1` (`x`: the super-block's codes).
+    /// One token's 16-bit sums `Σ q · x` of sub-blocks `2q` and `2q + 1` over chunks
+    /// `c0 ..< c0 + sumChunks` (`x`: the super-block's codes).
     @inline(__always)
-    static func pairSums(_ g: UnsafeRawPointer, _ q: Int, _ x: UnsafePointer<Int8>) -> (__m256i, __m256i) {
+    static func pairSums(_ g: UnsafeRawPointer, _ q: Int, _ c0: Int, _ x: UnsafePointer<Int8>) -> (__m256i, __m256i) {
         var lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256()
-        for c in 0..<8 {
+        for c in c0..<(c0 + sumChunks) {
             let (a, b) = codes(g, q, c)
             lo = _mm256_add_epi16(lo, _mm256_maddubs_epi16(a, AVX2.broadcast4(x + 64 * q + 4 * c)))
             hi = _mm256_add_epi16(hi, _mm256_maddubs_epi16(b, AVX2.broadcast4(x + 64 * q + 32 + 4 * c)))
@@ -161,10 +202,11 @@ enum WidePanelQ4_K {
     {
         let sc = Scales(g)
         var isum = _mm256_setzero_si256()
-        isum = scaled(isum, pairSums(g, 0, x), sc, 0)
-        isum = scaled(isum, pairSums(g, 1, x), sc, 1)
-        isum = scaled(isum, pairSums(g, 2, x), sc, 2)
-        isum = scaled(isum, pairSums(g, 3, x), sc, 3)
+        // q spelled out, not looped: each sub-block's scale shuffle is then a constant.
+        @inline(__always) func pair(_ q: Int) {
+            for c0 in stride(from: 0, to: 8, by: sumChunks) { isum = scaled(isum, pairSums(g, q, c0, x), sc, q) }
+        }
+        pair(0); pair(1); pair(2); pair(3)
         return finish(acc, g, isum: isum, mins: minimums(sc, pairs), dx: dx)
     }
 
@@ -194,7 +236,7 @@ enum WidePanelQ4_K {
             }
         }
         for r in max(range.lowerBound, 8 * last)..<range.upperBound {
-            y[r] = BlockQ4_K.dot(base + r * nb * 144, x, count: cols)
+            y[r] = F.dot(base + r * nb * F.blockBytes, x, count: cols)
         }
     }
 
@@ -211,7 +253,7 @@ enum WidePanelQ4_K {
         PanelLayout.gemm(rows: rows, panelRows: 8, tokens: tokens, pool: pool) { p, t, n in
             tile(base + p * pb, nb, act, pc, t, n, y + t * rows + 8 * p, rows)
         } tail: { r, t in
-            y[t * rows + r] = BlockQ4_K.dot(base + r * nb * 144, act.row(t), count: cols)
+            y[t * rows + r] = F.dot(base + r * nb * F.blockBytes, act.row(t), count: cols)
         }
     }
 
@@ -238,10 +280,10 @@ enum WidePanelQ4_K {
             let g = panel + groupBytes * b, o = 256 * b
             let sc = Scales(g)
             var i0 = _mm256_setzero_si256(), i1 = _mm256_setzero_si256(), i2 = _mm256_setzero_si256(), i3 = _mm256_setzero_si256()
-            @inline(__always) func pair(_ q: Int) {
+            @inline(__always) func pair(_ q: Int, _ c0: Int) {
                 var l0 = _mm256_setzero_si256(), l1 = _mm256_setzero_si256(), l2 = _mm256_setzero_si256(), l3 = _mm256_setzero_si256()
                 var h0 = _mm256_setzero_si256(), h1 = _mm256_setzero_si256(), h2 = _mm256_setzero_si256(), h3 = _mm256_setzero_si256()
-                for c in 0..<8 {
+                for c in c0..<(c0 + sumChunks) {
                     let (lo, hi) = codes(g, q, c), e = o + 64 * q + 4 * c
                     l0 = _mm256_add_epi16(l0, _mm256_maddubs_epi16(lo, AVX2.broadcast4(r0.codes8 + e)))
                     l1 = _mm256_add_epi16(l1, _mm256_maddubs_epi16(lo, AVX2.broadcast4(r1.codes8 + e)))
@@ -255,7 +297,8 @@ enum WidePanelQ4_K {
                 i0 = scaled(i0, (l0, h0), sc, q); i1 = scaled(i1, (l1, h1), sc, q)
                 i2 = scaled(i2, (l2, h2), sc, q); i3 = scaled(i3, (l3, h3), sc, q)
             }
-            pair(0); pair(1); pair(2); pair(3)
+            @inline(__always) func pairs(_ q: Int) { for c0 in stride(from: 0, to: 8, by: sumChunks) { pair(q, c0) } }
+            pairs(0); pairs(1); pairs(2); pairs(3)
             a0 = finish(a0, g, isum: i0, mins: minimums(sc, q0 + 4 * b), dx: r0.scales[b])
             a1 = finish(a1, g, isum: i1, mins: minimums(sc, q1 + 4 * b), dx: r1.scales[b])
             a2 = finish(a2, g, isum: i2, mins: minimums(sc, q2 + 4 * b), dx: r2.scales[b])
@@ -263,5 +306,47 @@ enum WidePanelQ4_K {
         }
         _mm256_storeu_ps(y, a0); _mm256_storeu_ps(y + ldy, a1); _mm256_storeu_ps(y + 2 * ldy, a2); _mm256_storeu_ps(y + 3 * ldy, a3)
     }
+}
+
+/// A type with a ``WidePanelKBlock`` description stores its matrices in eight-row panels.
+extension WidePanelKBlock {
+    static var repacksAtLoad: Bool { true }
+    static var gemmIsExact: Bool { true }
+    static var panelRows: Int { WidePanelK<Self>.rows }
+
+    static func repackMatrix(_ src: UnsafeRawPointer, into dst: UnsafeMutableRawPointer, rows: Int, cols: Int) {
+        WidePanelK<Self>.repack(src, into: dst, rows: rows, cols: cols)
+    }
+
+    static func unpackStoredRow(_ base: UnsafeRawPointer, row: Int, rows: Int, cols: Int, into dst: UnsafeMutableRawPointer) {
+        WidePanelK<Self>.unpack(base, row: row, rows: rows, cols: cols, into: dst)
+    }
+
+    static func gemvRows(
+        _ base: UnsafeRawPointer, range: Range<Int>, rows: Int, cols: Int, _ x: Q8_KRow, y: UnsafeMutablePointer<Float>
+    ) {
+        WidePanelK<Self>.gemvRows(base, range: range, rows: rows, cols: cols, x, y: y)
+    }
+
+    static func gemm(
+        _ base: UnsafeRawPointer, rows: Int, cols: Int, x: UnsafePointer<Float>, tokens: Int,
+        y: UnsafeMutablePointer<Float>, pool: ThreadPool?
+    ) {
+        WidePanelK<Self>.gemm(base, rows: rows, cols: cols, x: x, tokens: tokens, y: y, pool: pool)
+    }
+}
+
+/// Q4_K: `[d][dmin][scales][qs]`.
+extension BlockQ4_K: WidePanelKBlock {
+    static var blockBytes: Int { 144 }
+    static var highBitsOffset: Int? { nil }
+    static var nibblesOffset: Int { 16 }
+}
+
+/// Q5_K: `[d][dmin][scales][qh][qs]`.
+extension BlockQ5_K: WidePanelKBlock {
+    static var blockBytes: Int { 176 }
+    static var highBitsOffset: Int? { 16 }
+    static var nibblesOffset: Int { 48 }
 }
 #endif
