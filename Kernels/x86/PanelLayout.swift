@@ -1,7 +1,7 @@
 #if arch(x86_64)
 import _Builtin_intrinsics.intel
 
-/// The x86 stored layout of Q8_0 matrices (Q4_0, Q5_0 and Q5_1 have their own, ``WidePanel32``): rows
+/// The x86 stored layout of Q8_0 matrices (Q4_0, Q4_1, Q5_0 and Q5_1 have their own, ``WidePanel32``): rows
 /// interleaved in panels of four, so
 /// that one pass over a panel computes four outputs (GEMV) or a 4 × T tile (GEMM) from one
 /// sequential stream, with each activation chunk loaded once for four rows and one float

@@ -2,7 +2,7 @@
 import _Builtin_intrinsics.intel
 
 /// What the eight-row panel kernels need to know of a 32-element block type of 4- or 5-bit
-/// codes (Q4_0, Q5_0, Q5_1): where ggml's block keeps its fields, and how a code maps to a
+/// codes (Q4_0, Q4_1, Q5_0, Q5_1): where ggml's block keeps its fields, and how a code maps to a
 /// weight, `w = d · (q − offset)` or, with a minimum, `w = d · q + m`.
 protocol WidePanel32Block: WeightFormat where Activations == ActivationsQ8_0 {
     /// Bytes of one ggml block.
@@ -13,12 +13,12 @@ protocol WidePanel32Block: WeightFormat where Activations == ActivationsQ8_0 {
     static var highBitsOffset: Int? { get }
     /// Byte offset of the 16 bytes of nibbles.
     static var nibblesOffset: Int { get }
-    /// The code the integer sums are taken around: `Σ (q − offset) · x` (8 for 4-bit codes,
-    /// 16 for 5-bit ones), which keeps them within 16 bits.
+    /// The code the integer sums are taken around, `Σ (q − offset) · x`, which keeps them
+    /// within 16 bits (8 for Q4_0, 0 for Q4_1, 16 for 5-bit codes).
     static var offset: Int32 { get }
 }
 
-/// The x86 stored layout of Q4_0, Q5_0 and Q5_1 matrices: rows interleaved in panels of
+/// The x86 stored layout of Q4_0, Q4_1, Q5_0 and Q5_1 matrices: rows interleaved in panels of
 /// eight, so that one `vpmaddubsw` multiplies four elements of eight rows and every 32-bit
 /// lane of the result belongs to one row (no horizontal sums, one float conversion and FMA
 /// per block for eight rows).
@@ -37,13 +37,13 @@ protocol WidePanel32Block: WeightFormat where Activations == ActivationsQ8_0 {
 /// so chunk `c`'s fifth bits are one shift of the group's high-bit vector away.
 ///
 /// Per row and block the kernels compute the integer sum `Σ (q − offset) · x` exactly
-/// (ggml's own sum for Q4_0 and Q5_0): the products of the unsigned codes with the
+/// (ggml's own sum for Q4_0, Q4_1 and Q5_0): the products of the unsigned codes with the
 /// activation bytes (each chunk's four bytes broadcast to every row) add in 16 bits onto a
 /// start value that holds the `−offset · Σ x` of the same lanes
 /// (``corrections(_:blocks:into:)``). A row's two 16-bit lanes each hold 16 products, so the
 /// final sums lie within `±16 · 16 · 127` and 16 bits never overflow (intermediate sums may
 /// wrap; `vpaddw` wraps, and the total is exact). Then
-/// `acc = fma(Float(sum), d · dx, acc)`, plus `(offset · d + m) · Σ dx·x` for Q5_1, block
+/// `acc = fma(Float(sum), d · dx, acc)`, plus `(offset · d + m) · Σ dx·x` for the types with a minimum, block
 /// after block, the same in GEMV and GEMM.
 enum WidePanel32<F: WidePanel32Block> {
     /// Rows per panel.
@@ -343,6 +343,16 @@ extension BlockQ4_0: WidePanel32Block {
     static var highBitsOffset: Int? { nil }
     static var nibblesOffset: Int { 2 }
     static var offset: Int32 { 8 }
+}
+
+/// Q4_1: `[d][m][qs]`, `w = d · q + m` (sums around 0: 16 products of 15 · 127 fit in 16 bits,
+/// so the integer sum is ggml's `Σ q · x`).
+extension BlockQ4_1: WidePanel32Block {
+    static var blockBytes: Int { 20 }
+    static var minOffset: Int? { 2 }
+    static var highBitsOffset: Int? { nil }
+    static var nibblesOffset: Int { 4 }
+    static var offset: Int32 { 0 }
 }
 
 /// Q5_0: `[d][qh][qs]`, `w = d · (q − 16)`.
