@@ -4,7 +4,7 @@ import _Builtin_intrinsics.intel
 /// What the eight-row panel kernels need to know of a 32-element block type of 4- or 5-bit
 /// codes (Q4_0, Q4_1, Q5_0, Q5_1): where ggml's block keeps its fields, and how a code maps to a
 /// weight, `w = d · (q − offset)` or, with a minimum, `w = d · q + m`.
-protocol WidePanel32Block: WeightFormat where Activations == ActivationsQ8_0 {
+protocol WidePanel32Block: PanelStored where Activations == ActivationsQ8_0 {
     /// Bytes of one ggml block.
     static var blockBytes: Int { get }
     /// Byte offset of the fp16 minimum `m` in ggml's block, when the type has one.
@@ -45,7 +45,7 @@ protocol WidePanel32Block: WeightFormat where Activations == ActivationsQ8_0 {
 /// wrap; `vpaddw` wraps, and the total is exact). Then
 /// `acc = fma(Float(sum), d · dx, acc)`, plus `(offset · d + m) · Σ dx·x` for the types with a minimum, block
 /// after block, the same in GEMV and GEMM.
-enum WidePanel32<F: WidePanel32Block> {
+enum WidePanel32<F: WidePanel32Block>: PanelKernels {
     /// Rows per panel.
     static var rows: Int { 8 }
     /// Bytes per group: eight ggml blocks.
@@ -308,36 +308,9 @@ enum WidePanel32<F: WidePanel32Block> {
     }
 }
 
-/// A type with a ``WidePanel32Block`` description stores its matrices in eight-row panels.
-extension WidePanel32Block {
-    static var repacksAtLoad: Bool { true }
-    static var gemmIsExact: Bool { true }
-    static var panelRows: Int { WidePanel32<Self>.rows }
-
-    static func repackMatrix(_ src: UnsafeRawPointer, into dst: UnsafeMutableRawPointer, rows: Int, cols: Int) {
-        WidePanel32<Self>.repack(src, into: dst, rows: rows, cols: cols)
-    }
-
-    static func unpackStoredRow(_ base: UnsafeRawPointer, row: Int, rows: Int, cols: Int, into dst: UnsafeMutableRawPointer) {
-        WidePanel32<Self>.unpack(base, row: row, rows: rows, cols: cols, into: dst)
-    }
-
-    static func gemvRows(
-        _ base: UnsafeRawPointer, range: Range<Int>, rows: Int, cols: Int, _ x: Q8_0Row, y: UnsafeMutablePointer<Float>
-    ) {
-        WidePanel32<Self>.gemvRows(base, range: range, rows: rows, cols: cols, x, y: y)
-    }
-
-    static func gemm(
-        _ base: UnsafeRawPointer, rows: Int, cols: Int, x: UnsafePointer<Float>, tokens: Int,
-        y: UnsafeMutablePointer<Float>, pool: ThreadPool?
-    ) {
-        WidePanel32<Self>.gemm(base, rows: rows, cols: cols, x: x, tokens: tokens, y: y, pool: pool)
-    }
-}
-
 /// Q4_0: `[d][qs]`, `w = d · (q − 8)`.
 extension BlockQ4_0: WidePanel32Block {
+    typealias Panels = WidePanel32<Self>
     static var blockBytes: Int { 18 }
     static var minOffset: Int? { nil }
     static var highBitsOffset: Int? { nil }
@@ -348,6 +321,7 @@ extension BlockQ4_0: WidePanel32Block {
 /// Q4_1: `[d][m][qs]`, `w = d · q + m` (sums around 0: 16 products of 15 · 127 fit in 16 bits,
 /// so the integer sum is ggml's `Σ q · x`).
 extension BlockQ4_1: WidePanel32Block {
+    typealias Panels = WidePanel32<Self>
     static var blockBytes: Int { 20 }
     static var minOffset: Int? { 2 }
     static var highBitsOffset: Int? { nil }
@@ -357,6 +331,7 @@ extension BlockQ4_1: WidePanel32Block {
 
 /// Q5_0: `[d][qh][qs]`, `w = d · (q − 16)`.
 extension BlockQ5_0: WidePanel32Block {
+    typealias Panels = WidePanel32<Self>
     static var blockBytes: Int { 22 }
     static var minOffset: Int? { nil }
     static var highBitsOffset: Int? { 2 }
@@ -366,6 +341,7 @@ extension BlockQ5_0: WidePanel32Block {
 
 /// Q5_1: `[d][m][qh][qs]`, `w = d · q + m`.
 extension BlockQ5_1: WidePanel32Block {
+    typealias Panels = WidePanel32<Self>
     static var blockBytes: Int { 24 }
     static var minOffset: Int? { 2 }
     static var highBitsOffset: Int? { 4 }

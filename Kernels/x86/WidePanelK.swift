@@ -4,7 +4,7 @@ import _Builtin_intrinsics.intel
 /// What the eight-row panel kernels need to know of a k-quant with 6-bit scales and
 /// minimums per 32-element sub-block (Q4_K, Q5_K): `[d][dmin][scales: 12 bytes]`, then the
 /// fifth bits (if any) and the nibbles.
-protocol WidePanelKBlock: WeightFormat where Activations == ActivationsQ8_K {
+protocol WidePanelKBlock: PanelStored where Activations == ActivationsQ8_K {
     /// Bytes of one ggml super-block.
     static var blockBytes: Int { get }
     /// Byte offset of the 32 bytes of fifth bits (`qh`), when codes have five bits.
@@ -37,7 +37,7 @@ protocol WidePanelKBlock: WeightFormat where Activations == ActivationsQ8_K {
 /// `isum = Σ sc_s · t_s` and `mins = Σ m_s · Σx_s` with `vpmaddwd`; then
 /// `acc = fma(Float(isum), d · dx, acc)` and `acc = acc − Float(mins) · (dmin · dx)`,
 /// super-block after super-block, the same in GEMV and GEMM.
-enum WidePanelK<F: WidePanelKBlock> {
+enum WidePanelK<F: WidePanelKBlock>: PanelKernels {
     static var rows: Int { 8 }
     @inline(__always) static var groupBytes: Int { 8 * F.blockBytes }
     /// Group offset of the high-bit chunks.
@@ -308,36 +308,9 @@ enum WidePanelK<F: WidePanelKBlock> {
     }
 }
 
-/// A type with a ``WidePanelKBlock`` description stores its matrices in eight-row panels.
-extension WidePanelKBlock {
-    static var repacksAtLoad: Bool { true }
-    static var gemmIsExact: Bool { true }
-    static var panelRows: Int { WidePanelK<Self>.rows }
-
-    static func repackMatrix(_ src: UnsafeRawPointer, into dst: UnsafeMutableRawPointer, rows: Int, cols: Int) {
-        WidePanelK<Self>.repack(src, into: dst, rows: rows, cols: cols)
-    }
-
-    static func unpackStoredRow(_ base: UnsafeRawPointer, row: Int, rows: Int, cols: Int, into dst: UnsafeMutableRawPointer) {
-        WidePanelK<Self>.unpack(base, row: row, rows: rows, cols: cols, into: dst)
-    }
-
-    static func gemvRows(
-        _ base: UnsafeRawPointer, range: Range<Int>, rows: Int, cols: Int, _ x: Q8_KRow, y: UnsafeMutablePointer<Float>
-    ) {
-        WidePanelK<Self>.gemvRows(base, range: range, rows: rows, cols: cols, x, y: y)
-    }
-
-    static func gemm(
-        _ base: UnsafeRawPointer, rows: Int, cols: Int, x: UnsafePointer<Float>, tokens: Int,
-        y: UnsafeMutablePointer<Float>, pool: ThreadPool?
-    ) {
-        WidePanelK<Self>.gemm(base, rows: rows, cols: cols, x: x, tokens: tokens, y: y, pool: pool)
-    }
-}
-
 /// Q4_K: `[d][dmin][scales][qs]`.
 extension BlockQ4_K: WidePanelKBlock {
+    typealias Panels = WidePanelK<Self>
     static var blockBytes: Int { 144 }
     static var highBitsOffset: Int? { nil }
     static var nibblesOffset: Int { 16 }
@@ -345,6 +318,7 @@ extension BlockQ4_K: WidePanelKBlock {
 
 /// Q5_K: `[d][dmin][scales][qh][qs]`.
 extension BlockQ5_K: WidePanelKBlock {
+    typealias Panels = WidePanelK<Self>
     static var blockBytes: Int { 176 }
     static var highBitsOffset: Int? { 16 }
     static var nibblesOffset: Int { 48 }
