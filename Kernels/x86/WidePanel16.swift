@@ -1,0 +1,390 @@
+#if arch(x86_64)
+import _Builtin_intrinsics.intel
+
+/// What the eight-row panel kernels need to know of a k-quant with 16-element sub-blocks
+/// (Q2_K, Q3_K): how its fields move into a group, how a group's scales decode for eight rows
+/// and how its codes and second term combine.
+protocol WidePanel16Block: PanelStored where Activations == ActivationsQ8_K {
+    /// A group's sub-block scales decoded for eight rows.
+    associatedtype Scales: WidePanel16Scales
+    /// Bytes of one ggml super-block.
+    static var blockBytes: Int { get }
+    /// Group offset of the sixteen sub-block vectors of low bits.
+    static var subBlocksAt: Int { get }
+    /// Moves row `r`'s header (scales, `d`, …) and high bits between ggml's `block` and group `g`.
+    static func repackHeader(_ block: UnsafeRawPointer, into g: UnsafeMutableRawPointer, row r: Int)
+    static func unpackHeader(_ g: UnsafeRawPointer, row r: Int, into block: UnsafeMutableRawPointer)
+    /// The unsigned code (0…3 or 0…7) of element `e` of ggml's `block`.
+    static func panelCode(_ block: UnsafeRawPointer, _ e: Int) -> UInt8
+    /// ORs the code of element `e` into ggml's `block` (whose code bits start out zero).
+    static func setCode(_ q: UInt8, _ e: Int, in block: UnsafeMutableRawPointer)
+    /// The bytes of ggml's block that hold codes (zeroed before ``setCode(_:_:in:)``).
+    static var codeRanges: [Range<Int>] { get }
+    /// The codes of elements `16s + 4j …` of eight rows, from low-bit vector `low` of group `g`.
+    static func codes(_ g: UnsafeRawPointer, _ low: __m256i, _ s: Int, _ j: Int) -> __m256i
+    /// `acc +` the eight rows' super-block results from the integer sums `isum = Σ sc·Σq·x`
+    /// and `pairs = Σ p_s·Σx_s` (``WidePanel16Scales/pair(_:)``).
+    static func finish(_ acc: __m256, _ g: UnsafeRawPointer, isum: __m256i, pairs: __m256i, dx: Float) -> __m256
+}
+
+/// Decoded sub-block scales of one group.
+protocol WidePanel16Scales {
+    init(_ g: UnsafeRawPointer)
+    /// Sub-block `s`'s scale of row `r` in 16-bit lanes `2r` and `2r + 1`.
+    func scale(_ s: Int) -> __m256i
+    /// The coefficients of the activations' group sums of sub-blocks `2k` and `2k + 1` of row
+    /// `r`, in 16-bit lanes `2r` and `2r + 1`.
+    func pair(_ k: Int) -> __m256i
+}
+
+/// The x86 stored layout of Q2_K and Q3_K matrices: rows interleaved in panels of eight, as
+/// ``WidePanelK`` does for Q4_K, so that every 32-bit lane of a `vpmaddubsw`/`vpmaddwd` result
+/// belongs to one row and a super-block ends in one float conversion and one or two FMAs for
+/// eight rows.
+///
+/// A `[rows, cols]` matrix of `nb = cols / 256` super-blocks per row is stored as `rows / 8`
+/// panels of `nb` groups, then the `rows % 8` tail rows in ggml's layout. A group holds
+/// super-block `i` of the panel's eight rows (eight ggml blocks: 672 bytes for Q2_K, 880 for
+/// Q3_K): the type's header (scales and `d` of eight rows, Q3_K's high bits), then
+///
+/// ```
+/// [sub-block s for s in 0..<16] = [row 0: 4 bytes] … [row 7: 4 bytes]
+///   bits 2j…2j+1 of byte b: the low bits of element 16s + 4j + b
+/// ```
+///
+/// so one 32-byte load holds a whole sub-block of eight rows, and shift `j` of it multiplies
+/// the four activations `16s + 4j …` broadcast to every row (ggml's own order, `qs[32n + l]`
+/// bits `2j`, would spread a sub-block over four loads of four different sub-blocks).
+///
+/// Per row and super-block the kernels compute ggml's integers exactly: for sub-block `s`,
+/// `t = Σ q · x` from four 16-bit `vpmaddubsw` sums (at most 4 · 2 · 7 · 128 = 7168), then
+/// `isum = Σ sc_s · t_s` and `pairs = Σ p_s · Σx_s` with `vpmaddwd` (the activations'
+/// 16-element group sums, two at a time), then the type's ``WidePanel16Block/finish``,
+/// super-block after super-block, the same in GEMV and GEMM.
+enum WidePanel16<F: WidePanel16Block>: PanelKernels {
+    static var rows: Int { 8 }
+    @inline(__always) static var groupBytes: Int { 8 * F.blockBytes }
+
+    static func repack(_ src: UnsafeRawPointer, into dst: UnsafeMutableRawPointer, rows: Int, cols: Int) {
+        let nb = cols / 256, rowBytes = nb * F.blockBytes, panels = rows / 8
+        for p in 0..<panels {
+            for b in 0..<nb {
+                let g = dst + (p * nb + b) * groupBytes
+                for r in 0..<8 {
+                    let block = src + (8 * p + r) * rowBytes + b * F.blockBytes
+                    F.repackHeader(block, into: g, row: r)
+                    for sb in 0..<16 {
+                        for byte in 0..<4 {
+                            var v: UInt8 = 0
+                            for j in 0..<4 { v |= (F.panelCode(block, 16 * sb + 4 * j + byte) & 3) << (2 * j) }
+                            g.storeBytes(of: v, toByteOffset: F.subBlocksAt + 32 * sb + 4 * r + byte, as: UInt8.self)
+                        }
+                    }
+                }
+            }
+        }
+        let done = panels * 8 * rowBytes
+        (dst + done).copyMemory(from: src + done, byteCount: (rows - 8 * panels) * rowBytes)
+    }
+
+    static func unpack(_ base: UnsafeRawPointer, row r: Int, rows: Int, cols: Int, into dst: UnsafeMutableRawPointer) {
+        let nb = cols / 256, rowBytes = nb * F.blockBytes
+        if r >= rows / 8 * 8 {
+            dst.copyMemory(from: base + r * rowBytes, byteCount: rowBytes)
+            return
+        }
+        let p = r / 8, i = r % 8
+        for b in 0..<nb {
+            let g = base + (p * nb + b) * groupBytes, block = dst + b * F.blockBytes
+            for range in F.codeRanges { (block + range.lowerBound).initializeMemory(as: UInt8.self, repeating: 0, count: range.count) }
+            F.unpackHeader(g, row: i, into: block)
+            for sb in 0..<16 {
+                for byte in 0..<4 {
+                    let v = g.load(fromByteOffset: F.subBlocksAt + 32 * sb + 4 * i + byte, as: UInt8.self)
+                    for j in 0..<4 { F.setCode((v >> (2 * j)) & 3, 16 * sb + 4 * j + byte, in: block) }
+                }
+            }
+        }
+    }
+
+    /// Bytes `k` and `k2` of each row's 32-bit lane of `v`, zero-extended into 16-bit lanes
+    /// `2r` and `2r + 1`.
+    @inline(__always)
+    static func spread(_ v: __m256i, _ k: Int, _ k2: Int) -> __m256i {
+        let b = Int8(k), c = Int8(k2), z: Int8 = -128
+        let m = _mm256_setr_epi8(b, z, c, z, b + 4, z, c + 4, z, b + 8, z, c + 8, z, b + 12, z, c + 12, z,
+                                 b, z, c, z, b + 4, z, c + 4, z, b + 8, z, c + 8, z, b + 12, z, c + 12, z)
+        return _mm256_shuffle_epi8(v, m)
+    }
+
+    /// One token's 16-bit sums `Σ q · x` of sub-block `s` (`x`: the super-block's codes).
+    @inline(__always)
+    static func subSum(_ g: UnsafeRawPointer, _ s: Int, _ x: UnsafePointer<Int8>) -> __m256i {
+        let low = AVX2.load(g + F.subBlocksAt + 32 * s)
+        var sum = _mm256_maddubs_epi16(F.codes(g, low, s, 0), AVX2.broadcast4(x + 16 * s))
+        for j in 1..<4 { sum = _mm256_add_epi16(sum, _mm256_maddubs_epi16(F.codes(g, low, s, j), AVX2.broadcast4(x + 16 * s + 4 * j))) }
+        return sum
+    }
+
+    /// `pairs` lanes of one token: `Σ p_s · Σx_s` per row (`gs`: its 16 group sums).
+    @inline(__always)
+    static func pairTerms(_ sc: F.Scales, _ gs: UnsafePointer<Int16>) -> __m256i {
+        let sums = UnsafeRawPointer(gs)
+        // k spelled out, not looped: each shuffle mask is then a constant.
+        @inline(__always) func term(_ k: Int) -> __m256i {
+            _mm256_madd_epi16(sc.pair(k), _mm256_set1_epi32(sums.loadUnaligned(fromByteOffset: 4 * k, as: Int32.self)))
+        }
+        let m0 = _mm256_add_epi32(_mm256_add_epi32(term(0), term(1)), _mm256_add_epi32(term(2), term(3)))
+        let m1 = _mm256_add_epi32(_mm256_add_epi32(term(4), term(5)), _mm256_add_epi32(term(6), term(7)))
+        return _mm256_add_epi32(m0, m1)
+    }
+
+    /// One token through one group: `acc` plus the eight rows' super-block results.
+    @inline(__always)
+    static func accumulate(_ acc: __m256, _ g: UnsafeRawPointer, _ x: UnsafePointer<Int8>, _ gs: UnsafePointer<Int16>, dx: Float)
+        -> __m256
+    {
+        let sc = F.Scales(g)
+        var isum = _mm256_setzero_si256()
+        // s spelled out, not looped: each scale shuffle is then a constant.
+        @inline(__always) func sub(_ s: Int) { isum = _mm256_add_epi32(isum, _mm256_madd_epi16(subSum(g, s, x), sc.scale(s))) }
+        sub(0); sub(1); sub(2); sub(3); sub(4); sub(5); sub(6); sub(7)
+        sub(8); sub(9); sub(10); sub(11); sub(12); sub(13); sub(14); sub(15)
+        return F.finish(acc, g, isum: isum, pairs: pairTerms(sc, gs), dx: dx)
+    }
+
+    static func gemvRows(_ base: UnsafeRawPointer, range: Range<Int>, rows: Int, cols: Int, _ x: Q8_KRow, y: UnsafeMutablePointer<Float>) {
+        let nb = cols / 256, panels = rows / 8, pb = nb * groupBytes, gb = groupBytes
+        let first = range.lowerBound / 8, last = min(panels, range.upperBound / 8)
+        PanelLayout.fourStreams(first: first, last: last, panelBytes: pb) { p0, p1, p2, p3 in
+            let w0 = base + p0 * pb, w1 = base + p1 * pb, w2 = base + p2 * pb, w3 = base + p3 * pb
+            var a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps()
+            for b in 0..<nb {
+                let xb = x.codes8 + 256 * b, gs = x.groupSums16 + 16 * b, dx = x.scales[b], o = gb * b
+                a0 = accumulate(a0, w0 + o, xb, gs, dx: dx)
+                a1 = accumulate(a1, w1 + o, xb, gs, dx: dx)
+                a2 = accumulate(a2, w2 + o, xb, gs, dx: dx)
+                a3 = accumulate(a3, w3 + o, xb, gs, dx: dx)
+            }
+            _mm256_storeu_ps(y + 8 * p0, a0); _mm256_storeu_ps(y + 8 * p1, a1)
+            _mm256_storeu_ps(y + 8 * p2, a2); _mm256_storeu_ps(y + 8 * p3, a3)
+        } single: { p in
+            let w = base + p * pb
+            var a = _mm256_setzero_ps()
+            for b in 0..<nb { a = accumulate(a, w + gb * b, x.codes8 + 256 * b, x.groupSums16 + 16 * b, dx: x.scales[b]) }
+            _mm256_storeu_ps(y + 8 * p, a)
+        }
+        for r in max(range.lowerBound, 8 * last)..<range.upperBound {
+            y[r] = F.dot(base + r * nb * F.blockBytes, x, count: cols)
+        }
+    }
+
+    static func gemm(
+        _ base: UnsafeRawPointer, rows: Int, cols: Int, x: UnsafePointer<Float>, tokens: Int, y: UnsafeMutablePointer<Float>,
+        pool: ThreadPool?
+    ) {
+        let act = ActivationBatchQ8_K(x, tokens: tokens, cols: cols, pool: pool)
+        let nb = cols / 256, pb = nb * groupBytes
+        PanelLayout.gemm(rows: rows, panelRows: 8, tokens: tokens, pool: pool) { p, t, n in
+            tile(base + p * pb, nb, act, t, n, y + t * rows + 8 * p, rows)
+        } tail: { r, t in
+            y[t * rows + r] = F.dot(base + r * nb * F.blockBytes, act.row(t), count: cols)
+        }
+    }
+
+    /// The `[8 rows × n ≤ 4 tokens]` tile of one panel: each sub-block's codes unpacked and
+    /// each scale decoded once for the four tokens.
+    @inline(__always)
+    static func tile(
+        _ panel: UnsafeRawPointer, _ nb: Int, _ a: ActivationBatchQ8_K, _ t0: Int, _ n: Int, _ y: UnsafeMutablePointer<Float>,
+        _ ldy: Int
+    ) {
+        let gb = groupBytes
+        guard n == 4 else {
+            for j in 0..<n {
+                let x = a.row(t0 + j)
+                var acc = _mm256_setzero_ps()
+                for b in 0..<nb { acc = accumulate(acc, panel + gb * b, x.codes8 + 256 * b, x.groupSums16 + 16 * b, dx: x.scales[b]) }
+                _mm256_storeu_ps(y + j * ldy, acc)
+            }
+            return
+        }
+        let r0 = a.row(t0), r1 = a.row(t0 + 1), r2 = a.row(t0 + 2), r3 = a.row(t0 + 3)
+        var a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps()
+        for b in 0..<nb {
+            let g = panel + gb * b, o = 256 * b
+            let sc = F.Scales(g)
+            var i0 = _mm256_setzero_si256(), i1 = _mm256_setzero_si256(), i2 = _mm256_setzero_si256(), i3 = _mm256_setzero_si256()
+            @inline(__always) func sub(_ s: Int) {
+                var s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256(), s2 = _mm256_setzero_si256(), s3 = _mm256_setzero_si256()
+                let low = AVX2.load(g + F.subBlocksAt + 32 * s)
+                for j in 0..<4 {
+                    let q = F.codes(g, low, s, j), e = o + 16 * s + 4 * j
+                    s0 = _mm256_add_epi16(s0, _mm256_maddubs_epi16(q, AVX2.broadcast4(r0.codes8 + e)))
+                    s1 = _mm256_add_epi16(s1, _mm256_maddubs_epi16(q, AVX2.broadcast4(r1.codes8 + e)))
+                    s2 = _mm256_add_epi16(s2, _mm256_maddubs_epi16(q, AVX2.broadcast4(r2.codes8 + e)))
+                    s3 = _mm256_add_epi16(s3, _mm256_maddubs_epi16(q, AVX2.broadcast4(r3.codes8 + e)))
+                }
+                let k = sc.scale(s)
+                i0 = _mm256_add_epi32(i0, _mm256_madd_epi16(s0, k)); i1 = _mm256_add_epi32(i1, _mm256_madd_epi16(s1, k))
+                i2 = _mm256_add_epi32(i2, _mm256_madd_epi16(s2, k)); i3 = _mm256_add_epi32(i3, _mm256_madd_epi16(s3, k))
+            }
+            sub(0); sub(1); sub(2); sub(3); sub(4); sub(5); sub(6); sub(7)
+            sub(8); sub(9); sub(10); sub(11); sub(12); sub(13); sub(14); sub(15)
+            a0 = F.finish(a0, g, isum: i0, pairs: pairTerms(sc, r0.groupSums16 + 16 * b), dx: r0.scales[b])
+            a1 = F.finish(a1, g, isum: i1, pairs: pairTerms(sc, r1.groupSums16 + 16 * b), dx: r1.scales[b])
+            a2 = F.finish(a2, g, isum: i2, pairs: pairTerms(sc, r2.groupSums16 + 16 * b), dx: r2.scales[b])
+            a3 = F.finish(a3, g, isum: i3, pairs: pairTerms(sc, r3.groupSums16 + 16 * b), dx: r3.scales[b])
+        }
+        _mm256_storeu_ps(y, a0); _mm256_storeu_ps(y + ldy, a1); _mm256_storeu_ps(y + 2 * ldy, a2); _mm256_storeu_ps(y + 3 * ldy, a3)
+    }
+}
+
+/// Q2_K: `w = d · (sc & 15) · q − dmin · (sc >> 4)`. Group header:
+/// `[d0 … d7: fp16] [dmin0 … dmin7: fp16] [scales w for w in 0..<4: row r's scales[4w ..< 4w+4]]`;
+/// the minimums are the second term, `acc − Float(pairs) · dmin · dx`.
+extension BlockQ2_K: WidePanel16Block {
+    typealias Panels = WidePanel16<Self>
+    static var blockBytes: Int { 84 }
+    static var subBlocksAt: Int { 160 }
+    static var codeRanges: [Range<Int>] { [16..<80] }
+
+    static func repackHeader(_ block: UnsafeRawPointer, into g: UnsafeMutableRawPointer, row r: Int) {
+        g.storeBytes(of: block.loadUnaligned(fromByteOffset: 80, as: UInt16.self), toByteOffset: 2 * r, as: UInt16.self)
+        g.storeBytes(of: block.loadUnaligned(fromByteOffset: 82, as: UInt16.self), toByteOffset: 16 + 2 * r, as: UInt16.self)
+        for w in 0..<4 { (g + 32 + 32 * w + 4 * r).copyMemory(from: block + 4 * w, byteCount: 4) }
+    }
+
+    static func unpackHeader(_ g: UnsafeRawPointer, row i: Int, into block: UnsafeMutableRawPointer) {
+        block.storeBytes(of: g.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self), toByteOffset: 80, as: UInt16.self)
+        block.storeBytes(of: g.loadUnaligned(fromByteOffset: 16 + 2 * i, as: UInt16.self), toByteOffset: 82, as: UInt16.self)
+        for w in 0..<4 { (block + 4 * w).copyMemory(from: g + 32 + 32 * w + 4 * i, byteCount: 4) }
+    }
+
+    static func panelCode(_ block: UnsafeRawPointer, _ e: Int) -> UInt8 { UInt8(code(block, e) as Int32) }
+
+    static func setCode(_ q: UInt8, _ e: Int, in block: UnsafeMutableRawPointer) {
+        // Element e = 128k + 32j + l: bits 2j of qs[32k + l].
+        let k = e / 128, j = (e % 128) / 32, l = e % 32, p = block + 16 + 32 * k + l
+        p.storeBytes(of: p.load(as: UInt8.self) | q << (2 * j), as: UInt8.self)
+    }
+
+    @inline(__always)
+    static func codes(_ g: UnsafeRawPointer, _ low: __m256i, _ s: Int, _ j: Int) -> __m256i {
+        _mm256_and_si256(j == 0 ? low : _mm256_srli_epi16(low, Int32(2 * j)), _mm256_set1_epi8(3))
+    }
+
+    /// The four scale vectors as stored (scale in the low nibble, minimum in the high one).
+    struct Scales: WidePanel16Scales {
+        let g: UnsafeRawPointer
+        @inline(__always) init(_ g: UnsafeRawPointer) { self.g = g }
+        @inline(__always) func word(_ w: Int) -> __m256i { AVX2.load(g + 32 + 32 * w) }
+        @inline(__always) func scale(_ s: Int) -> __m256i {
+            _mm256_and_si256(WidePanel16<BlockQ2_K>.spread(word(s / 4), s % 4, s % 4), _mm256_set1_epi16(0x0f))
+        }
+        @inline(__always) func pair(_ k: Int) -> __m256i {
+            _mm256_srli_epi16(WidePanel16<BlockQ2_K>.spread(word(k / 2), 2 * (k % 2), 2 * (k % 2) + 1), 4)
+        }
+    }
+
+    @inline(__always)
+    static func finish(_ acc: __m256, _ g: UnsafeRawPointer, isum: __m256i, pairs: __m256i, dx: Float) -> __m256 {
+        let d = _mm256_cvtph_ps(AVX2.load128(g)), dmin = _mm256_cvtph_ps(AVX2.load128(g + 16)), s = _mm256_set1_ps(dx)
+        let a = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), _mm256_mul_ps(d, s), acc)
+        return _mm256_fnmadd_ps(_mm256_cvtepi32_ps(pairs), _mm256_mul_ps(dmin, s), a)
+    }
+}
+
+/// Q3_K: `w = d · (sc − 32) · (q − 4)`, `q = low2 | hbit << 2`. Group header:
+/// `[d0 … d7: fp16] [scale words w for w in 0..<3: row r's scales[4w ..< 4w+4]]
+/// [high bits h for h in 0..<8: row r's 4 bytes]`, where bit `4(s % 2) + j` of byte `b` of
+/// high-bit vector `s / 2` is the high bit of element `16s + 4j + b`. The `−4` is the second
+/// term, folded into the integers: `isum − 4 · pairs` with `pairs = Σ (sc − 32) · Σx`, so the
+/// sum is ggml's `Σ (sc − 32) · Σ (q − 4) · x` exactly.
+extension BlockQ3_K: WidePanel16Block {
+    typealias Panels = WidePanel16<Self>
+    static var blockBytes: Int { 110 }
+    static var highBitsAt: Int { 112 }
+    static var subBlocksAt: Int { 368 }
+    static var codeRanges: [Range<Int>] { [0..<96] }
+
+    static func repackHeader(_ block: UnsafeRawPointer, into g: UnsafeMutableRawPointer, row r: Int) {
+        g.storeBytes(of: block.loadUnaligned(fromByteOffset: 108, as: UInt16.self), toByteOffset: 2 * r, as: UInt16.self)
+        for w in 0..<3 { (g + 16 + 32 * w + 4 * r).copyMemory(from: block + 96 + 4 * w, byteCount: 4) }
+        for h in 0..<8 {
+            for byte in 0..<4 {
+                var v: UInt8 = 0
+                for half in 0..<2 {
+                    for j in 0..<4 { v |= (panelCode(block, 16 * (2 * h + half) + 4 * j + byte) >> 2) << (4 * half + j) }
+                }
+                g.storeBytes(of: v, toByteOffset: highBitsAt + 32 * h + 4 * r + byte, as: UInt8.self)
+            }
+        }
+    }
+
+    static func unpackHeader(_ g: UnsafeRawPointer, row i: Int, into block: UnsafeMutableRawPointer) {
+        block.storeBytes(of: g.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self), toByteOffset: 108, as: UInt16.self)
+        for w in 0..<3 { (block + 96 + 4 * w).copyMemory(from: g + 16 + 32 * w + 4 * i, byteCount: 4) }
+        for h in 0..<8 {
+            for byte in 0..<4 {
+                let v = g.load(fromByteOffset: highBitsAt + 32 * h + 4 * i + byte, as: UInt8.self)
+                for half in 0..<2 {
+                    for j in 0..<4 { setCode(((v >> (4 * half + j)) & 1) << 2, 16 * (2 * h + half) + 4 * j + byte, in: block) }
+                }
+            }
+        }
+    }
+
+    static func panelCode(_ block: UnsafeRawPointer, _ e: Int) -> UInt8 { UInt8(code(block, e) as Int32 + 4) }
+
+    static func setCode(_ q: UInt8, _ e: Int, in block: UnsafeMutableRawPointer) {
+        // Element e = 128k + 32j + l: low bits 2j of qs[32k + l], high bit 4k + j of hmask[l].
+        let k = e / 128, j = (e % 128) / 32, l = e % 32, p = block + 32 + 32 * k + l, h = block + l
+        p.storeBytes(of: p.load(as: UInt8.self) | (q & 3) << (2 * j), as: UInt8.self)
+        h.storeBytes(of: h.load(as: UInt8.self) | ((q >> 2) & 1) << (4 * k + j), as: UInt8.self)
+    }
+
+    @inline(__always)
+    static func codes(_ g: UnsafeRawPointer, _ low: __m256i, _ s: Int, _ j: Int) -> __m256i {
+        let lo = _mm256_and_si256(j == 0 ? low : _mm256_srli_epi16(low, Int32(2 * j)), _mm256_set1_epi8(3))
+        // Bit t = 4(s % 2) + j of each byte to bit 2 (16-bit shifts by at most 5 keep the
+        // high byte's bits out of the low byte's bit 2).
+        let h = AVX2.load(g + highBitsAt + 32 * (s / 2)), t = 4 * (s % 2) + j
+        let moved = t >= 2 ? _mm256_srli_epi16(h, Int32(t - 2)) : _mm256_slli_epi16(h, Int32(2 - t))
+        return _mm256_or_si256(lo, _mm256_and_si256(moved, _mm256_set1_epi8(4)))
+    }
+
+    /// The sixteen signed scales `sc − 32` of eight rows, decoded as ggml's `aux` words:
+    /// 32-bit lane `r` of `v[w]` holds row `r`'s scales `4w … 4w + 3` (a byte each).
+    struct Scales: WidePanel16Scales {
+        let v0, v1, v2, v3: __m256i
+
+        @inline(__always)
+        init(_ g: UnsafeRawPointer) {
+            let a0 = AVX2.load(g + 16), a1 = AVX2.load(g + 48), a2 = AVX2.load(g + 80)
+            let k2 = _mm256_set1_epi8(0x0f), k1 = _mm256_set1_epi8(0x03)
+            @inline(__always) func high(_ shift: Int32) -> __m256i {
+                _mm256_slli_epi32(_mm256_and_si256(_mm256_srli_epi32(a2, shift), k1), 4)
+            }
+            v0 = _mm256_or_si256(_mm256_and_si256(a0, k2), high(0))
+            v1 = _mm256_or_si256(_mm256_and_si256(a1, k2), high(2))
+            v2 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi32(a0, 4), k2), high(4))
+            v3 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi32(a1, 4), k2), high(6))
+        }
+
+        @inline(__always) func word(_ w: Int) -> __m256i { w == 0 ? v0 : w == 1 ? v1 : w == 2 ? v2 : v3 }
+        @inline(__always) func scale(_ s: Int) -> __m256i {
+            _mm256_sub_epi16(WidePanel16<BlockQ3_K>.spread(word(s / 4), s % 4, s % 4), _mm256_set1_epi16(32))
+        }
+        @inline(__always) func pair(_ k: Int) -> __m256i {
+            _mm256_sub_epi16(WidePanel16<BlockQ3_K>.spread(word(k / 2), 2 * (k % 2), 2 * (k % 2) + 1), _mm256_set1_epi16(32))
+        }
+    }
+
+    @inline(__always)
+    static func finish(_ acc: __m256, _ g: UnsafeRawPointer, isum: __m256i, pairs: __m256i, dx: Float) -> __m256 {
+        let d = _mm256_cvtph_ps(AVX2.load128(g)), total = _mm256_sub_epi32(isum, _mm256_slli_epi32(pairs, 2))
+        return _mm256_fmadd_ps(_mm256_cvtepi32_ps(total), _mm256_mul_ps(d, _mm256_set1_ps(dx)), acc)
+    }
+}
+#endif
