@@ -30,40 +30,57 @@ enum PanelLayout {
     @inline(__always)
     static func isTail(row r: Int, rows: Int) -> Bool { r >= rows / 4 * 4 }
 
+    /// Drives a repack into panels of `panelRows` rows: `move(group, row, block)` fills row
+    /// `row`'s part of `group` from ggml's `block`, for every block of every whole panel; the
+    /// tail rows are copied as they are.
+    @inline(__always)
+    static func repackPanels(
+        _ src: UnsafeRawPointer, into dst: UnsafeMutableRawPointer, rows: Int, cols: Int, panelRows: Int, blockElements: Int,
+        blockBytes: Int, _ move: (UnsafeMutableRawPointer, Int, UnsafeRawPointer) -> Void
+    ) {
+        let nb = cols / blockElements, rowBytes = nb * blockBytes, panels = rows / panelRows, gb = panelRows * blockBytes
+        for p in 0..<panels {
+            for b in 0..<nb {
+                for r in 0..<panelRows { move(dst + (p * nb + b) * gb, r, src + (panelRows * p + r) * rowBytes + b * blockBytes) }
+            }
+        }
+        let done = panels * panelRows * rowBytes
+        (dst + done).copyMemory(from: src + done, byteCount: (rows - panelRows * panels) * rowBytes)
+    }
+
+    /// Stored row `r` back in ggml's layout: `move(group, lane, block)` fills ggml's `block`
+    /// from lane `lane` of `group`, block by block; a tail row is copied as it is.
+    @inline(__always)
+    static func unpackPanelRow(
+        _ base: UnsafeRawPointer, row r: Int, rows: Int, cols: Int, panelRows: Int, blockElements: Int, blockBytes: Int,
+        into dst: UnsafeMutableRawPointer, _ move: (UnsafeRawPointer, Int, UnsafeMutableRawPointer) -> Void
+    ) {
+        let nb = cols / blockElements, rowBytes = nb * blockBytes, gb = panelRows * blockBytes
+        if r >= rows / panelRows * panelRows {
+            dst.copyMemory(from: base + r * rowBytes, byteCount: rowBytes)
+            return
+        }
+        let p = r / panelRows, i = r % panelRows
+        for b in 0..<nb { move(base + (p * nb + b) * gb, i, dst + b * blockBytes) }
+    }
+
     /// Interleaves a ggml-layout matrix of blocks `[2-byte scale][payload]` into panels.
     static func repack(
         _ src: UnsafeRawPointer, into dst: UnsafeMutableRawPointer, rows: Int, cols: Int, blockBytes: Int
     ) {
-        let nb = cols / 32, rowBytes = nb * blockBytes, payload = blockBytes - 2, chunks = payload / 8
-        let panels = rows / 4
-        for p in 0..<panels {
-            for b in 0..<nb {
-                let g = dst + (p * nb + b) * 4 * blockBytes
-                for i in 0..<4 {
-                    let block = src + (4 * p + i) * rowBytes + b * blockBytes
-                    g.storeBytes(of: block.loadUnaligned(as: UInt16.self), toByteOffset: 2 * i, as: UInt16.self)
-                    for c in 0..<chunks {
-                        (g + 8 + 32 * c + 8 * i).copyMemory(from: block + 2 + 8 * c, byteCount: 8)
-                    }
-                }
-            }
+        let chunks = (blockBytes - 2) / 8
+        repackPanels(src, into: dst, rows: rows, cols: cols, panelRows: 4, blockElements: 32, blockBytes: blockBytes) { g, i, block in
+            g.storeBytes(of: block.loadUnaligned(as: UInt16.self), toByteOffset: 2 * i, as: UInt16.self)
+            for c in 0..<chunks { (g + 8 + 32 * c + 8 * i).copyMemory(from: block + 2 + 8 * c, byteCount: 8) }
         }
-        let done = panels * 4 * rowBytes
-        (dst + done).copyMemory(from: src + done, byteCount: (rows - 4 * panels) * rowBytes)
     }
 
     /// Stored row `r` back in ggml's layout.
     static func unpack(
         _ base: UnsafeRawPointer, row r: Int, rows: Int, cols: Int, blockBytes: Int, into dst: UnsafeMutableRawPointer
     ) {
-        let nb = cols / 32, rowBytes = nb * blockBytes, chunks = (blockBytes - 2) / 8
-        if isTail(row: r, rows: rows) {
-            dst.copyMemory(from: base + r * rowBytes, byteCount: rowBytes)
-            return
-        }
-        let p = r / 4, i = r % 4
-        for b in 0..<nb {
-            let g = base + (p * nb + b) * 4 * blockBytes, block = dst + b * blockBytes
+        let chunks = (blockBytes - 2) / 8
+        unpackPanelRow(base, row: r, rows: rows, cols: cols, panelRows: 4, blockElements: 32, blockBytes: blockBytes, into: dst) { g, i, block in
             block.storeBytes(of: g.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self), as: UInt16.self)
             for c in 0..<chunks { (block + 2 + 8 * c).copyMemory(from: g + 8 + 32 * c + 8 * i, byteCount: 8) }
         }
@@ -115,6 +132,38 @@ enum PanelLayout {
             if spread > bestSpread { (best, bestSpread) = (s, spread) }
         }
         return best
+    }
+
+    /// The GEMV over eight-row panels of `nb` groups of `gb` bytes: for each panel `p` of
+    /// `range`, `y[8p ..< 8p + 8]` is the accumulator that `step(acc, group, b)` carries
+    /// through groups `b = 0 ..< nb` (the panels as ``fourStreams(first:last:panelBytes:_:single:)``),
+    /// then `y[r] = tail(r)` for the rows of `range` after the last whole panel.
+    @inline(__always)
+    static func gemv8(
+        _ base: UnsafeRawPointer, range: Range<Int>, rows: Int, blocks nb: Int, groupBytes gb: Int, y: UnsafeMutablePointer<Float>,
+        step: (__m256, UnsafeRawPointer, Int) -> __m256, tail: (Int) -> Float
+    ) {
+        let panels = rows / 8, pb = nb * gb
+        let first = range.lowerBound / 8, last = min(panels, range.upperBound / 8)
+        fourStreams(first: first, last: last, panelBytes: pb) { p0, p1, p2, p3 in
+            let w0 = base + p0 * pb, w1 = base + p1 * pb, w2 = base + p2 * pb, w3 = base + p3 * pb
+            var a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps()
+            for b in 0..<nb {
+                let o = gb * b
+                a0 = step(a0, w0 + o, b)
+                a1 = step(a1, w1 + o, b)
+                a2 = step(a2, w2 + o, b)
+                a3 = step(a3, w3 + o, b)
+            }
+            _mm256_storeu_ps(y + 8 * p0, a0); _mm256_storeu_ps(y + 8 * p1, a1)
+            _mm256_storeu_ps(y + 8 * p2, a2); _mm256_storeu_ps(y + 8 * p3, a3)
+        } single: { p in
+            let w = base + p * pb
+            var a = _mm256_setzero_ps()
+            for b in 0..<nb { a = step(a, w + gb * b, b) }
+            _mm256_storeu_ps(y + 8 * p, a)
+        }
+        for r in max(range.lowerBound, 8 * last)..<range.upperBound { y[r] = tail(r) }
     }
 
     /// Drives a panel GEMM over the pool: one work item per whole panel of `panelRows` rows,

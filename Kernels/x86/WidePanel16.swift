@@ -66,36 +66,22 @@ enum WidePanel16<F: WidePanel16Block>: PanelKernels {
     @inline(__always) static var groupBytes: Int { 8 * F.blockBytes }
 
     static func repack(_ src: UnsafeRawPointer, into dst: UnsafeMutableRawPointer, rows: Int, cols: Int) {
-        let nb = cols / 256, rowBytes = nb * F.blockBytes, panels = rows / 8
-        for p in 0..<panels {
-            for b in 0..<nb {
-                let g = dst + (p * nb + b) * groupBytes
-                for r in 0..<8 {
-                    let block = src + (8 * p + r) * rowBytes + b * F.blockBytes
-                    F.repackHeader(block, into: g, row: r)
-                    for sb in 0..<16 {
-                        for byte in 0..<4 {
-                            var v: UInt8 = 0
-                            for j in 0..<4 { v |= (F.panelCode(block, 16 * sb + 4 * j + byte) & 3) << (2 * j) }
-                            g.storeBytes(of: v, toByteOffset: F.subBlocksAt + 32 * sb + 4 * r + byte, as: UInt8.self)
-                        }
-                    }
+        PanelLayout.repackPanels(src, into: dst, rows: rows, cols: cols, panelRows: 8, blockElements: 256, blockBytes: F.blockBytes) {
+            g, r, block in
+            F.repackHeader(block, into: g, row: r)
+            for sb in 0..<16 {
+                for byte in 0..<4 {
+                    var v: UInt8 = 0
+                    for j in 0..<4 { v |= (F.panelCode(block, 16 * sb + 4 * j + byte) & 3) << (2 * j) }
+                    g.storeBytes(of: v, toByteOffset: F.subBlocksAt + 32 * sb + 4 * r + byte, as: UInt8.self)
                 }
             }
         }
-        let done = panels * 8 * rowBytes
-        (dst + done).copyMemory(from: src + done, byteCount: (rows - 8 * panels) * rowBytes)
     }
 
     static func unpack(_ base: UnsafeRawPointer, row r: Int, rows: Int, cols: Int, into dst: UnsafeMutableRawPointer) {
-        let nb = cols / 256, rowBytes = nb * F.blockBytes
-        if r >= rows / 8 * 8 {
-            dst.copyMemory(from: base + r * rowBytes, byteCount: rowBytes)
-            return
-        }
-        let p = r / 8, i = r % 8
-        for b in 0..<nb {
-            let g = base + (p * nb + b) * groupBytes, block = dst + b * F.blockBytes
+        PanelLayout.unpackPanelRow(base, row: r, rows: rows, cols: cols, panelRows: 8, blockElements: 256, blockBytes: F.blockBytes,
+                                   into: dst) { g, i, block in
             for range in F.codeRanges { (block + range.lowerBound).initializeMemory(as: UInt8.self, repeating: 0, count: range.count) }
             F.unpackHeader(g, row: i, into: block)
             for sb in 0..<16 {
@@ -154,28 +140,11 @@ enum WidePanel16<F: WidePanel16Block>: PanelKernels {
     }
 
     static func gemvRows(_ base: UnsafeRawPointer, range: Range<Int>, rows: Int, cols: Int, _ x: Q8_KRow, y: UnsafeMutablePointer<Float>) {
-        let nb = cols / 256, panels = rows / 8, pb = nb * groupBytes, gb = groupBytes
-        let first = range.lowerBound / 8, last = min(panels, range.upperBound / 8)
-        PanelLayout.fourStreams(first: first, last: last, panelBytes: pb) { p0, p1, p2, p3 in
-            let w0 = base + p0 * pb, w1 = base + p1 * pb, w2 = base + p2 * pb, w3 = base + p3 * pb
-            var a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps()
-            for b in 0..<nb {
-                let xb = x.codes8 + 256 * b, gs = x.groupSums16 + 16 * b, dx = x.scales[b], o = gb * b
-                a0 = accumulate(a0, w0 + o, xb, gs, dx: dx)
-                a1 = accumulate(a1, w1 + o, xb, gs, dx: dx)
-                a2 = accumulate(a2, w2 + o, xb, gs, dx: dx)
-                a3 = accumulate(a3, w3 + o, xb, gs, dx: dx)
-            }
-            _mm256_storeu_ps(y + 8 * p0, a0); _mm256_storeu_ps(y + 8 * p1, a1)
-            _mm256_storeu_ps(y + 8 * p2, a2); _mm256_storeu_ps(y + 8 * p3, a3)
-        } single: { p in
-            let w = base + p * pb
-            var a = _mm256_setzero_ps()
-            for b in 0..<nb { a = accumulate(a, w + gb * b, x.codes8 + 256 * b, x.groupSums16 + 16 * b, dx: x.scales[b]) }
-            _mm256_storeu_ps(y + 8 * p, a)
-        }
-        for r in max(range.lowerBound, 8 * last)..<range.upperBound {
-            y[r] = F.dot(base + r * nb * F.blockBytes, x, count: cols)
+        let nb = cols / 256
+        PanelLayout.gemv8(base, range: range, rows: rows, blocks: nb, groupBytes: groupBytes, y: y) { acc, g, b in
+            accumulate(acc, g, x.codes8 + 256 * b, x.groupSums16 + 16 * b, dx: x.scales[b])
+        } tail: { r in
+            F.dot(base + r * nb * F.blockBytes, x, count: cols)
         }
     }
 

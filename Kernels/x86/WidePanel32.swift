@@ -59,52 +59,34 @@ enum WidePanel32<F: WidePanel32Block>: PanelKernels {
 
     /// Interleaves a ggml-layout matrix into panels of eight rows.
     static func repack(_ src: UnsafeRawPointer, into dst: UnsafeMutableRawPointer, rows: Int, cols: Int) {
-        let nb = cols / 32, rowBytes = nb * F.blockBytes, panels = rows / 8
-        for p in 0..<panels {
-            for b in 0..<nb {
-                let g = dst + (p * nb + b) * groupBytes
-                for i in 0..<8 {
-                    let block = src + (8 * p + i) * rowBytes + b * F.blockBytes
-                    g.storeBytes(of: block.loadUnaligned(as: UInt16.self), toByteOffset: 2 * i, as: UInt16.self)
-                    if let m = F.minOffset {
-                        g.storeBytes(of: block.loadUnaligned(fromByteOffset: m, as: UInt16.self), toByteOffset: minsAt + 2 * i,
-                                     as: UInt16.self)
-                    }
-                    if let h = F.highBitsOffset {
-                        let qh = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: h, as: UInt32.self))
-                        for j in 0..<4 {
-                            var byte: UInt8 = 0
-                            for c in 0..<4 {
-                                byte |= UInt8((qh >> UInt32(4 * c + j)) & 1) << c
-                                byte |= UInt8((qh >> UInt32(16 + 4 * c + j)) & 1) << (4 + c)
-                            }
-                            g.storeBytes(of: byte, toByteOffset: highBitsAt + 4 * i + j, as: UInt8.self)
-                        }
-                    }
+        PanelLayout.repackPanels(src, into: dst, rows: rows, cols: cols, panelRows: 8, blockElements: 32, blockBytes: F.blockBytes) {
+            g, i, block in
+            g.storeBytes(of: block.loadUnaligned(as: UInt16.self), toByteOffset: 2 * i, as: UInt16.self)
+            if let m = F.minOffset {
+                g.storeBytes(of: block.loadUnaligned(fromByteOffset: m, as: UInt16.self), toByteOffset: minsAt + 2 * i, as: UInt16.self)
+            }
+            if let h = F.highBitsOffset {
+                let qh = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: h, as: UInt32.self))
+                for j in 0..<4 {
+                    var byte: UInt8 = 0
                     for c in 0..<4 {
-                        (g + chunksAt + 32 * c + 4 * i).copyMemory(from: block + F.nibblesOffset + 4 * c, byteCount: 4)
+                        byte |= UInt8((qh >> UInt32(4 * c + j)) & 1) << c
+                        byte |= UInt8((qh >> UInt32(16 + 4 * c + j)) & 1) << (4 + c)
                     }
+                    g.storeBytes(of: byte, toByteOffset: highBitsAt + 4 * i + j, as: UInt8.self)
                 }
             }
+            for c in 0..<4 { (g + chunksAt + 32 * c + 4 * i).copyMemory(from: block + F.nibblesOffset + 4 * c, byteCount: 4) }
         }
-        let done = panels * 8 * rowBytes
-        (dst + done).copyMemory(from: src + done, byteCount: (rows - 8 * panels) * rowBytes)
     }
 
     /// Stored row `r` back in ggml's layout.
     static func unpack(_ base: UnsafeRawPointer, row r: Int, rows: Int, cols: Int, into dst: UnsafeMutableRawPointer) {
-        let nb = cols / 32, rowBytes = nb * F.blockBytes
-        if r >= rows / 8 * 8 {
-            dst.copyMemory(from: base + r * rowBytes, byteCount: rowBytes)
-            return
-        }
-        let p = r / 8, i = r % 8
-        for b in 0..<nb {
-            let g = base + (p * nb + b) * groupBytes, block = dst + b * F.blockBytes
+        PanelLayout.unpackPanelRow(base, row: r, rows: rows, cols: cols, panelRows: 8, blockElements: 32, blockBytes: F.blockBytes,
+                                   into: dst) { g, i, block in
             block.storeBytes(of: g.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self), as: UInt16.self)
             if let m = F.minOffset {
-                block.storeBytes(of: g.loadUnaligned(fromByteOffset: minsAt + 2 * i, as: UInt16.self), toByteOffset: m,
-                                 as: UInt16.self)
+                block.storeBytes(of: g.loadUnaligned(fromByteOffset: minsAt + 2 * i, as: UInt16.self), toByteOffset: m, as: UInt16.self)
             }
             if let h = F.highBitsOffset {
                 var qh: UInt32 = 0
@@ -117,9 +99,7 @@ enum WidePanel32<F: WidePanel32Block>: PanelKernels {
                 }
                 block.storeBytes(of: qh.littleEndian, toByteOffset: h, as: UInt32.self)
             }
-            for c in 0..<4 {
-                (block + F.nibblesOffset + 4 * c).copyMemory(from: g + chunksAt + 32 * c + 4 * i, byteCount: 4)
-            }
+            for c in 0..<4 { (block + F.nibblesOffset + 4 * c).copyMemory(from: g + chunksAt + 32 * c + 4 * i, byteCount: 4) }
         }
     }
 
@@ -202,31 +182,15 @@ enum WidePanel32<F: WidePanel32Block>: PanelKernels {
 
     /// `y[r] = W[r] · x` for the rows of `range` (starting at a panel boundary).
     static func gemvRows(_ base: UnsafeRawPointer, range: Range<Int>, rows: Int, cols: Int, _ x: Q8_0Row, y: UnsafeMutablePointer<Float>) {
-        let nb = cols / 32, panels = rows / 8, pb = nb * groupBytes, gb = groupBytes
-        let first = range.lowerBound / 8, last = min(panels, range.upperBound / 8)
+        let nb = cols / 32
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: max(1, nb)) { kb in
             let k = kb.baseAddress!
             corrections(x.codes8, blocks: nb, into: k)
-            PanelLayout.fourStreams(first: first, last: last, panelBytes: pb) { p0, p1, p2, p3 in
-                let w0 = base + p0 * pb, w1 = base + p1 * pb, w2 = base + p2 * pb, w3 = base + p3 * pb
-                var a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps()
-                for b in 0..<nb {
-                    let xb = x.codes8 + 32 * b, kk = k[b], dx = x.scales[b], sx = x.sums[b], o = gb * b
-                    a0 = accumulate(a0, w0 + o, xb, k: kk, dx: dx, sx: sx)
-                    a1 = accumulate(a1, w1 + o, xb, k: kk, dx: dx, sx: sx)
-                    a2 = accumulate(a2, w2 + o, xb, k: kk, dx: dx, sx: sx)
-                    a3 = accumulate(a3, w3 + o, xb, k: kk, dx: dx, sx: sx)
-                }
-                store(a0, y + 8 * p0); store(a1, y + 8 * p1); store(a2, y + 8 * p2); store(a3, y + 8 * p3)
-            } single: { p in
-                let w = base + p * pb
-                var a = _mm256_setzero_ps()
-                for b in 0..<nb { a = accumulate(a, w + gb * b, x.codes8 + 32 * b, k: k[b], dx: x.scales[b], sx: x.sums[b]) }
-                store(a, y + 8 * p)
+            PanelLayout.gemv8(base, range: range, rows: rows, blocks: nb, groupBytes: groupBytes, y: y) { acc, g, b in
+                accumulate(acc, g, x.codes8 + 32 * b, k: k[b], dx: x.scales[b], sx: x.sums[b])
+            } tail: { r in
+                F.dot(base + r * nb * F.blockBytes, x, count: cols)
             }
-        }
-        for r in max(range.lowerBound, 8 * last)..<range.upperBound {
-            y[r] = F.dot(base + r * nb * F.blockBytes, x, count: cols)
         }
     }
 

@@ -48,39 +48,25 @@ enum WidePanelK<F: WidePanelKBlock>: PanelKernels {
     @inline(__always) static var sumChunks: Int { F.highBitsOffset == nil ? 8 : 4 }
 
     static func repack(_ src: UnsafeRawPointer, into dst: UnsafeMutableRawPointer, rows: Int, cols: Int) {
-        let nb = cols / 256, rowBytes = nb * F.blockBytes, panels = rows / 8
-        for p in 0..<panels {
-            for b in 0..<nb {
-                let g = dst + (p * nb + b) * groupBytes
-                for r in 0..<8 {
-                    let block = src + (8 * p + r) * rowBytes + b * F.blockBytes
-                    g.storeBytes(of: block.loadUnaligned(as: UInt16.self), toByteOffset: 2 * r, as: UInt16.self)
-                    g.storeBytes(of: block.loadUnaligned(fromByteOffset: 2, as: UInt16.self), toByteOffset: 16 + 2 * r, as: UInt16.self)
-                    for w in 0..<3 { (g + 32 + 32 * w + 4 * r).copyMemory(from: block + 4 + 4 * w, byteCount: 4) }
-                    if let h = F.highBitsOffset {
-                        for c in 0..<8 { (g + highBitsAt + 32 * c + 4 * r).copyMemory(from: block + h + 4 * c, byteCount: 4) }
-                    }
-                    for q in 0..<4 {
-                        for c in 0..<8 {
-                            (g + chunksAt + 32 * (8 * q + c) + 4 * r).copyMemory(from: block + F.nibblesOffset + 32 * q + 4 * c, byteCount: 4)
-                        }
-                    }
+        PanelLayout.repackPanels(src, into: dst, rows: rows, cols: cols, panelRows: 8, blockElements: 256, blockBytes: F.blockBytes) {
+            g, r, block in
+            g.storeBytes(of: block.loadUnaligned(as: UInt16.self), toByteOffset: 2 * r, as: UInt16.self)
+            g.storeBytes(of: block.loadUnaligned(fromByteOffset: 2, as: UInt16.self), toByteOffset: 16 + 2 * r, as: UInt16.self)
+            for w in 0..<3 { (g + 32 + 32 * w + 4 * r).copyMemory(from: block + 4 + 4 * w, byteCount: 4) }
+            if let h = F.highBitsOffset {
+                for c in 0..<8 { (g + highBitsAt + 32 * c + 4 * r).copyMemory(from: block + h + 4 * c, byteCount: 4) }
+            }
+            for q in 0..<4 {
+                for c in 0..<8 {
+                    (g + chunksAt + 32 * (8 * q + c) + 4 * r).copyMemory(from: block + F.nibblesOffset + 32 * q + 4 * c, byteCount: 4)
                 }
             }
         }
-        let done = panels * 8 * rowBytes
-        (dst + done).copyMemory(from: src + done, byteCount: (rows - 8 * panels) * rowBytes)
     }
 
     static func unpack(_ base: UnsafeRawPointer, row r: Int, rows: Int, cols: Int, into dst: UnsafeMutableRawPointer) {
-        let nb = cols / 256, rowBytes = nb * F.blockBytes
-        if r >= rows / 8 * 8 {
-            dst.copyMemory(from: base + r * rowBytes, byteCount: rowBytes)
-            return
-        }
-        let p = r / 8, i = r % 8
-        for b in 0..<nb {
-            let g = base + (p * nb + b) * groupBytes, block = dst + b * F.blockBytes
+        PanelLayout.unpackPanelRow(base, row: r, rows: rows, cols: cols, panelRows: 8, blockElements: 256, blockBytes: F.blockBytes,
+                                   into: dst) { g, i, block in
             block.storeBytes(of: g.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self), as: UInt16.self)
             block.storeBytes(of: g.loadUnaligned(fromByteOffset: 16 + 2 * i, as: UInt16.self), toByteOffset: 2, as: UInt16.self)
             for w in 0..<3 { (block + 4 + 4 * w).copyMemory(from: g + 32 + 32 * w + 4 * i, byteCount: 4) }
