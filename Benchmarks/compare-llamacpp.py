@@ -130,7 +130,7 @@ def main() -> int:
     ap.add_argument("-r", type=int, default=3)
     ap.add_argument("-t", default="1")
     ap.add_argument("--lowbit", default=".build/release/lowbit")
-    ap.add_argument("--kernel-bench", default=".build/release/kernel-bench")
+    ap.add_argument("--kernel-bench", help="default: kernel-bench next to the --lowbit binary")
     ap.add_argument("--llama-bench", default=shutil.which("llama-bench"))
     ap.add_argument("--batch", default="", help="LowBit batched decode sizes, e.g. 1,4,16,64")
     ap.add_argument("--json")
@@ -140,7 +140,7 @@ def main() -> int:
     batches = [int(b) for b in a.batch.split(",") if b]
     peer = f"llama-bench ({a.llama_bench})" if a.llama_bench else "llama-cpp-python"
 
-    bandwidth = read_bandwidth(a.kernel_bench)
+    bandwidth = read_bandwidth(a.kernel_bench or os.path.join(os.path.dirname(a.lowbit), "kernel-bench"))
     rows = []
     for path in a.files:
         size = os.path.getsize(path)
