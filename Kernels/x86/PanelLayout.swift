@@ -22,14 +22,6 @@ import _Builtin_intrinsics.intel
 /// lanes `2i` and `2i + 1` hold row `i`, so the block scales multiply as
 /// `[d0 d0 d1 d1 d2 d2 d3 d3]` and pairs are summed once per row at the end.
 enum PanelLayout {
-    /// Bytes of one group (four blocks): `bytesPerBlock · 4`.
-    @inline(__always)
-    static func groupBytes(_ blockBytes: Int) -> Int { 4 * blockBytes }
-
-    /// Where row `r` lives: in panel `r / 4` as lane `r % 4`, or as a tail row in ggml's layout.
-    @inline(__always)
-    static func isTail(row r: Int, rows: Int) -> Bool { r >= rows / 4 * 4 }
-
     /// Drives a repack into panels of `panelRows` rows: `move(group, row, block)` fills row
     /// `row`'s part of `group` from ggml's `block`, for every block of every whole panel; the
     /// tail rows are copied as they are.

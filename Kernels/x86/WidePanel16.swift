@@ -19,7 +19,7 @@ protocol WidePanel16Block: PanelStored where Activations == ActivationsQ8_K {
     /// ORs the code of element `e` into ggml's `block` (whose code bits start out zero).
     static func setCode(_ q: UInt8, _ e: Int, in block: UnsafeMutableRawPointer)
     /// The bytes of ggml's block that hold codes (zeroed before ``setCode(_:_:in:)``).
-    static var codeRanges: [Range<Int>] { get }
+    static var codeBytes: Range<Int> { get }
     /// The codes of elements `16s + 4j …` of eight rows, from low-bit vector `low` of group `g`.
     static func codes(_ g: UnsafeRawPointer, _ low: __m256i, _ s: Int, _ j: Int) -> __m256i
     /// `acc +` the eight rows' super-block results from the integer sums `isum = Σ sc·Σq·x`
@@ -82,7 +82,7 @@ enum WidePanel16<F: WidePanel16Block>: PanelKernels {
     static func unpack(_ base: UnsafeRawPointer, row r: Int, rows: Int, cols: Int, into dst: UnsafeMutableRawPointer) {
         PanelLayout.unpackPanelRow(base, row: r, rows: rows, cols: cols, panelRows: 8, blockElements: 256, blockBytes: F.blockBytes,
                                    into: dst) { g, i, block in
-            for range in F.codeRanges { (block + range.lowerBound).initializeMemory(as: UInt8.self, repeating: 0, count: range.count) }
+            (block + F.codeBytes.lowerBound).initializeMemory(as: UInt8.self, repeating: 0, count: F.codeBytes.count)
             F.unpackHeader(g, row: i, into: block)
             for sb in 0..<16 {
                 for byte in 0..<4 {
@@ -216,7 +216,7 @@ extension BlockQ2_K: WidePanel16Block {
     typealias Panels = WidePanel16<Self>
     static var blockBytes: Int { 84 }
     static var subBlocksAt: Int { 160 }
-    static var codeRanges: [Range<Int>] { [16..<80] }
+    static var codeBytes: Range<Int> { 16..<80 }
 
     static func repackHeader(_ block: UnsafeRawPointer, into g: UnsafeMutableRawPointer, row r: Int) {
         g.storeBytes(of: block.loadUnaligned(fromByteOffset: 80, as: UInt16.self), toByteOffset: 2 * r, as: UInt16.self)
@@ -275,7 +275,7 @@ extension BlockQ3_K: WidePanel16Block {
     static var blockBytes: Int { 110 }
     static var highBitsAt: Int { 112 }
     static var subBlocksAt: Int { 368 }
-    static var codeRanges: [Range<Int>] { [0..<96] }
+    static var codeBytes: Range<Int> { 0..<96 }
 
     static func repackHeader(_ block: UnsafeRawPointer, into g: UnsafeMutableRawPointer, row r: Int) {
         g.storeBytes(of: block.loadUnaligned(fromByteOffset: 108, as: UInt16.self), toByteOffset: 2 * r, as: UInt16.self)

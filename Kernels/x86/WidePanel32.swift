@@ -107,6 +107,7 @@ enum WidePanel32<F: WidePanel32Block>: PanelKernels {
     /// half `−offset · Σ x[j]` over `j ≡ 0, 1 (mod 4)`, the high half over `j ≡ 2, 3`,
     /// matching the two 16-bit lanes each row's `vpmaddubsw` products land in.
     static func corrections(_ x: UnsafePointer<Int8>, blocks: Int, into k: UnsafeMutablePointer<Int32>) {
+        guard F.offset != 0 else { return k.initialize(repeating: 0, count: blocks) }
         for b in 0..<blocks {
             var even: Int32 = 0, odd: Int32 = 0
             for j in stride(from: 0, to: 32, by: 4) {
