@@ -149,23 +149,3 @@ enum BlockQ6_K: BlockwiseFormat {
         return sumf
     }
 }
-
-#if arch(x86_64)
-extension BlockQ6_K {
-    static var hasDot4: Bool { true }
-    static var gemmIsExact: Bool { true }
-
-    static func gemm(
-        _ base: UnsafeRawPointer, rows: Int, cols: Int, x: UnsafePointer<Float>, tokens: Int,
-        y: UnsafeMutablePointer<Float>, pool: ThreadPool?
-    ) {
-        KQuantGemm.run(AVX2.Q6_K.self, base, rows: rows, cols: cols, x: x, tokens: tokens, y: y, pool: pool)
-    }
-
-    static func dot4(
-        _ w0: UnsafeRawPointer, _ w1: UnsafeRawPointer, _ w2: UnsafeRawPointer, _ w3: UnsafeRawPointer, _ x: Q8_KRow, count: Int
-    ) -> SIMD4<Float> {
-        AVX2.dot4(AVX2.Q6_K.self, w0, w1, w2, w3, x, blocks: count / 256)
-    }
-}
-#endif

@@ -32,14 +32,6 @@ protocol WeightFormat {
     static func dotPortable(_ w: UnsafeRawPointer, _ x: Activations.Row, count: Int) -> Float
     /// The stored row as f32 in place, when the layout is f32 (the GEMM reads it without a copy).
     static func floatRow(_ w: UnsafeRawPointer) -> UnsafePointer<Float>?
-    /// Whether ``dot4(_:_:_:_:_:count:)`` reads four rows in lockstep (then the default GEMV
-    /// walks a range as four interleaved sequential streams).
-    static var hasDot4: Bool { get }
-    /// Four rows' dot products with the same activations, the rows read in lockstep.
-    static func dot4(
-        _ w0: UnsafeRawPointer, _ w1: UnsafeRawPointer, _ w2: UnsafeRawPointer, _ w3: UnsafeRawPointer,
-        _ x: Activations.Row, count: Int) -> SIMD4<Float>
-
     // Matrix-level stored layout. The defaults store rows one after another (each through
     // `repackRow`); a type that interleaves rows in panels overrides all five.
 
@@ -71,14 +63,6 @@ extension WeightFormat {
     static func floatRow(_ w: UnsafeRawPointer) -> UnsafePointer<Float>? { nil }
 
     static var panelRows: Int { 1 }
-    static var hasDot4: Bool { false }
-    static func dot4(
-        _ w0: UnsafeRawPointer, _ w1: UnsafeRawPointer, _ w2: UnsafeRawPointer, _ w3: UnsafeRawPointer,
-        _ x: Activations.Row, count: Int
-    ) -> SIMD4<Float> {
-        SIMD4(dot(w0, x, count: count), dot(w1, x, count: count), dot(w2, x, count: count), dot(w3, x, count: count))
-    }
-
     /// Bytes of one row in ggml's layout.
     @inline(__always)
     static func rowBytes(_ cols: Int) -> Int { type.byteCount(elements: cols) ?? 0 }
@@ -107,19 +91,7 @@ extension WeightFormat {
         y: UnsafeMutablePointer<Float>
     ) {
         let rb = rowBytes(cols)
-        guard hasDot4 else {
-            for r in range { y[r] = dot(base + r * rb, x, count: cols) }
-            return
-        }
-        // Four interleaved sequential streams (the range's quarters in lockstep) keep more
-        // DRAM misses in flight than one stream.
-        let q = range.count / 4, lo = range.lowerBound
-        for k in 0..<q {
-            let r0 = lo + k, r1 = r0 + q, r2 = r1 + q, r3 = r2 + q
-            let v = dot4(base + r0 * rb, base + r1 * rb, base + r2 * rb, base + r3 * rb, x, count: cols)
-            y[r0] = v[0]; y[r1] = v[1]; y[r2] = v[2]; y[r3] = v[3]
-        }
-        for r in (lo + 4 * q)..<range.upperBound { y[r] = dot(base + r * rb, x, count: cols) }
+        for r in range { y[r] = dot(base + r * rb, x, count: cols) }
     }
 
     /// The portable path over the stored layout: each row copied back to ggml's layout and

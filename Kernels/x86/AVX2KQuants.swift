@@ -7,10 +7,10 @@ import _Builtin_intrinsics.intel
 /// eight chunks added, then one f32 FMA per super-block with `d · dx` (and one for the
 /// minimums or code offsets, taken through the activations' 16-bit group sums).
 ///
-/// One kernel serves decode and prefill: ``dotTile(_:_:_:_:blocks:)`` multiplies a weight
-/// row with up to four tokens, unpacking each chunk once for all of them, and the GEMV is
-/// the same code with one token. So a token's result is bit for bit the same whether it
-/// was computed alone (decode), in a prompt (prefill) or in a batch of sequences.
+/// These row-wise kernels multiply rows in ggml's layout: the tail rows after a matrix's last
+/// whole panel (``WidePanelK`` and ``WidePanel16`` store the rest), and single rows. The GEMV
+/// and GEMM of a panel matrix compute a tail row with the same ``dot(_:_:_:blocks:)``, so a
+/// token's result is bit for bit the same alone (decode), in a prompt (prefill) or in a batch.
 protocol KQuantKernel {
     /// What one super-block's chunks need, decoded once (scales, minimums).
     associatedtype Prepared
@@ -68,36 +68,6 @@ extension AVX2 {
     @inline(__always)
     static func dot<K: KQuantKernel>(_: K.Type, _ w: UnsafeRawPointer, _ x: Q8_KRow, blocks: Int) -> Float {
         dotTile(K.self, w, (x, x, x, x), 1, blocks: blocks)[0]
-    }
-
-    /// Four rows in lockstep with one token (four sequential streams), each row computed
-    /// exactly as ``dot(_:_:_:blocks:)`` computes it.
-    @inline(__always)
-    static func dot4<K: KQuantKernel>(
-        _: K.Type, _ w0: UnsafeRawPointer, _ w1: UnsafeRawPointer, _ w2: UnsafeRawPointer, _ w3: UnsafeRawPointer,
-        _ x: Q8_KRow, blocks: Int
-    ) -> SIMD4<Float> {
-        var a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps()
-        for i in 0..<blocks {
-            let o = K.blockBytes * i
-            @inline(__always) func block(_ w: UnsafeRawPointer, _ acc: __m256) -> __m256 {
-                let p = w + o
-                let prep = K.prepare(p)
-                let q8 = UnsafeRawPointer(x.codes8 + 256 * i)
-                @inline(__always) func step(_ c: Int) -> __m256i {
-                    let (codes, scale) = K.chunk(p, prep, c)
-                    return dot32(codes, q8 + 32 * c, scale)
-                }
-                let s = _mm256_add_epi32(_mm256_add_epi32(_mm256_add_epi32(step(0), step(1)), _mm256_add_epi32(step(2), step(3))),
-                                         _mm256_add_epi32(_mm256_add_epi32(step(4), step(5)), _mm256_add_epi32(step(6), step(7))))
-                return K.finish(acc, p, prep, s, x, i)
-            }
-            a0 = block(w0, a0)
-            a1 = block(w1, a1)
-            a2 = block(w2, a2)
-            a3 = block(w3, a3)
-        }
-        return SIMD4(hsum(a0), hsum(a1), hsum(a2), hsum(a3))
     }
 
     // MARK: Scale helpers

@@ -2,19 +2,22 @@
 import _Builtin_intrinsics.intel
 
 /// What the eight-row panel kernels need to know of a k-quant with 16-element sub-blocks
-/// (Q2_K, Q3_K): how its fields move into a group, how a group's scales decode for eight rows
+/// (Q2_K, Q3_K, Q6_K): how its fields move into a group, how a group's scales decode for eight rows
 /// and how its codes and second term combine.
 protocol WidePanel16Block: PanelStored where Activations == ActivationsQ8_K {
     /// A group's sub-block scales decoded for eight rows.
     associatedtype Scales: WidePanel16Scales
     /// Bytes of one ggml super-block.
     static var blockBytes: Int { get }
-    /// Group offset of the sixteen sub-block vectors of low bits.
-    static var subBlocksAt: Int { get }
+    /// Group offset of sub-block `s`'s vector of low bits. Each type keeps the rest of a
+    /// sub-block's codes beside it, so that the kernels read a group front to back (with the
+    /// low bits of all sixteen sub-blocks in one run and the other bits in another, the Q6_K
+    /// GEMV streamed 2.3 GB/s from DRAM; interleaved, 6.5–10).
+    static func lowBitsAt(_ s: Int) -> Int
     /// Moves row `r`'s header (scales, `d`, …) and high bits between ggml's `block` and group `g`.
     static func repackHeader(_ block: UnsafeRawPointer, into g: UnsafeMutableRawPointer, row r: Int)
     static func unpackHeader(_ g: UnsafeRawPointer, row r: Int, into block: UnsafeMutableRawPointer)
-    /// The unsigned code (0…3 or 0…7) of element `e` of ggml's `block`.
+    /// The unsigned code (0…3, 0…7 or 0…63) of element `e` of ggml's `block`.
     static func panelCode(_ block: UnsafeRawPointer, _ e: Int) -> UInt8
     /// ORs the code of element `e` into ggml's `block` (whose code bits start out zero).
     static func setCode(_ q: UInt8, _ e: Int, in block: UnsafeMutableRawPointer)
@@ -25,6 +28,13 @@ protocol WidePanel16Block: PanelStored where Activations == ActivationsQ8_K {
     /// `acc +` the eight rows' super-block results from the integer sums `isum = Σ sc·Σq·x`
     /// and `pairs = Σ p_s·Σx_s` (``WidePanel16Scales/pair(_:)``).
     static func finish(_ acc: __m256, _ g: UnsafeRawPointer, isum: __m256i, pairs: __m256i, dx: Float) -> __m256
+    /// Whether codes reach 63 (Q6_K): then a sub-block's 16-bit sums are reduced with
+    /// `vpmaddwd` after every two shifts (four shifts could reach 4 · 2 · 63 · 127, past 16 bits).
+    static var wideCodes: Bool { get }
+}
+
+extension WidePanel16Block {
+    static var wideCodes: Bool { false }
 }
 
 /// Decoded sub-block scales of one group.
@@ -37,7 +47,7 @@ protocol WidePanel16Scales {
     func pair(_ k: Int) -> __m256i
 }
 
-/// The x86 stored layout of Q2_K and Q3_K matrices: rows interleaved in panels of eight, as
+/// The x86 stored layout of Q2_K, Q3_K and Q6_K matrices: rows interleaved in panels of eight, as
 /// ``WidePanelK`` does for Q4_K, so that every 32-bit lane of a `vpmaddubsw`/`vpmaddwd` result
 /// belongs to one row and a super-block ends in one float conversion and one or two FMAs for
 /// eight rows.
@@ -45,10 +55,12 @@ protocol WidePanel16Scales {
 /// A `[rows, cols]` matrix of `nb = cols / 256` super-blocks per row is stored as `rows / 8`
 /// panels of `nb` groups, then the `rows % 8` tail rows in ggml's layout. A group holds
 /// super-block `i` of the panel's eight rows (eight ggml blocks: 672 bytes for Q2_K, 880 for
-/// Q3_K): the type's header (scales and `d` of eight rows, Q3_K's high bits), then
+/// Q3_K, 1680 for Q6_K): the type's header (scales and `d` of eight rows), then the codes of
+/// the sixteen sub-blocks in order, whose low bits are one vector each
+/// (``WidePanel16Block/lowBitsAt(_:)``), beside the type's other code bits:
 ///
 /// ```
-/// [sub-block s for s in 0..<16] = [row 0: 4 bytes] … [row 7: 4 bytes]
+/// low bits of sub-block s = [row 0: 4 bytes] … [row 7: 4 bytes]
 ///   bits 2j…2j+1 of byte b: the low bits of element 16s + 4j + b
 /// ```
 ///
@@ -57,7 +69,8 @@ protocol WidePanel16Scales {
 /// bits `2j`, would spread a sub-block over four loads of four different sub-blocks).
 ///
 /// Per row and super-block the kernels compute ggml's integers exactly: for sub-block `s`,
-/// `t = Σ q · x` from four 16-bit `vpmaddubsw` sums (at most 4 · 2 · 7 · 128 = 7168), then
+/// `t = Σ q · x` from four 16-bit `vpmaddubsw` sums (at most 4 · 2 · 7 · 128 = 7168; for
+/// Q6_K's 6-bit codes two at a time, at most 2 · 2 · 63 · 128 = 32256), then
 /// `isum = Σ sc_s · t_s` and `pairs = Σ p_s · Σx_s` with `vpmaddwd` (the activations'
 /// 16-element group sums, two at a time), then the type's ``WidePanel16Block/finish``,
 /// super-block after super-block, the same in GEMV and GEMM.
@@ -73,7 +86,7 @@ enum WidePanel16<F: WidePanel16Block>: PanelKernels {
                 for byte in 0..<4 {
                     var v: UInt8 = 0
                     for j in 0..<4 { v |= (F.panelCode(block, 16 * sb + 4 * j + byte) & 3) << (2 * j) }
-                    g.storeBytes(of: v, toByteOffset: F.subBlocksAt + 32 * sb + 4 * r + byte, as: UInt8.self)
+                    g.storeBytes(of: v, toByteOffset: F.lowBitsAt(sb) + 4 * r + byte, as: UInt8.self)
                 }
             }
         }
@@ -86,7 +99,7 @@ enum WidePanel16<F: WidePanel16Block>: PanelKernels {
             F.unpackHeader(g, row: i, into: block)
             for sb in 0..<16 {
                 for byte in 0..<4 {
-                    let v = g.load(fromByteOffset: F.subBlocksAt + 32 * sb + 4 * i + byte, as: UInt8.self)
+                    let v = g.load(fromByteOffset: F.lowBitsAt(sb) + 4 * i + byte, as: UInt8.self)
                     for j in 0..<4 { F.setCode((v >> (2 * j)) & 3, 16 * sb + 4 * j + byte, in: block) }
                 }
             }
@@ -103,13 +116,32 @@ enum WidePanel16<F: WidePanel16Block>: PanelKernels {
         return _mm256_shuffle_epi8(v, m)
     }
 
-    /// One token's 16-bit sums `Σ q · x` of sub-block `s` (`x`: the super-block's codes).
+    /// ``spread(_:_:_:)`` for signed bytes: sign-extended into the 16-bit lanes.
     @inline(__always)
-    static func subSum(_ g: UnsafeRawPointer, _ s: Int, _ x: UnsafePointer<Int8>) -> __m256i {
-        let low = AVX2.load(g + F.subBlocksAt + 32 * s)
-        var sum = _mm256_maddubs_epi16(F.codes(g, low, s, 0), AVX2.broadcast4(x + 16 * s))
-        for j in 1..<4 { sum = _mm256_add_epi16(sum, _mm256_maddubs_epi16(F.codes(g, low, s, j), AVX2.broadcast4(x + 16 * s + 4 * j))) }
+    static func spreadSigned(_ v: __m256i, _ k: Int, _ k2: Int) -> __m256i {
+        let b = Int8(k), c = Int8(k2), z: Int8 = -128
+        let m = _mm256_setr_epi8(z, b, z, c, z, b + 4, z, c + 4, z, b + 8, z, c + 8, z, b + 12, z, c + 12,
+                                 z, b, z, c, z, b + 4, z, c + 4, z, b + 8, z, c + 8, z, b + 12, z, c + 12)
+        return _mm256_srai_epi16(_mm256_shuffle_epi8(v, m), 8)
+    }
+
+    /// One token's 16-bit sums `Σ q · x` of shifts `j0 ..< j1` of sub-block `s` (`low`: its
+    /// low-bit vector, `x`: the super-block's codes).
+    @inline(__always)
+    static func subSum(_ g: UnsafeRawPointer, _ low: __m256i, _ s: Int, _ x: UnsafePointer<Int8>, _ j0: Int, _ j1: Int) -> __m256i {
+        var sum = _mm256_maddubs_epi16(F.codes(g, low, s, j0), AVX2.broadcast4(x + 16 * s + 4 * j0))
+        for j in (j0 + 1)..<j1 {
+            sum = _mm256_add_epi16(sum, _mm256_maddubs_epi16(F.codes(g, low, s, j), AVX2.broadcast4(x + 16 * s + 4 * j)))
+        }
         return sum
+    }
+
+    /// One token's `sc_s · Σ q · x` of sub-block `s` per row (32-bit lanes; `k`: the scale).
+    @inline(__always)
+    static func subTerm(_ g: UnsafeRawPointer, _ s: Int, _ x: UnsafePointer<Int8>, _ k: __m256i) -> __m256i {
+        let low = AVX2.load(g + F.lowBitsAt(s))
+        guard F.wideCodes else { return _mm256_madd_epi16(subSum(g, low, s, x, 0, 4), k) }
+        return _mm256_add_epi32(_mm256_madd_epi16(subSum(g, low, s, x, 0, 2), k), _mm256_madd_epi16(subSum(g, low, s, x, 2, 4), k))
     }
 
     /// `pairs` lanes of one token: `Σ p_s · Σx_s` per row (`gs`: its 16 group sums).
@@ -133,7 +165,7 @@ enum WidePanel16<F: WidePanel16Block>: PanelKernels {
         let sc = F.Scales(g)
         var isum = _mm256_setzero_si256()
         // s spelled out, not looped: each scale shuffle is then a constant.
-        @inline(__always) func sub(_ s: Int) { isum = _mm256_add_epi32(isum, _mm256_madd_epi16(subSum(g, s, x), sc.scale(s))) }
+        @inline(__always) func sub(_ s: Int) { isum = _mm256_add_epi32(isum, subTerm(g, s, x, sc.scale(s))) }
         sub(0); sub(1); sub(2); sub(3); sub(4); sub(5); sub(6); sub(7)
         sub(8); sub(9); sub(10); sub(11); sub(12); sub(13); sub(14); sub(15)
         return F.finish(acc, g, isum: isum, pairs: pairTerms(sc, gs), dx: dx)
@@ -179,33 +211,42 @@ enum WidePanel16<F: WidePanel16Block>: PanelKernels {
             return
         }
         let r0 = a.row(t0), r1 = a.row(t0 + 1), r2 = a.row(t0 + 2), r3 = a.row(t0 + 3)
-        var a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps()
+        // The four tokens' float accumulators live in `y` (loaded and stored once per group),
+        // which leaves the sixteen registers to the integer sums: held in registers, they
+        // spilled sums and codes in the sub-block loop.
+        for j in 0..<4 { _mm256_storeu_ps(y + j * ldy, _mm256_setzero_ps()) }
         for b in 0..<nb {
             let g = panel + gb * b, o = 256 * b
             let sc = F.Scales(g)
             var i0 = _mm256_setzero_si256(), i1 = _mm256_setzero_si256(), i2 = _mm256_setzero_si256(), i3 = _mm256_setzero_si256()
             @inline(__always) func sub(_ s: Int) {
                 var s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256(), s2 = _mm256_setzero_si256(), s3 = _mm256_setzero_si256()
-                let low = AVX2.load(g + F.subBlocksAt + 32 * s)
+                let low = AVX2.load(g + F.lowBitsAt(s)), k = sc.scale(s)
+                @inline(__always) func reduce() {
+                    i0 = _mm256_add_epi32(i0, _mm256_madd_epi16(s0, k)); i1 = _mm256_add_epi32(i1, _mm256_madd_epi16(s1, k))
+                    i2 = _mm256_add_epi32(i2, _mm256_madd_epi16(s2, k)); i3 = _mm256_add_epi32(i3, _mm256_madd_epi16(s3, k))
+                }
                 for j in 0..<4 {
                     let q = F.codes(g, low, s, j), e = o + 16 * s + 4 * j
                     s0 = _mm256_add_epi16(s0, _mm256_maddubs_epi16(q, AVX2.broadcast4(r0.codes8 + e)))
                     s1 = _mm256_add_epi16(s1, _mm256_maddubs_epi16(q, AVX2.broadcast4(r1.codes8 + e)))
                     s2 = _mm256_add_epi16(s2, _mm256_maddubs_epi16(q, AVX2.broadcast4(r2.codes8 + e)))
                     s3 = _mm256_add_epi16(s3, _mm256_maddubs_epi16(q, AVX2.broadcast4(r3.codes8 + e)))
+                    if F.wideCodes && j == 1 {
+                        reduce()
+                        s0 = _mm256_setzero_si256(); s1 = _mm256_setzero_si256(); s2 = _mm256_setzero_si256(); s3 = _mm256_setzero_si256()
+                    }
                 }
-                let k = sc.scale(s)
-                i0 = _mm256_add_epi32(i0, _mm256_madd_epi16(s0, k)); i1 = _mm256_add_epi32(i1, _mm256_madd_epi16(s1, k))
-                i2 = _mm256_add_epi32(i2, _mm256_madd_epi16(s2, k)); i3 = _mm256_add_epi32(i3, _mm256_madd_epi16(s3, k))
+                reduce()
             }
             sub(0); sub(1); sub(2); sub(3); sub(4); sub(5); sub(6); sub(7)
             sub(8); sub(9); sub(10); sub(11); sub(12); sub(13); sub(14); sub(15)
-            a0 = F.finish(a0, g, isum: i0, pairs: pairTerms(sc, r0.groupSums16 + 16 * b), dx: r0.scales[b])
-            a1 = F.finish(a1, g, isum: i1, pairs: pairTerms(sc, r1.groupSums16 + 16 * b), dx: r1.scales[b])
-            a2 = F.finish(a2, g, isum: i2, pairs: pairTerms(sc, r2.groupSums16 + 16 * b), dx: r2.scales[b])
-            a3 = F.finish(a3, g, isum: i3, pairs: pairTerms(sc, r3.groupSums16 + 16 * b), dx: r3.scales[b])
+            @inline(__always) func finish(_ j: Int, _ isum: __m256i, _ r: Q8_KRow) {
+                let out = y + j * ldy
+                _mm256_storeu_ps(out, F.finish(_mm256_loadu_ps(out), g, isum: isum, pairs: pairTerms(sc, r.groupSums16 + 16 * b), dx: r.scales[b]))
+            }
+            finish(0, i0, r0); finish(1, i1, r1); finish(2, i2, r2); finish(3, i3, r3)
         }
-        _mm256_storeu_ps(y, a0); _mm256_storeu_ps(y + ldy, a1); _mm256_storeu_ps(y + 2 * ldy, a2); _mm256_storeu_ps(y + 3 * ldy, a3)
     }
 }
 
@@ -215,7 +256,7 @@ enum WidePanel16<F: WidePanel16Block>: PanelKernels {
 extension BlockQ2_K: WidePanel16Block {
     typealias Panels = WidePanel16<Self>
     static var blockBytes: Int { 84 }
-    static var subBlocksAt: Int { 160 }
+    @inline(__always) static func lowBitsAt(_ s: Int) -> Int { 160 + 32 * s }
     static var codeBytes: Range<Int> { 16..<80 }
 
     static func repackHeader(_ block: UnsafeRawPointer, into g: UnsafeMutableRawPointer, row r: Int) {
@@ -265,16 +306,19 @@ extension BlockQ2_K: WidePanel16Block {
 }
 
 /// Q3_K: `w = d · (sc − 32) · (q − 4)`, `q = low2 | hbit << 2`. Group header:
-/// `[d0 … d7: fp16] [scale words w for w in 0..<3: row r's scales[4w ..< 4w+4]]
-/// [high bits h for h in 0..<8: row r's 4 bytes]`, where bit `4(s % 2) + j` of byte `b` of
-/// high-bit vector `s / 2` is the high bit of element `16s + 4j + b`. The `−4` is the second
+/// `[d0 … d7: fp16] [scale words w for w in 0..<3: row r's scales[4w ..< 4w+4]]`, then for each
+/// pair of sub-blocks `2h, 2h + 1` `[high bits: row r's 4 bytes] [low bits 2h] [low bits 2h + 1]`,
+/// where bit `4(s % 2) + j` of byte `b` of high-bit vector `s / 2` is the high bit of element
+/// `16s + 4j + b`. The `−4` is the second
 /// term, folded into the integers: `isum − 4 · pairs` with `pairs = Σ (sc − 32) · Σx`, so the
 /// sum is ggml's `Σ (sc − 32) · Σ (q − 4) · x` exactly.
 extension BlockQ3_K: WidePanel16Block {
     typealias Panels = WidePanel16<Self>
     static var blockBytes: Int { 110 }
-    static var highBitsAt: Int { 112 }
-    static var subBlocksAt: Int { 368 }
+    /// Group offset of the high-bit vector of sub-blocks `2h` and `2h + 1`, which their two
+    /// low-bit vectors follow.
+    @inline(__always) static func highBitsAt(_ h: Int) -> Int { 112 + 96 * h }
+    @inline(__always) static func lowBitsAt(_ s: Int) -> Int { highBitsAt(s / 2) + 32 + 32 * (s % 2) }
     static var codeBytes: Range<Int> { 0..<96 }
 
     static func repackHeader(_ block: UnsafeRawPointer, into g: UnsafeMutableRawPointer, row r: Int) {
@@ -286,7 +330,7 @@ extension BlockQ3_K: WidePanel16Block {
                 for half in 0..<2 {
                     for j in 0..<4 { v |= (panelCode(block, 16 * (2 * h + half) + 4 * j + byte) >> 2) << (4 * half + j) }
                 }
-                g.storeBytes(of: v, toByteOffset: highBitsAt + 32 * h + 4 * r + byte, as: UInt8.self)
+                g.storeBytes(of: v, toByteOffset: highBitsAt(h) + 4 * r + byte, as: UInt8.self)
             }
         }
     }
@@ -296,7 +340,7 @@ extension BlockQ3_K: WidePanel16Block {
         for w in 0..<3 { (block + 96 + 4 * w).copyMemory(from: g + 16 + 32 * w + 4 * i, byteCount: 4) }
         for h in 0..<8 {
             for byte in 0..<4 {
-                let v = g.load(fromByteOffset: highBitsAt + 32 * h + 4 * i + byte, as: UInt8.self)
+                let v = g.load(fromByteOffset: highBitsAt(h) + 4 * i + byte, as: UInt8.self)
                 for half in 0..<2 {
                     for j in 0..<4 { setCode(((v >> (4 * half + j)) & 1) << 2, 16 * (2 * h + half) + 4 * j + byte, in: block) }
                 }
@@ -318,7 +362,7 @@ extension BlockQ3_K: WidePanel16Block {
         let lo = _mm256_and_si256(j == 0 ? low : _mm256_srli_epi16(low, Int32(2 * j)), _mm256_set1_epi8(3))
         // Bit t = 4(s % 2) + j of each byte to bit 2 (16-bit shifts by at most 5 keep the
         // high byte's bits out of the low byte's bit 2).
-        let h = AVX2.load(g + highBitsAt + 32 * (s / 2)), t = 4 * (s % 2) + j
+        let h = AVX2.load(g + highBitsAt(s / 2)), t = 4 * (s % 2) + j
         let moved = t >= 2 ? _mm256_srli_epi16(h, Int32(t - 2)) : _mm256_slli_epi16(h, Int32(2 - t))
         return _mm256_or_si256(lo, _mm256_and_si256(moved, _mm256_set1_epi8(4)))
     }
@@ -353,6 +397,87 @@ extension BlockQ3_K: WidePanel16Block {
     @inline(__always)
     static func finish(_ acc: __m256, _ g: UnsafeRawPointer, isum: __m256i, pairs: __m256i, dx: Float) -> __m256 {
         let d = _mm256_cvtph_ps(AVX2.load128(g)), total = _mm256_sub_epi32(isum, _mm256_slli_epi32(pairs, 2))
+        return _mm256_fmadd_ps(_mm256_cvtepi32_ps(total), _mm256_mul_ps(d, _mm256_set1_ps(dx)), acc)
+    }
+}
+
+/// Q6_K: `w = d · sc · (q − 32)`, `q = low2 | high4 << 2` (0…63; in the panels the two low
+/// bits of a code are the sub-block vectors', its four high bits a nibble). Group header:
+/// `[d0 … d7: fp16] [scale words w for w in 0..<4: row r's scales[4w ..< 4w+4], int8]`, then
+/// for each sub-block `s` 96 bytes, `[low-bit vector] [nibbles h = 0] [nibbles h = 1]` (row `r`:
+/// 4 bytes of each), where nibble vector `h` holds, in byte `b`, the high four bits of element
+/// `16s + 8h + b` (low nibble) and `16s + 8h + 4 + b` (high nibble); a group is read front to
+/// back. The `−32` is the second term, folded into the integers:
+/// `isum − 32 · pairs` with `pairs = Σ sc · Σx`, so the sum is ggml's `Σ sc · Σ (q − 32) · x`.
+extension BlockQ6_K: WidePanel16Block {
+    typealias Panels = WidePanel16<Self>
+    static var blockBytes: Int { 210 }
+    @inline(__always) static func lowBitsAt(_ s: Int) -> Int { 144 + 96 * s }
+    /// Group offset of sub-block `s`'s nibble vector `h`.
+    @inline(__always) static func nibblesAt(_ s: Int, _ h: Int) -> Int { lowBitsAt(s) + 32 + 32 * h }
+    static var codeBytes: Range<Int> { 0..<192 }
+    static var wideCodes: Bool { true }
+
+    static func repackHeader(_ block: UnsafeRawPointer, into g: UnsafeMutableRawPointer, row r: Int) {
+        g.storeBytes(of: block.loadUnaligned(fromByteOffset: 208, as: UInt16.self), toByteOffset: 2 * r, as: UInt16.self)
+        for w in 0..<4 { (g + 16 + 32 * w + 4 * r).copyMemory(from: block + 192 + 4 * w, byteCount: 4) }
+        for n in 0..<32 {
+            let first = 16 * (n / 2) + 8 * (n % 2)
+            for byte in 0..<4 {
+                let v = panelCode(block, first + byte) >> 2 | (panelCode(block, first + 4 + byte) >> 2) << 4
+                g.storeBytes(of: v, toByteOffset: nibblesAt(n / 2, n % 2) + 4 * r + byte, as: UInt8.self)
+            }
+        }
+    }
+
+    static func unpackHeader(_ g: UnsafeRawPointer, row i: Int, into block: UnsafeMutableRawPointer) {
+        block.storeBytes(of: g.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self), toByteOffset: 208, as: UInt16.self)
+        for w in 0..<4 { (block + 192 + 4 * w).copyMemory(from: g + 16 + 32 * w + 4 * i, byteCount: 4) }
+        for n in 0..<32 {
+            let first = 16 * (n / 2) + 8 * (n % 2)
+            for byte in 0..<4 {
+                let v = g.load(fromByteOffset: nibblesAt(n / 2, n % 2) + 4 * i + byte, as: UInt8.self)
+                setCode((v & 15) << 2, first + byte, in: block)
+                setCode((v >> 4) << 2, first + 4 + byte, in: block)
+            }
+        }
+    }
+
+    static func panelCode(_ block: UnsafeRawPointer, _ e: Int) -> UInt8 { UInt8(code(block, e) as Int32 + 32) }
+
+    static func setCode(_ q: UInt8, _ e: Int, in block: UnsafeMutableRawPointer) {
+        // Element e = 128k + 32·quarter + l: nibble (quarter / 2) of ql[64k + 32(quarter % 2) + l],
+        // bits 2·quarter of qh[32k + l] above it.
+        let k = e / 128, quarter = (e % 128) / 32, l = e % 32
+        let p = block + 64 * k + 32 * (quarter % 2) + l, h = block + 128 + 32 * k + l
+        p.storeBytes(of: p.load(as: UInt8.self) | (q & 15) << (4 * (quarter / 2)), as: UInt8.self)
+        h.storeBytes(of: h.load(as: UInt8.self) | ((q >> 4) & 3) << (2 * quarter), as: UInt8.self)
+    }
+
+    @inline(__always)
+    static func codes(_ g: UnsafeRawPointer, _ low: __m256i, _ s: Int, _ j: Int) -> __m256i {
+        let lo = _mm256_and_si256(j == 0 ? low : _mm256_srli_epi16(low, Int32(2 * j)), _mm256_set1_epi8(3))
+        // The nibble to bits 2–5 (16-bit shifts by 2; the bits they move across bytes are masked).
+        let n = AVX2.load(g + nibblesAt(s, j / 2))
+        let high = j % 2 == 0 ? _mm256_slli_epi16(n, 2) : _mm256_srli_epi16(n, 2)
+        return _mm256_or_si256(lo, _mm256_and_si256(high, _mm256_set1_epi8(0x3c)))
+    }
+
+    /// The four scale vectors as stored: 32-bit lane `r` of word `w` holds row `r`'s signed
+    /// scales `4w … 4w + 3`.
+    struct Scales: WidePanel16Scales {
+        let g: UnsafeRawPointer
+        @inline(__always) init(_ g: UnsafeRawPointer) { self.g = g }
+        @inline(__always) func word(_ w: Int) -> __m256i { AVX2.load(g + 16 + 32 * w) }
+        @inline(__always) func scale(_ s: Int) -> __m256i { WidePanel16<BlockQ6_K>.spreadSigned(word(s / 4), s % 4, s % 4) }
+        @inline(__always) func pair(_ k: Int) -> __m256i {
+            WidePanel16<BlockQ6_K>.spreadSigned(word(k / 2), 2 * (k % 2), 2 * (k % 2) + 1)
+        }
+    }
+
+    @inline(__always)
+    static func finish(_ acc: __m256, _ g: UnsafeRawPointer, isum: __m256i, pairs: __m256i, dx: Float) -> __m256 {
+        let d = _mm256_cvtph_ps(AVX2.load128(g)), total = _mm256_sub_epi32(isum, _mm256_slli_epi32(pairs, 5))
         return _mm256_fmadd_ps(_mm256_cvtepi32_ps(total), _mm256_mul_ps(d, _mm256_set1_ps(dx)), acc)
     }
 }

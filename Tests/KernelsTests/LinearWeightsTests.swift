@@ -57,7 +57,7 @@ final class LinearWeightsTests: XCTestCase {
     /// every row still computed once and right.
     func testGemvOfManyPanelsCoversEveryRow() throws {
         let pool2 = ThreadPool(threads: 2)
-        for type in [GGMLType.q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q2_K, .q3_K, .q4_K, .q5_K] {
+        for type in [GGMLType.q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K] {
             let rows = 2 * 4 * 8 * 11 + 5, cols = 512
             let w = try TestData.weights(type, rows: rows, cols: cols, seed: 99)
             let lw = try w.withUnsafeBytes { try LinearWeights(type: type, rows: rows, cols: cols, bytes: $0) }
@@ -101,7 +101,7 @@ final class LinearWeightsTests: XCTestCase {
         for type in [GGMLType.q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K] {
             XCTAssertTrue(type.traits!.gemmIsExact, "\(type)")
         }
-        for type in [GGMLType.q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q2_K, .q3_K, .q4_K, .q5_K] {
+        for type in [GGMLType.q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K] {
             XCTAssertTrue(type.traits!.repacksAtLoad, "\(type) stores panels")
         }
         #endif
