@@ -202,7 +202,7 @@ enum WidePanel32<F: WidePanel32Block>: PanelKernels {
         _ base: UnsafeRawPointer, rows: Int, cols: Int, x: UnsafePointer<Float>, tokens: Int, y: UnsafeMutablePointer<Float>,
         pool: ThreadPool?
     ) {
-        let act = PanelGemm.Activations(x, tokens: tokens, cols: cols, pool: pool)
+        let act = ActivationBatchQ8_0(x, tokens: tokens, cols: cols, pool: pool)
         let nb = cols / 32, pb = nb * groupBytes
         let k = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, tokens * nb))
         defer { k.deallocate() }
@@ -219,7 +219,7 @@ enum WidePanel32<F: WidePanel32Block>: PanelKernels {
     /// `y + j · ldy`: each chunk's codes unpacked once for the `n` tokens.
     @inline(__always)
     static func tile(
-        _ panel: UnsafeRawPointer, _ nb: Int, _ a: PanelGemm.Activations, _ k: UnsafePointer<Int32>, _ t0: Int, _ n: Int,
+        _ panel: UnsafeRawPointer, _ nb: Int, _ a: ActivationBatchQ8_0, _ k: UnsafePointer<Int32>, _ t0: Int, _ n: Int,
         _ y: UnsafeMutablePointer<Float>, _ ldy: Int
     ) {
         switch n {
@@ -234,7 +234,7 @@ enum WidePanel32<F: WidePanel32Block>: PanelKernels {
     /// missing token's lanes are never computed or stored.
     @inline(__always)
     static func tile(
-        _ panel: UnsafeRawPointer, _ nb: Int, _ a: PanelGemm.Activations, _ k: UnsafePointer<Int32>, _ t0: Int, count n: Int,
+        _ panel: UnsafeRawPointer, _ nb: Int, _ a: ActivationBatchQ8_0, _ k: UnsafePointer<Int32>, _ t0: Int, count n: Int,
         _ y: UnsafeMutablePointer<Float>, _ ldy: Int
     ) {
         let cols = a.cols, gb = groupBytes
