@@ -196,9 +196,21 @@ def main() -> int:
         cells += [f"{r['lowbit']['batched_tg'][str(b)]:.1f} ({r['lowbit']['batched_tg'][str(b)] / r['lowbit']['tg']:.1f}×)"
                   for b in batches]
         print(("| " + " | ".join(cells) + " |") if a.md else "  ".join(cells))
+    # Prefill over threads: each runtime's pp at t threads over its own pp at the smallest count.
+    scaling = []
+    for name in dict.fromkeys(r["file"] for r in rows):
+        own = sorted((r for r in rows if r["file"] == name), key=lambda r: r["threads"])
+        for r in own[1:]:
+            scaling.append({"file": name, "threads": r["threads"], "base_threads": own[0]["threads"],
+                            "lowbit": r["lowbit"]["pp"] / own[0]["lowbit"]["pp"],
+                            "llama_cpp": r["llama_cpp"]["pp"] / own[0]["llama_cpp"]["pp"]})
+    if scaling:
+        print(f"pp{a.p} at t threads over the first count, LowBit / llama.cpp: "
+              + "; ".join(f"{s['file']} t={s['threads']}/{s['base_threads']} {s['lowbit']:.2f} / {s['llama_cpp']:.2f}" for s in scaling))
     if a.json:
         with open(a.json + ".tmp", "w") as f:
-            json.dump({"read_bandwidth_GBps": bandwidth, "peer": peer, "prompt": a.p, "gen": a.n, "rounds": a.r, "rows": rows}, f, indent=1)
+            json.dump({"read_bandwidth_GBps": bandwidth, "peer": peer, "prompt": a.p, "gen": a.n, "rounds": a.r, "rows": rows,
+                       "pp_scaling": scaling}, f, indent=1)
         os.replace(a.json + ".tmp", a.json)
     return 0
 
