@@ -1,5 +1,5 @@
 #if arch(x86_64)
-/// The kernels of one stored panel layout (``WidePanel32``, ``WidePanelK``, ``WidePanel16``):
+/// The kernels of one stored panel layout (``WidePanel32``, ``WidePanelQ8_0``, ``WidePanelK``, ``WidePanel16``):
 /// rows interleaved in panels at load, and the GEMV and GEMM that read them.
 protocol PanelKernels {
     /// The activation row the GEMV reads.
