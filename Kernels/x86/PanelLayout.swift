@@ -108,31 +108,36 @@ enum PanelLayout {
         for r in max(range.lowerBound, 8 * last)..<range.upperBound { y[r] = tail(r) }
     }
 
-    /// Drives a panel GEMM over the pool: one work item per whole panel of `panelRows` rows,
-    /// in which `tile(p, t, n)` computes panel `p` for tokens `t ..< t + n` (`n ≤ 4`), and one
-    /// more item for the rows after the last whole panel, `tail(r, t)` each.
+    /// Drives the GEMM `y[t, r] = W[r] · x[t]` over eight-row panels of the matrix at `base`
+    /// (`cols / blockElements` groups of eight `blockBytes` blocks per panel), on the pool: one
+    /// work item per whole panel, in which `tile(panel, t, n, out)` computes the panel for
+    /// tokens `t ..< t + n` (`n ≤ 4`) into `out[j · rows + i]` (`out` = row `8p` of token `t`),
+    /// and one more item for the rows after the last whole panel, `y[t, r] = tail(row, t)`
+    /// with `row` the address of ggml-layout row `r`.
     @inline(__always)
     static func gemm(
-        rows: Int, panelRows: Int, tokens: Int, pool: ThreadPool?, tile: (Int, Int, Int) -> Void, tail: (Int, Int) -> Void
+        _ base: UnsafeRawPointer, rows: Int, cols: Int, tokens: Int, y: UnsafeMutablePointer<Float>, pool: ThreadPool?,
+        blockElements: Int, blockBytes: Int, tile: (UnsafeRawPointer, Int, Int, UnsafeMutablePointer<Float>) -> Void,
+        tail: (UnsafeRawPointer, Int) -> Float
     ) {
-        let panels = rows / panelRows
+        let panels = rows / 8, rowBytes = cols / blockElements * blockBytes, panelBytes = 8 * rowBytes
         func work(_ range: Range<Int>, _: Int) {
             for p in range {
                 if p < panels {
                     var t = 0
                     while t < tokens {
                         let n = min(4, tokens - t)
-                        tile(p, t, n)
+                        tile(base + p * panelBytes, t, n, y + t * rows + 8 * p)
                         t += n
                     }
                 } else {
-                    for r in (panelRows * panels)..<rows {
-                        for t in 0..<tokens { tail(r, t) }
+                    for r in (8 * panels)..<rows {
+                        for t in 0..<tokens { y[t * rows + r] = tail(base + r * rowBytes, t) }
                     }
                 }
             }
         }
-        let items = panels + (rows % panelRows == 0 ? 0 : 1)
+        let items = panels + (rows % 8 == 0 ? 0 : 1)
         if let pool { pool.parallelFor(items, work) } else { work(0..<items, 0) }
     }
 }

@@ -185,11 +185,11 @@ enum WidePanel16<F: WidePanel16Block>: PanelKernels {
         pool: ThreadPool?
     ) {
         let act = ActivationBatchQ8_K(x, tokens: tokens, cols: cols, pool: pool)
-        let nb = cols / 256, pb = nb * groupBytes
-        PanelLayout.gemm(rows: rows, panelRows: 8, tokens: tokens, pool: pool) { p, t, n in
-            tile(base + p * pb, nb, act, t, n, y + t * rows + 8 * p, rows)
-        } tail: { r, t in
-            y[t * rows + r] = F.dot(base + r * nb * F.blockBytes, act.row(t), count: cols)
+        let nb = cols / 256
+        PanelLayout.gemm(base, rows: rows, cols: cols, tokens: tokens, y: y, pool: pool, blockElements: 256, blockBytes: F.blockBytes) {
+            panel, t, n, out in tile(panel, nb, act, t, n, out, rows)
+        } tail: { row, t in
+            F.dot(row, act.row(t), count: cols)
         }
     }
 

@@ -203,15 +203,15 @@ enum WidePanel32<F: WidePanel32Block>: PanelKernels {
         pool: ThreadPool?
     ) {
         let act = ActivationBatchQ8_0(x, tokens: tokens, cols: cols, pool: pool)
-        let nb = cols / 32, pb = nb * groupBytes
+        let nb = cols / 32
         let k = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, tokens * nb))
         defer { k.deallocate() }
         for t in 0..<tokens { corrections(act.codes8 + t * cols, blocks: nb, into: k + t * nb) }
         let kc = UnsafePointer(k)
-        PanelLayout.gemm(rows: rows, panelRows: 8, tokens: tokens, pool: pool) { p, t, n in
-            tile(base + p * pb, nb, act, kc, t, n, y + t * rows + 8 * p, rows)
-        } tail: { r, t in
-            y[t * rows + r] = F.dot(base + r * nb * F.blockBytes, act.row(t), count: cols)
+        PanelLayout.gemm(base, rows: rows, cols: cols, tokens: tokens, y: y, pool: pool, blockElements: 32, blockBytes: F.blockBytes) {
+            panel, t, n, out in tile(panel, nb, act, kc, t, n, out, rows)
+        } tail: { row, t in
+            F.dot(row, act.row(t), count: cols)
         }
     }
 

@@ -231,15 +231,15 @@ enum WidePanelK<F: WidePanelKBlock>: PanelKernels {
         pool: ThreadPool?
     ) {
         let act = ActivationBatchQ8_K(x, tokens: tokens, cols: cols, pool: pool)
-        let nb = cols / 256, pb = nb * groupBytes
+        let nb = cols / 256
         let pairs = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, tokens * 4 * nb))
         defer { pairs.deallocate() }
         for t in 0..<tokens { minPairs(act.row(t), blocks: nb, into: pairs + t * 4 * nb) }
         let pc = UnsafePointer(pairs)
-        PanelLayout.gemm(rows: rows, panelRows: 8, tokens: tokens, pool: pool) { p, t, n in
-            tile(base + p * pb, nb, act, pc, t, n, y + t * rows + 8 * p, rows)
-        } tail: { r, t in
-            y[t * rows + r] = F.dot(base + r * nb * F.blockBytes, act.row(t), count: cols)
+        PanelLayout.gemm(base, rows: rows, cols: cols, tokens: tokens, y: y, pool: pool, blockElements: 256, blockBytes: F.blockBytes) {
+            panel, t, n, out in tile(panel, nb, act, pc, t, n, out, rows)
+        } tail: { row, t in
+            F.dot(row, act.row(t), count: cols)
         }
     }
 

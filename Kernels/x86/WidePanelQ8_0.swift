@@ -76,11 +76,11 @@ enum WidePanelQ8_0: PanelKernels {
         pool: ThreadPool?
     ) {
         let act = ActivationBatchQ8_0(x, tokens: tokens, cols: cols, pool: pool)
-        let nb = cols / 32, pb = nb * groupBytes
-        PanelLayout.gemm(rows: rows, panelRows: 8, tokens: tokens, pool: pool) { p, t, n in
-            tile(base + p * pb, nb, act, t, n, y + t * rows + 8 * p, rows)
-        } tail: { r, t in
-            y[t * rows + r] = BlockQ8_0.dot(base + r * nb * 34, act.row(t), count: cols)
+        let nb = cols / 32
+        PanelLayout.gemm(base, rows: rows, cols: cols, tokens: tokens, y: y, pool: pool, blockElements: 32, blockBytes: 34) {
+            panel, t, n, out in tile(panel, nb, act, t, n, out, rows)
+        } tail: { row, t in
+            BlockQ8_0.dot(row, act.row(t), count: cols)
         }
     }
 
