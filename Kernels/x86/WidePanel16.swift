@@ -9,14 +9,16 @@ protocol WidePanel16Block: PanelStored where Activations == ActivationsQ8_K {
     associatedtype Scales: WidePanel16Scales
     /// Bytes of one ggml super-block.
     static var blockBytes: Int { get }
-    /// Group offset of sub-block `s`'s vector of low bits. Each type keeps the rest of a
-    /// sub-block's codes beside it, so that the kernels read a group front to back (with the
-    /// low bits of all sixteen sub-blocks in one run and the other bits in another, the Q6_K
-    /// GEMV streamed 2.3 GB/s from DRAM; interleaved, 6.5–10).
+    /// Group offset of sub-block `s`'s code vector, the one ``codes(_:_:_:_:)`` receives
+    /// loaded. Each type keeps the rest of a sub-block's codes beside it, so that the kernels
+    /// read a group front to back (with the low bits of all sixteen sub-blocks in one run and
+    /// the other bits in another, the Q6_K GEMV streamed 2.3 GB/s from DRAM; interleaved,
+    /// 6.5–10).
     static func lowBitsAt(_ s: Int) -> Int
-    /// Moves row `r`'s header (scales, `d`, …) and high bits between ggml's `block` and group `g`.
-    static func repackHeader(_ block: UnsafeRawPointer, into g: UnsafeMutableRawPointer, row r: Int)
-    static func unpackHeader(_ g: UnsafeRawPointer, row r: Int, into block: UnsafeMutableRawPointer)
+    /// Moves row `r`'s part (scales, `d`, codes) between ggml's `block` and group `g`;
+    /// ``unpackRow(_:row:into:)`` finds the block's ``codeBytes`` zeroed.
+    static func repackRow(_ block: UnsafeRawPointer, into g: UnsafeMutableRawPointer, row r: Int)
+    static func unpackRow(_ g: UnsafeRawPointer, row r: Int, into block: UnsafeMutableRawPointer)
     /// The unsigned code (0…3, 0…7 or 0…63) of element `e` of ggml's `block`.
     static func panelCode(_ block: UnsafeRawPointer, _ e: Int) -> UInt8
     /// ORs the code of element `e` into ggml's `block` (whose code bits start out zero).
@@ -35,6 +37,29 @@ protocol WidePanel16Block: PanelStored where Activations == ActivationsQ8_K {
 
 extension WidePanel16Block {
     static var wideCodes: Bool { false }
+
+    /// Writes row `r`'s two low code bits of every sub-block into its vector at
+    /// ``lowBitsAt(_:)``: bits `2j…2j+1` of byte `b` are those of element `16s + 4j + b`
+    /// (Q2_K's whole codes, Q6_K's low bits).
+    static func packLowBits(_ block: UnsafeRawPointer, into g: UnsafeMutableRawPointer, row r: Int) {
+        for sb in 0..<16 {
+            for byte in 0..<4 {
+                var v: UInt8 = 0
+                for j in 0..<4 { v |= (panelCode(block, 16 * sb + 4 * j + byte) & 3) << (2 * j) }
+                g.storeBytes(of: v, toByteOffset: lowBitsAt(sb) + 4 * r + byte, as: UInt8.self)
+            }
+        }
+    }
+
+    /// ORs row `r`'s low code bits from the vectors at ``lowBitsAt(_:)`` back into `block`.
+    static func unpackLowBits(_ g: UnsafeRawPointer, row i: Int, into block: UnsafeMutableRawPointer) {
+        for sb in 0..<16 {
+            for byte in 0..<4 {
+                let v = g.load(fromByteOffset: lowBitsAt(sb) + 4 * i + byte, as: UInt8.self)
+                for j in 0..<4 { setCode((v >> (2 * j)) & 3, 16 * sb + 4 * j + byte, in: block) }
+            }
+        }
+    }
 }
 
 /// Decoded sub-block scales of one group.
@@ -56,8 +81,9 @@ protocol WidePanel16Scales {
 /// panels of `nb` groups, then the `rows % 8` tail rows in ggml's layout. A group holds
 /// super-block `i` of the panel's eight rows (eight ggml blocks: 672 bytes for Q2_K, 880 for
 /// Q3_K, 1680 for Q6_K): the type's header (scales and `d` of eight rows), then the codes of
-/// the sixteen sub-blocks in order, whose low bits are one vector each
-/// (``WidePanel16Block/lowBitsAt(_:)``), beside the type's other code bits:
+/// the sixteen sub-blocks in order, each with one code vector (``WidePanel16Block/lowBitsAt(_:)``)
+/// beside the type's other code bits. Q2_K's and Q6_K's code vectors hold two low bits of
+/// each code (Q3_K packs whole codes; see its conformance):
 ///
 /// ```
 /// low bits of sub-block s = [row 0: 4 bytes] … [row 7: 4 bytes]
@@ -80,15 +106,7 @@ enum WidePanel16<F: WidePanel16Block>: PanelKernels {
 
     static func repack(_ src: UnsafeRawPointer, into dst: UnsafeMutableRawPointer, rows: Int, cols: Int) {
         PanelLayout.repackPanels(src, into: dst, rows: rows, cols: cols, panelRows: 8, blockElements: 256, blockBytes: F.blockBytes) {
-            g, r, block in
-            F.repackHeader(block, into: g, row: r)
-            for sb in 0..<16 {
-                for byte in 0..<4 {
-                    var v: UInt8 = 0
-                    for j in 0..<4 { v |= (F.panelCode(block, 16 * sb + 4 * j + byte) & 3) << (2 * j) }
-                    g.storeBytes(of: v, toByteOffset: F.lowBitsAt(sb) + 4 * r + byte, as: UInt8.self)
-                }
-            }
+            g, r, block in F.repackRow(block, into: g, row: r)
         }
     }
 
@@ -96,13 +114,7 @@ enum WidePanel16<F: WidePanel16Block>: PanelKernels {
         PanelLayout.unpackPanelRow(base, row: r, rows: rows, cols: cols, panelRows: 8, blockElements: 256, blockBytes: F.blockBytes,
                                    into: dst) { g, i, block in
             (block + F.codeBytes.lowerBound).initializeMemory(as: UInt8.self, repeating: 0, count: F.codeBytes.count)
-            F.unpackHeader(g, row: i, into: block)
-            for sb in 0..<16 {
-                for byte in 0..<4 {
-                    let v = g.load(fromByteOffset: F.lowBitsAt(sb) + 4 * i + byte, as: UInt8.self)
-                    for j in 0..<4 { F.setCode((v >> (2 * j)) & 3, 16 * sb + 4 * j + byte, in: block) }
-                }
-            }
+            F.unpackRow(g, row: i, into: block)
         }
     }
 
@@ -259,16 +271,18 @@ extension BlockQ2_K: WidePanel16Block {
     @inline(__always) static func lowBitsAt(_ s: Int) -> Int { 160 + 32 * s }
     static var codeBytes: Range<Int> { 16..<80 }
 
-    static func repackHeader(_ block: UnsafeRawPointer, into g: UnsafeMutableRawPointer, row r: Int) {
+    static func repackRow(_ block: UnsafeRawPointer, into g: UnsafeMutableRawPointer, row r: Int) {
         g.storeBytes(of: block.loadUnaligned(fromByteOffset: 80, as: UInt16.self), toByteOffset: 2 * r, as: UInt16.self)
         g.storeBytes(of: block.loadUnaligned(fromByteOffset: 82, as: UInt16.self), toByteOffset: 16 + 2 * r, as: UInt16.self)
         for w in 0..<4 { (g + 32 + 32 * w + 4 * r).copyMemory(from: block + 4 * w, byteCount: 4) }
+        packLowBits(block, into: g, row: r)
     }
 
-    static func unpackHeader(_ g: UnsafeRawPointer, row i: Int, into block: UnsafeMutableRawPointer) {
+    static func unpackRow(_ g: UnsafeRawPointer, row i: Int, into block: UnsafeMutableRawPointer) {
         block.storeBytes(of: g.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self), toByteOffset: 80, as: UInt16.self)
         block.storeBytes(of: g.loadUnaligned(fromByteOffset: 16 + 2 * i, as: UInt16.self), toByteOffset: 82, as: UInt16.self)
         for w in 0..<4 { (block + 4 * w).copyMemory(from: g + 32 + 32 * w + 4 * i, byteCount: 4) }
+        unpackLowBits(g, row: i, into: block)
     }
 
     static func panelCode(_ block: UnsafeRawPointer, _ e: Int) -> UInt8 { UInt8(code(block, e) as Int32) }
@@ -305,45 +319,59 @@ extension BlockQ2_K: WidePanel16Block {
     }
 }
 
-/// Q3_K: `w = d · (sc − 32) · (q − 4)`, `q = low2 | hbit << 2`. Group header:
+/// Q3_K: `w = d · (sc − 32) · (q − 4)`, `q` = 0…7. Group header:
 /// `[d0 … d7: fp16] [scale words w for w in 0..<3: row r's scales[4w ..< 4w+4]]`, then for each
-/// pair of sub-blocks `2h, 2h + 1` `[high bits: row r's 4 bytes] [low bits 2h] [low bits 2h + 1]`,
-/// where bit `4(s % 2) + j` of byte `b` of high-bit vector `s / 2` is the high bit of element
-/// `16s + 4j + b`. The `−4` is the second
-/// term, folded into the integers: `isum − 4 · pairs` with `pairs = Σ (sc − 32) · Σx`, so the
-/// sum is ggml's `Σ (sc − 32) · Σ (q − 4) · x` exactly.
+/// pair of sub-blocks `2h, 2h + 1` 96 bytes, `[rest vector] [code vector 2h] [code vector 2h + 1]`
+/// (row `r`: 4 bytes of each). Byte `b` of sub-block `s`'s code vector holds whole codes:
+///
+/// ```
+/// bits 0–2: q(16s + b)   bits 3–5: q(16s + 4 + b)   bits 6–7: q(16s + 8 + b) & 3
+/// ```
+///
+/// and nibble `s % 2` of byte `b` of the rest vector holds `q(16s + 12 + b)` in bits 0–2 and
+/// `q(16s + 8 + b) >> 2` in bit 3. Shifts 0, 1 and 3 of a sub-block are then one shift and
+/// one mask, shift 2 five operations: 19 per sub-block pair, where two-bit low vectors
+/// beside a high-bit vector (ggml's split) took 38. The `−4` is the second term, folded into
+/// the integers: `isum − 4 · pairs` with `pairs = Σ (sc − 32) · Σx`, so the sum is ggml's
+/// `Σ (sc − 32) · Σ (q − 4) · x` exactly.
 extension BlockQ3_K: WidePanel16Block {
     typealias Panels = WidePanel16<Self>
     static var blockBytes: Int { 110 }
-    /// Group offset of the high-bit vector of sub-blocks `2h` and `2h + 1`, which their two
-    /// low-bit vectors follow.
-    @inline(__always) static func highBitsAt(_ h: Int) -> Int { 112 + 96 * h }
-    @inline(__always) static func lowBitsAt(_ s: Int) -> Int { highBitsAt(s / 2) + 32 + 32 * (s % 2) }
+    /// Group offset of the rest vector of sub-blocks `2h` and `2h + 1`, which their two code
+    /// vectors follow.
+    @inline(__always) static func restAt(_ h: Int) -> Int { 112 + 96 * h }
+    @inline(__always) static func lowBitsAt(_ s: Int) -> Int { restAt(s / 2) + 32 + 32 * (s % 2) }
     static var codeBytes: Range<Int> { 0..<96 }
 
-    static func repackHeader(_ block: UnsafeRawPointer, into g: UnsafeMutableRawPointer, row r: Int) {
+    static func repackRow(_ block: UnsafeRawPointer, into g: UnsafeMutableRawPointer, row r: Int) {
         g.storeBytes(of: block.loadUnaligned(fromByteOffset: 108, as: UInt16.self), toByteOffset: 2 * r, as: UInt16.self)
         for w in 0..<3 { (g + 16 + 32 * w + 4 * r).copyMemory(from: block + 96 + 4 * w, byteCount: 4) }
         for h in 0..<8 {
             for byte in 0..<4 {
-                var v: UInt8 = 0
+                var rest: UInt8 = 0
                 for half in 0..<2 {
-                    for j in 0..<4 { v |= (panelCode(block, 16 * (2 * h + half) + 4 * j + byte) >> 2) << (4 * half + j) }
+                    let s = 2 * h + half
+                    let e = 16 * s + byte
+                    let q0 = panelCode(block, e), q1 = panelCode(block, e + 4), q2 = panelCode(block, e + 8), q3 = panelCode(block, e + 12)
+                    g.storeBytes(of: q0 | q1 << 3 | (q2 & 3) << 6, toByteOffset: lowBitsAt(s) + 4 * r + byte, as: UInt8.self)
+                    rest |= (q3 | (q2 >> 2) << 3) << (4 * half)
                 }
-                g.storeBytes(of: v, toByteOffset: highBitsAt(h) + 4 * r + byte, as: UInt8.self)
+                g.storeBytes(of: rest, toByteOffset: restAt(h) + 4 * r + byte, as: UInt8.self)
             }
         }
     }
 
-    static func unpackHeader(_ g: UnsafeRawPointer, row i: Int, into block: UnsafeMutableRawPointer) {
+    static func unpackRow(_ g: UnsafeRawPointer, row i: Int, into block: UnsafeMutableRawPointer) {
         block.storeBytes(of: g.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self), toByteOffset: 108, as: UInt16.self)
         for w in 0..<3 { (block + 96 + 4 * w).copyMemory(from: g + 16 + 32 * w + 4 * i, byteCount: 4) }
-        for h in 0..<8 {
+        for s in 0..<16 {
             for byte in 0..<4 {
-                let v = g.load(fromByteOffset: highBitsAt(h) + 4 * i + byte, as: UInt8.self)
-                for half in 0..<2 {
-                    for j in 0..<4 { setCode(((v >> (4 * half + j)) & 1) << 2, 16 * (2 * h + half) + 4 * j + byte, in: block) }
-                }
+                let v = g.load(fromByteOffset: lowBitsAt(s) + 4 * i + byte, as: UInt8.self)
+                let n = g.load(fromByteOffset: restAt(s / 2) + 4 * i + byte, as: UInt8.self) >> (4 * (s % 2))
+                setCode(v & 7, 16 * s + byte, in: block)
+                setCode((v >> 3) & 7, 16 * s + 4 + byte, in: block)
+                setCode((v >> 6) | (n >> 3 & 1) << 2, 16 * s + 8 + byte, in: block)
+                setCode(n & 7, 16 * s + 12 + byte, in: block)
             }
         }
     }
@@ -359,12 +387,19 @@ extension BlockQ3_K: WidePanel16Block {
 
     @inline(__always)
     static func codes(_ g: UnsafeRawPointer, _ low: __m256i, _ s: Int, _ j: Int) -> __m256i {
-        let lo = _mm256_and_si256(j == 0 ? low : _mm256_srli_epi16(low, Int32(2 * j)), _mm256_set1_epi8(3))
-        // Bit t = 4(s % 2) + j of each byte to bit 2 (16-bit shifts by at most 5 keep the
-        // high byte's bits out of the low byte's bit 2).
-        let h = AVX2.load(g + highBitsAt(s / 2)), t = 4 * (s % 2) + j
-        let moved = t >= 2 ? _mm256_srli_epi16(h, Int32(t - 2)) : _mm256_slli_epi16(h, Int32(2 - t))
-        return _mm256_or_si256(lo, _mm256_and_si256(moved, _mm256_set1_epi8(4)))
+        // 16-bit shifts: the bits they move across bytes land outside each mask.
+        let seven = _mm256_set1_epi8(7)
+        switch j {
+        case 0: return _mm256_and_si256(low, seven)
+        case 1: return _mm256_and_si256(_mm256_srli_epi16(low, 3), seven)
+        case 2:
+            let rest = AVX2.load(g + restAt(s / 2))
+            return _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(low, 6), _mm256_set1_epi8(3)),
+                                   _mm256_and_si256(_mm256_srli_epi16(rest, Int32(1 + 4 * (s % 2))), _mm256_set1_epi8(4)))
+        default:
+            let rest = AVX2.load(g + restAt(s / 2))
+            return _mm256_and_si256(s % 2 == 0 ? rest : _mm256_srli_epi16(rest, 4), seven)
+        }
     }
 
     /// The sixteen signed scales `sc − 32` of eight rows, decoded as ggml's `aux` words:
@@ -418,7 +453,8 @@ extension BlockQ6_K: WidePanel16Block {
     static var codeBytes: Range<Int> { 0..<192 }
     static var wideCodes: Bool { true }
 
-    static func repackHeader(_ block: UnsafeRawPointer, into g: UnsafeMutableRawPointer, row r: Int) {
+    static func repackRow(_ block: UnsafeRawPointer, into g: UnsafeMutableRawPointer, row r: Int) {
+        packLowBits(block, into: g, row: r)
         g.storeBytes(of: block.loadUnaligned(fromByteOffset: 208, as: UInt16.self), toByteOffset: 2 * r, as: UInt16.self)
         for w in 0..<4 { (g + 16 + 32 * w + 4 * r).copyMemory(from: block + 192 + 4 * w, byteCount: 4) }
         for n in 0..<32 {
@@ -430,7 +466,8 @@ extension BlockQ6_K: WidePanel16Block {
         }
     }
 
-    static func unpackHeader(_ g: UnsafeRawPointer, row i: Int, into block: UnsafeMutableRawPointer) {
+    static func unpackRow(_ g: UnsafeRawPointer, row i: Int, into block: UnsafeMutableRawPointer) {
+        unpackLowBits(g, row: i, into: block)
         block.storeBytes(of: g.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self), toByteOffset: 208, as: UInt16.self)
         for w in 0..<4 { (block + 192 + 4 * w).copyMemory(from: g + 16 + 32 * w + 4 * i, byteCount: 4) }
         for n in 0..<32 {
