@@ -39,8 +39,7 @@ extension WidePanel16Block {
     static var wideCodes: Bool { false }
 
     /// Writes row `r`'s two low code bits of every sub-block into its vector at
-    /// ``lowBitsAt(_:)``: bits `2j…2j+1` of byte `b` are those of element `16s + 4j + b`
-    /// (Q2_K's whole codes, Q6_K's low bits).
+    /// ``lowBitsAt(_:)``: bits `2j…2j+1` of byte `b` are those of element `16s + 4j + b`.
     static func packLowBits(_ block: UnsafeRawPointer, into g: UnsafeMutableRawPointer, row r: Int) {
         for sb in 0..<16 {
             for byte in 0..<4 {
@@ -82,8 +81,8 @@ protocol WidePanel16Scales {
 /// super-block `i` of the panel's eight rows (eight ggml blocks: 672 bytes for Q2_K, 880 for
 /// Q3_K, 1680 for Q6_K): the type's header (scales and `d` of eight rows), then the codes of
 /// the sixteen sub-blocks in order, each with one code vector (``WidePanel16Block/lowBitsAt(_:)``)
-/// beside the type's other code bits. Q2_K's and Q6_K's code vectors hold two low bits of
-/// each code (Q3_K packs whole codes; see its conformance):
+/// beside the type's other code bits. Q2_K's code vector holds its two-bit codes (Q3_K and
+/// Q6_K pack theirs as their conformances show):
 ///
 /// ```
 /// low bits of sub-block s = [row 0: 4 bytes] … [row 7: 4 bytes]
@@ -436,46 +435,59 @@ extension BlockQ3_K: WidePanel16Block {
     }
 }
 
-/// Q6_K: `w = d · sc · (q − 32)`, `q = low2 | high4 << 2` (0…63; in the panels the two low
-/// bits of a code are the sub-block vectors', its four high bits a nibble). Group header:
+/// Q6_K: `w = d · sc · (q − 32)`, `q` = 0…63. Group header:
 /// `[d0 … d7: fp16] [scale words w for w in 0..<4: row r's scales[4w ..< 4w+4], int8]`, then
-/// for each sub-block `s` 96 bytes, `[low-bit vector] [nibbles h = 0] [nibbles h = 1]` (row `r`:
-/// 4 bytes of each), where nibble vector `h` holds, in byte `b`, the high four bits of element
-/// `16s + 8h + b` (low nibble) and `16s + 8h + 4 + b` (high nibble); a group is read front to
-/// back. The `−32` is the second term, folded into the integers:
-/// `isum − 32 · pairs` with `pairs = Σ sc · Σx`, so the sum is ggml's `Σ sc · Σ (q − 32) · x`.
+/// for each sub-block `s` three code vectors of 32 bytes (row `r`: 4 bytes of each), read
+/// front to back. Byte `b` of vector `k` holds a whole code in bits 0–5 and two bits of a
+/// fourth in bits 6–7:
+///
+/// ```
+/// vector 0: q(16s + b)      | (q(16s + 8 + b) & 3) << 6
+/// vector 1: q(16s + 4 + b)  | (q(16s + 8 + b) >> 2 & 3) << 6
+/// vector 2: q(16s + 12 + b) | (q(16s + 8 + b) >> 4) << 6
+/// ```
+///
+/// Shifts 0, 1 and 3 of a sub-block are one mask each, shift 2 eight operations: 11 per
+/// sub-block, where two-bit low vectors beside nibble vectors (ggml's `ql`/`qh` split) took
+/// 19. The `−32` is the second term, folded into the integers: `isum − 32 · pairs` with
+/// `pairs = Σ sc · Σx`, so the sum is ggml's `Σ sc · Σ (q − 32) · x`.
 extension BlockQ6_K: WidePanel16Block {
     typealias Panels = WidePanel16<Self>
     static var blockBytes: Int { 210 }
     @inline(__always) static func lowBitsAt(_ s: Int) -> Int { 144 + 96 * s }
-    /// Group offset of sub-block `s`'s nibble vector `h`.
-    @inline(__always) static func nibblesAt(_ s: Int, _ h: Int) -> Int { lowBitsAt(s) + 32 + 32 * h }
+    /// Group offset of sub-block `s`'s code vector `k`.
+    @inline(__always) static func vectorAt(_ s: Int, _ k: Int) -> Int { lowBitsAt(s) + 32 * k }
     static var codeBytes: Range<Int> { 0..<192 }
     static var wideCodes: Bool { true }
 
     static func repackRow(_ block: UnsafeRawPointer, into g: UnsafeMutableRawPointer, row r: Int) {
-        packLowBits(block, into: g, row: r)
         g.storeBytes(of: block.loadUnaligned(fromByteOffset: 208, as: UInt16.self), toByteOffset: 2 * r, as: UInt16.self)
         for w in 0..<4 { (g + 16 + 32 * w + 4 * r).copyMemory(from: block + 192 + 4 * w, byteCount: 4) }
-        for n in 0..<32 {
-            let first = 16 * (n / 2) + 8 * (n % 2)
+        for s in 0..<16 {
             for byte in 0..<4 {
-                let v = panelCode(block, first + byte) >> 2 | (panelCode(block, first + 4 + byte) >> 2) << 4
-                g.storeBytes(of: v, toByteOffset: nibblesAt(n / 2, n % 2) + 4 * r + byte, as: UInt8.self)
+                let e = 16 * s + byte
+                let q0 = panelCode(block, e), q1 = panelCode(block, e + 4), q2 = panelCode(block, e + 8), q3 = panelCode(block, e + 12)
+                let o = 4 * r + byte
+                g.storeBytes(of: q0 | (q2 & 3) << 6, toByteOffset: vectorAt(s, 0) + o, as: UInt8.self)
+                g.storeBytes(of: q1 | (q2 >> 2 & 3) << 6, toByteOffset: vectorAt(s, 1) + o, as: UInt8.self)
+                g.storeBytes(of: q3 | (q2 >> 4) << 6, toByteOffset: vectorAt(s, 2) + o, as: UInt8.self)
             }
         }
     }
 
     static func unpackRow(_ g: UnsafeRawPointer, row i: Int, into block: UnsafeMutableRawPointer) {
-        unpackLowBits(g, row: i, into: block)
         block.storeBytes(of: g.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self), toByteOffset: 208, as: UInt16.self)
         for w in 0..<4 { (block + 192 + 4 * w).copyMemory(from: g + 16 + 32 * w + 4 * i, byteCount: 4) }
-        for n in 0..<32 {
-            let first = 16 * (n / 2) + 8 * (n % 2)
+        for s in 0..<16 {
             for byte in 0..<4 {
-                let v = g.load(fromByteOffset: nibblesAt(n / 2, n % 2) + 4 * i + byte, as: UInt8.self)
-                setCode((v & 15) << 2, first + byte, in: block)
-                setCode((v >> 4) << 2, first + 4 + byte, in: block)
+                let o = 4 * i + byte, e = 16 * s + byte
+                let v0 = g.load(fromByteOffset: vectorAt(s, 0) + o, as: UInt8.self)
+                let v1 = g.load(fromByteOffset: vectorAt(s, 1) + o, as: UInt8.self)
+                let v2 = g.load(fromByteOffset: vectorAt(s, 2) + o, as: UInt8.self)
+                setCode(v0 & 63, e, in: block)
+                setCode(v1 & 63, e + 4, in: block)
+                setCode(v0 >> 6 | (v1 >> 6) << 2 | (v2 >> 6) << 4, e + 8, in: block)
+                setCode(v2 & 63, e + 12, in: block)
             }
         }
     }
@@ -493,11 +505,20 @@ extension BlockQ6_K: WidePanel16Block {
 
     @inline(__always)
     static func codes(_ g: UnsafeRawPointer, _ low: __m256i, _ s: Int, _ j: Int) -> __m256i {
-        let lo = _mm256_and_si256(j == 0 ? low : _mm256_srli_epi16(low, Int32(2 * j)), _mm256_set1_epi8(3))
-        // The nibble to bits 2–5 (16-bit shifts by 2; the bits they move across bytes are masked).
-        let n = AVX2.load(g + nibblesAt(s, j / 2))
-        let high = j % 2 == 0 ? _mm256_slli_epi16(n, 2) : _mm256_srli_epi16(n, 2)
-        return _mm256_or_si256(lo, _mm256_and_si256(high, _mm256_set1_epi8(0x3c)))
+        let six = _mm256_set1_epi8(63)
+        switch j {
+        case 0: return _mm256_and_si256(low, six)
+        case 1: return _mm256_and_si256(AVX2.load(g + vectorAt(s, 1)), six)
+        case 3: return _mm256_and_si256(AVX2.load(g + vectorAt(s, 2)), six)
+        default:
+            // The three two-bit fields, masked first so that the 16-bit shifts never move a
+            // high byte's bits into its low byte: ((a >> 2 | b) >> 2 | c) >> 2.
+            let top = _mm256_set1_epi8(-64)
+            let a = _mm256_and_si256(low, top), b = _mm256_and_si256(AVX2.load(g + vectorAt(s, 1)), top)
+            let c = _mm256_and_si256(AVX2.load(g + vectorAt(s, 2)), top)
+            let ab = _mm256_srli_epi16(_mm256_or_si256(_mm256_srli_epi16(a, 2), b), 2)
+            return _mm256_srli_epi16(_mm256_or_si256(ab, c), 2)
+        }
     }
 
     /// The four scale vectors as stored: 32-bit lane `r` of word `w` holds row `r`'s signed
