@@ -25,11 +25,15 @@ protocol WidePanelKBlock: PanelStored where Activations == ActivationsQ8_K {
 ///
 /// ```
 /// [d0 … d7: fp16] [dmin0 … dmin7: fp16] [scales: bytes 0–3 of rows 0…7] [4–7 …] [8–11 …]
-/// Q5_K: [high bits c for c in 0..<8] = [row 0: qh[4c ..< 4c+4]] … [row 7: …]
+/// Q5_K: [rest vector c for c in 0..<8] (row r: 4 bytes; see below)
 /// [chunk (q, c) for q in 0..<4, c in 0..<8] = [row 0: qs[32q+4c ..< 32q+4c+4]] … [row 7: …]
-///   low nibbles: elements 64q + 4c … + 3 (sub-block 2q), high: 64q + 32 + 4c … (2q + 1);
-///   their fifth bits: bits 2q and 2q + 1 of high-bit chunk c
+///   low nibbles: elements 64q + 4c … + 3 (sub-block 2q), high: 64q + 32 + 4c … (2q + 1)
 /// ```
+///
+/// Q5_K's chunks hold whole codes instead of nibbles: byte `b` holds the 5-bit code of
+/// element `64q + 4c + b` in bits 0–4 and the low three bits of `64q + 32 + 4c + b` in bits
+/// 5–7, whose top two bits are bits `2q`, `2q + 1` of byte `b` of rest vector `c`. A chunk's
+/// two code vectors are then 6 operations, where nibbles beside ggml's fifth-bit plane took 10.
 ///
 /// Per row and super-block the kernels compute ggml's integers exactly: for sub-block `s`,
 /// `t = Σ q · x` from 16-bit `vpmaddubsw` sums (eight chunks for 4-bit codes, at most
@@ -40,7 +44,7 @@ protocol WidePanelKBlock: PanelStored where Activations == ActivationsQ8_K {
 enum WidePanelK<F: WidePanelKBlock>: PanelKernels {
     static var rows: Int { 8 }
     @inline(__always) static var groupBytes: Int { 8 * F.blockBytes }
-    /// Group offset of the high-bit chunks.
+    /// Group offset of the rest vectors (5-bit types).
     @inline(__always) static var highBitsAt: Int { 128 }
     /// Group offset of chunk (0, 0).
     @inline(__always) static var chunksAt: Int { F.highBitsOffset == nil ? 128 : 384 }
@@ -53,12 +57,25 @@ enum WidePanelK<F: WidePanelKBlock>: PanelKernels {
             g.storeBytes(of: block.loadUnaligned(as: UInt16.self), toByteOffset: 2 * r, as: UInt16.self)
             g.storeBytes(of: block.loadUnaligned(fromByteOffset: 2, as: UInt16.self), toByteOffset: 16 + 2 * r, as: UInt16.self)
             for w in 0..<3 { (g + 32 + 32 * w + 4 * r).copyMemory(from: block + 4 + 4 * w, byteCount: 4) }
-            if let h = F.highBitsOffset {
-                for c in 0..<8 { (g + highBitsAt + 32 * c + 4 * r).copyMemory(from: block + h + 4 * c, byteCount: 4) }
+            guard let h = F.highBitsOffset else {
+                for q in 0..<4 {
+                    for c in 0..<8 {
+                        (g + chunksAt + 32 * (8 * q + c) + 4 * r).copyMemory(from: block + F.nibblesOffset + 32 * q + 4 * c, byteCount: 4)
+                    }
+                }
+                return
             }
-            for q in 0..<4 {
-                for c in 0..<8 {
-                    (g + chunksAt + 32 * (8 * q + c) + 4 * r).copyMemory(from: block + F.nibblesOffset + 32 * q + 4 * c, byteCount: 4)
+            for c in 0..<8 {
+                for b in 0..<4 {
+                    let qh = block.load(fromByteOffset: h + 4 * c + b, as: UInt8.self)
+                    var rest: UInt8 = 0
+                    for q in 0..<4 {
+                        let qs = block.load(fromByteOffset: F.nibblesOffset + 32 * q + 4 * c + b, as: UInt8.self)
+                        let lo = qs & 15 | (qh >> (2 * q) & 1) << 4, hi = qs >> 4 | (qh >> (2 * q + 1) & 1) << 4
+                        g.storeBytes(of: lo | (hi & 7) << 5, toByteOffset: chunksAt + 32 * (8 * q + c) + 4 * r + b, as: UInt8.self)
+                        rest |= (hi >> 3) << (2 * q)
+                    }
+                    g.storeBytes(of: rest, toByteOffset: highBitsAt + 32 * c + 4 * r + b, as: UInt8.self)
                 }
             }
         }
@@ -70,12 +87,25 @@ enum WidePanelK<F: WidePanelKBlock>: PanelKernels {
             block.storeBytes(of: g.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self), as: UInt16.self)
             block.storeBytes(of: g.loadUnaligned(fromByteOffset: 16 + 2 * i, as: UInt16.self), toByteOffset: 2, as: UInt16.self)
             for w in 0..<3 { (block + 4 + 4 * w).copyMemory(from: g + 32 + 32 * w + 4 * i, byteCount: 4) }
-            if let h = F.highBitsOffset {
-                for c in 0..<8 { (block + h + 4 * c).copyMemory(from: g + highBitsAt + 32 * c + 4 * i, byteCount: 4) }
+            guard let h = F.highBitsOffset else {
+                for q in 0..<4 {
+                    for c in 0..<8 {
+                        (block + F.nibblesOffset + 32 * q + 4 * c).copyMemory(from: g + chunksAt + 32 * (8 * q + c) + 4 * i, byteCount: 4)
+                    }
+                }
+                return
             }
-            for q in 0..<4 {
-                for c in 0..<8 {
-                    (block + F.nibblesOffset + 32 * q + 4 * c).copyMemory(from: g + chunksAt + 32 * (8 * q + c) + 4 * i, byteCount: 4)
+            for c in 0..<8 {
+                for b in 0..<4 {
+                    let rest = g.load(fromByteOffset: highBitsAt + 32 * c + 4 * i + b, as: UInt8.self)
+                    var qh: UInt8 = 0
+                    for q in 0..<4 {
+                        let v = g.load(fromByteOffset: chunksAt + 32 * (8 * q + c) + 4 * i + b, as: UInt8.self)
+                        let lo = v & 31, hi = v >> 5 | (rest >> (2 * q) & 3) << 3
+                        block.storeBytes(of: lo & 15 | (hi & 15) << 4, toByteOffset: F.nibblesOffset + 32 * q + 4 * c + b, as: UInt8.self)
+                        qh |= (lo >> 4) << (2 * q) | (hi >> 4) << (2 * q + 1)
+                    }
+                    block.storeBytes(of: qh, toByteOffset: h + 4 * c + b, as: UInt8.self)
                 }
             }
         }
@@ -132,18 +162,22 @@ enum WidePanelK<F: WidePanelKBlock>: PanelKernels {
     }
 
     /// The low (sub-block `2q`) and high (`2q + 1`) codes of chunk `(q, c)`: its 4-byte slice
-    /// of eight rows, with their fifth bits for 5-bit types.
+    /// of eight rows (for 5-bit types, whole low codes and the high codes' three low bits,
+    /// with their top two bits from rest vector `c`).
     @inline(__always)
     static func codes(_ g: UnsafeRawPointer, _ q: Int, _ c: Int) -> (__m256i, __m256i) {
-        let raw = AVX2.load(g + chunksAt + 32 * (8 * q + c)), m4 = _mm256_set1_epi8(0x0f)
-        let lo = _mm256_and_si256(raw, m4), hi = _mm256_and_si256(_mm256_srli_epi16(raw, 4), m4)
-        guard F.highBitsOffset != nil else { return (lo, hi) }
-        // Bits 2q and 2q + 1 of each byte to bits 0 and 1 (a 16-bit shift by 2q ≤ 6 moves
-        // bits of the high byte only into the low byte's bits 2–7, which the masks drop).
-        let m16 = _mm256_set1_epi8(0x10)
-        let hq = _mm256_srl_epi16(AVX2.load(g + highBitsAt + 32 * c), _mm_cvtsi32_si128(Int32(2 * q)))
-        return (_mm256_or_si256(lo, _mm256_and_si256(_mm256_slli_epi16(hq, 4), m16)),
-                _mm256_or_si256(hi, _mm256_and_si256(_mm256_slli_epi16(hq, 3), m16)))
+        let raw = AVX2.load(g + chunksAt + 32 * (8 * q + c))
+        guard F.highBitsOffset != nil else {
+            let m4 = _mm256_set1_epi8(0x0f)
+            return (_mm256_and_si256(raw, m4), _mm256_and_si256(_mm256_srli_epi16(raw, 4), m4))
+        }
+        // Bits 2q and 2q + 1 of each rest byte to bits 3 and 4. The 16-bit shifts move bits
+        // across bytes only outside each mask.
+        let rest = AVX2.load(g + highBitsAt + 32 * c)
+        let top = q < 2 ? _mm256_slli_epi16(rest, Int32(3 - 2 * q)) : _mm256_srli_epi16(rest, Int32(2 * q - 3))
+        let hi = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(raw, 5), _mm256_set1_epi8(7)),
+                                 _mm256_and_si256(top, _mm256_set1_epi8(0x18)))
+        return (_mm256_and_si256(raw, _mm256_set1_epi8(0x1f)), hi)
     }
 
     /// One token's 16-bit sums `Σ q · x` of sub-blocks `2q` and `2q + 1` over chunks
