@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -17,6 +18,10 @@ public final class MappedFile: @unchecked Sendable {
     public let bytes: UnsafeRawBufferPointer
     /// Whether ``bytes`` is a heap copy rather than a mapping.
     private let isHeapCopy: Bool
+    /// The page ranges of the last few ``releasePages(_:)`` calls, released again by each call.
+    private let recentlyReleased = Mutex<[Range<Int>]>([])
+    /// How many earlier ranges each ``releasePages(_:)`` call releases again.
+    static let rereleased = 8
 
     /// A heap copy of `contents`, named `path` in messages.
     public init(copying contents: UnsafeRawBufferPointer, path: String) {
@@ -59,13 +64,24 @@ public final class MappedFile: @unchecked Sendable {
     /// into ``bytes``), as after a tensor was copied into a layout of its own: the mapping
     /// is private and read-only, so a later read faults the same bytes back in from the
     /// file. Keeps the resident set near the size of the data actually in use.
+    ///
+    /// Each call also releases again the ranges of the previous ``rereleased`` calls: reading
+    /// the next tensor maps back pages of the ones just released (on this machine's kernel,
+    /// 6.18 with ext4's large folios, a fault maps the folio around it), and a TinyLlama Q2_K
+    /// file kept 17 MB of released pages resident. O(1) work per call.
     public func releasePages(_ range: Range<Int>) {
         guard let base = bytes.baseAddress, range.lowerBound >= 0, range.upperBound <= bytes.count else { return }
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         let start = Int(bitPattern: base) + range.lowerBound, end = Int(bitPattern: base) + range.upperBound
         let first = (start + page - 1) / page * page, last = end / page * page
-        guard last > first, let p = UnsafeMutableRawPointer(bitPattern: first) else { return }
-        _ = madvise(p, last - first, Int32(MADV_DONTNEED))
+        guard last > first else { return }
+        recentlyReleased.withLock { recent in
+            recent.append(first..<last)
+            if recent.count > Self.rereleased + 1 { recent.removeFirst() }
+            for r in recent {
+                if let p = UnsafeMutableRawPointer(bitPattern: r.lowerBound) { _ = madvise(p, r.count, Int32(MADV_DONTNEED)) }
+            }
+        }
     }
 
     deinit {

@@ -26,20 +26,12 @@ struct TransformerLayer {
     var matrices: [LinearWeights] { [wq, wk, wv, wo, wUp, wDown] + (wGate.map { [$0] } ?? []) }
 }
 
-/// The file slices a ``TensorBinder`` released, to release again (``TensorBinder/releaseAgain(all:)``).
-private final class ReleasedParts {
-    var parts: [(TensorStorage, UnsafeRawBufferPointer)] = []
-    /// How many of `parts` the last and the previous release saw.
-    var mark = 0, previousMark = 0
-}
-
 /// Looks tensors up by name with the checks every binding needs. Names are hashed once, so
 /// binding a model costs O(tensors), not O(layers × tensors) as a linear search per name
 /// would (a file with thousands of tiny layers would make that quadratic).
 struct TensorBinder {
     let weights: ModelWeights
     private let index: [String: Int]
-    private let released = ReleasedParts()
     var file: String { weights.source }
 
     init(weights: ModelWeights) {
@@ -84,26 +76,11 @@ struct TensorBinder {
         do {
             let w = try LinearWeights(type: t.type, rows: rows.count, cols: t.rowLength, bytes: bytes, owner: t.storage)
             // A repacked matrix lives in its own memory: drop the file's pages it came from.
-            if w.ownsStorage {
-                t.storage.releasePages(of: bytes)
-                released.parts.append((t.storage, bytes))
-            }
+            if w.ownsStorage { t.storage.releasePages(of: bytes) }
             return w
         } catch {
             throw .invalidTensor(file: file, name: t.name, reason: error.description)
         }
-    }
-
-    /// Releases again the file pages of the matrices repacked since the call before the last
-    /// one (`all`: of every matrix repacked so far). Reading the next tensors maps back some
-    /// pages of released ones: on this machine's kernel (6.18, ext4) a fault maps the large
-    /// folio around it, and a TinyLlama Q2_K file kept 17 MB of released ffn pages resident.
-    /// Each part is released at most three times, so binding stays O(tensors).
-    func releaseAgain(all: Bool = false) {
-        let first = all ? 0 : released.previousMark
-        for (storage, part) in released.parts[first...] { storage.releasePages(of: part) }
-        released.previousMark = released.mark
-        released.mark = released.parts.count
     }
 
     /// Binds block `l` of a model with configuration `c` in family `arch`.

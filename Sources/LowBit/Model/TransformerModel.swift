@@ -51,10 +51,7 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
         var factors: [Float] = []
         if let name = factorNames.first(where: { bind[$0] != nil }) { factors = try bind.vector(name, c.ropeDims / 2) }
         var layers: [TransformerLayer] = []
-        for l in 0..<c.layers {
-            layers.append(try bind.layer(l, config: c, architecture: arch, ropeFactors: factors))
-            bind.releaseAgain()
-        }
+        for l in 0..<c.layers { layers.append(try bind.layer(l, config: c, architecture: arch, ropeFactors: factors)) }
         self.layers = layers
         outputNorm = try bind.vector("output_norm.weight", c.dim)
         if arch.head == .outputOrTied, bind["output.weight"] != nil {
@@ -64,7 +61,6 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
             output = try bind.linear(tokenEmbedding)
             outputBias = nil
         }
-        bind.releaseAgain(all: true)
         switch weights.metadata["lowbit.quantization.activation_scheme"] {
         case nil:
             int8Threshold = nil
