@@ -28,14 +28,29 @@ struct MatrixBench {
         }
     }
 
-    /// Median seconds per `apply` over `reps` repetitions, each ≥ 20 ms, cycling the copies.
-    func time(tokens: Int, pool: ThreadPool, reps: Int) -> Double {
+    /// One configuration's timing: the median seconds per `apply`, and the read bandwidth
+    /// measured right beside each repetition.
+    struct Timing {
+        /// Median seconds per `apply`.
+        var seconds: Double
+        /// Median over repetitions of the mean of the read passes just before and just after it, GB/s.
+        var adjacentReadGBps: Double
+        /// Median over repetitions of (weight bytes / seconds) / that repetition's adjacent read rate.
+        var fractionOfAdjacentRead: Double
+    }
+
+    /// Times `apply` over `reps` repetitions, each ≥ 20 ms, cycling the copies. When `reader`
+    /// is given, a ≥ 20 ms read pass over it runs before the first repetition and after every
+    /// one, so each repetition's bandwidth is compared with the ceiling of the same moment
+    /// (this VM's DRAM bandwidth drifts by ±30% within minutes).
+    func time(tokens: Int, pool: ThreadPool, reps: Int, reader: ReadProbe?) -> Timing {
         let x = (0..<(tokens * shape.cols)).map { Float(($0 * 7919) % 1000) / 1000 - 0.5 }
         var y = [Float](repeating: 0, count: tokens * shape.rows)
-        var samples: [Double] = []
+        var samples: [Double] = [], reads: [Double] = [], ratios: [Double] = []
         x.withUnsafeBufferPointer { xb in
             y.withUnsafeMutableBufferPointer { yb in
                 for w in copies { w.apply(xb, tokens: tokens, into: yb, pool: pool) }  // warm up
+                var before = reader?.gbps(pool: pool, minSeconds: 0.02)
                 for _ in 0..<reps {
                     var calls = 0
                     let t0 = now()
@@ -45,12 +60,20 @@ struct MatrixBench {
                         calls += 1
                         dt = now() - t0
                     } while dt < 0.02
-                    samples.append(dt / Double(calls))
+                    let seconds = dt / Double(calls)
+                    samples.append(seconds)
+                    if let reader, let b = before {
+                        let after = reader.gbps(pool: pool, minSeconds: 0.02), read = (b + after) / 2
+                        reads.append(read)
+                        ratios.append(Double(weightBytes) / seconds / 1e9 / read)
+                        before = after
+                    }
                 }
             }
         }
         sink += y[0]
-        return samples.sorted()[samples.count / 2]
+        func median(_ v: [Double]) -> Double { v.isEmpty ? .nan : v.sorted()[v.count / 2] }
+        return Timing(seconds: median(samples), adjacentReadGBps: median(reads), fractionOfAdjacentRead: median(ratios))
     }
 
     /// Seconds per row of the scalar reference dot (one thread), timed on up to 256 rows.

@@ -21,7 +21,10 @@ struct Options {
         type over model matmul shapes, against a read-bandwidth and an FMA roofline measured in
         the same run, and against the scalar reference kernels. Weights cycle through ≥ 96 MB of copies so they stream
         from DRAM; --hot times one cache-resident copy instead; --rooflines measures and prints
-        only the rooflines. Build with -c release.
+        only the rooflines. In DRAM runs a 20 ms read pass over another 96 MB runs before and
+        after every repetition, and %BW is the median of each repetition's weight GB/s over the
+        mean of its two neighbouring reads (this VM's bandwidth drifts within minutes); %BW0 is
+        against the roofline measured once at the start. Build with -c release.
 
         examples:
           swift run -c release kernel-bench --quick

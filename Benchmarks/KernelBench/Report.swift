@@ -15,13 +15,19 @@ struct BenchResult: Codable {
     let seconds: Double
     let gflops: Double
     let weightGBps: Double
+    /// Weight GB/s over the run's read roofline (measured once, at the start).
     let fractionOfBandwidth: Double
+    /// The median read bandwidth measured beside the repetitions, GB/s (DRAM runs).
+    let adjacentReadGBps: Double?
+    /// The median of each repetition's weight GB/s over its adjacent read bandwidth (DRAM runs).
+    let fractionOfAdjacentRead: Double?
     let fractionOfFMAPeak: Double
     let scalarSecondsEstimate: Double
     let speedupOverScalar: Double
 
-    init(shape: MatrixShape, type: GGMLType, mode: String, tokens: Int, threads: Int, seconds: Double,
+    init(shape: MatrixShape, type: GGMLType, mode: String, tokens: Int, threads: Int, timing: MatrixBench.Timing,
          weightBytes: Int, roofline: Rooflines, scalarSeconds: Double) {
+        let seconds = timing.seconds
         model = shape.model
         matrix = shape.name
         rows = shape.rows
@@ -34,6 +40,8 @@ struct BenchResult: Codable {
         gflops = 2 * Double(shape.rows * shape.cols * tokens) / seconds / 1e9
         weightGBps = Double(weightBytes) / seconds / 1e9
         fractionOfBandwidth = weightGBps / roofline.readGBps
+        adjacentReadGBps = timing.adjacentReadGBps.isNaN ? nil : timing.adjacentReadGBps
+        fractionOfAdjacentRead = timing.fractionOfAdjacentRead.isNaN ? nil : timing.fractionOfAdjacentRead
         fractionOfFMAPeak = gflops / roofline.fmaGFlops
         scalarSecondsEstimate = scalarSeconds
         speedupOverScalar = scalarSeconds / seconds
@@ -43,13 +51,16 @@ struct BenchResult: Codable {
         var out = "rooflines: " + rooflines.keys.sorted().map {
             String(format: "%dT read %.1f GB/s, FMA %.1f GFLOP/s", $0, rooflines[$0]!.readGBps, rooflines[$0]!.fmaGFlops)
         }.joined(separator: "; ") + "\n"
-        out += "model           matrix        rows×cols     type  mode  tok T    time µs   GFLOP/s   GB/s  %BW  %FMA  ×scalar\n"
+        out += "%BW: weight GB/s over the read bandwidth measured beside each repetition (median of the ratios;\n"
+        out += "rdGB/s is the median of those reads); %BW0: over the roofline above, measured once at the start\n"
+        out += "model           matrix        rows×cols     type  mode  tok T    time µs   GFLOP/s   GB/s rdGB/s  %BW %BW0  %FMA  ×scalar\n"
         for r in rs {
             out += String(
-                format: "%-15@ %-12@ %6d×%-6d %-5@ %-4@ %4d %d %10.1f %9.1f %6.1f %4.0f %5.0f %8.1f\n",
+                format: "%-15@ %-12@ %6d×%-6d %-5@ %-4@ %4d %d %10.1f %9.1f %6.1f %6.1f %4.0f %4.0f %5.0f %8.1f\n",
                 r.model as NSString, r.matrix as NSString, r.rows, r.cols, r.type as NSString, r.mode as NSString,
-                r.tokens, r.threads, r.seconds * 1e6, r.gflops, r.weightGBps, 100 * r.fractionOfBandwidth,
-                100 * r.fractionOfFMAPeak, r.speedupOverScalar)
+                r.tokens, r.threads, r.seconds * 1e6, r.gflops, r.weightGBps, r.adjacentReadGBps ?? .nan,
+                100 * (r.fractionOfAdjacentRead ?? .nan), 100 * r.fractionOfBandwidth, 100 * r.fractionOfFMAPeak,
+                r.speedupOverScalar)
         }
         return out
     }

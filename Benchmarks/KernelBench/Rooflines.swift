@@ -24,49 +24,10 @@ struct Rooflines: Codable {
     }
 
     /// Sums a 256 MB buffer (8× the 32 MB L3) with SIMD loads split over the pool's threads,
-    /// four streams per thread.
+    /// four streams per thread (best of `reps` passes).
     static func readBandwidth(pool: ThreadPool, reps: Int) -> Double {
-        let count = 64 << 20  // floats
-        let buf = UnsafeMutablePointer<Float>.allocate(capacity: count)
-        defer { buf.deallocate() }
-        for i in stride(from: 0, to: count, by: 1024) { buf[i] = 1 }  // fault pages in
-        buf.update(repeating: 1, count: count)
-        let chunks = 64
-        var best = 0.0
-        let p = UnsafeSendable(UnsafePointer(buf))
-        for _ in 0..<max(2, reps) {
-            var partial = [Float](repeating: 0, count: pool.threadCount)
-            let t0 = now()
-            partial.withUnsafeMutableBufferPointer { out in
-                pool.parallelFor(chunks) { range, t in
-                    // Four sequential streams per thread (the chunk's four quarters in
-                    // lockstep): one stream leaves DRAM bandwidth unused on this VM (the
-                    // hardware prefetcher keeps too few misses in flight), and the GEMV
-                    // kernels read four streams, so this is the ceiling they face.
-                    var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
-                    let lo = range.lowerBound * (count / chunks), hi = range.upperBound * (count / chunks)
-                    let quarter = (hi - lo) / 4 * 4
-                    var q = UnsafeRawPointer(p.value + lo)
-                    let end = q + quarter
-                    while q < end {
-                        a0 += q.load(as: SIMD8<Float>.self)
-                        a1 += q.load(fromByteOffset: quarter, as: SIMD8<Float>.self)
-                        a2 += q.load(fromByteOffset: 2 * quarter, as: SIMD8<Float>.self)
-                        a3 += q.load(fromByteOffset: 3 * quarter, as: SIMD8<Float>.self)
-                        a0 += q.load(fromByteOffset: 32, as: SIMD8<Float>.self)
-                        a1 += q.load(fromByteOffset: quarter + 32, as: SIMD8<Float>.self)
-                        a2 += q.load(fromByteOffset: 2 * quarter + 32, as: SIMD8<Float>.self)
-                        a3 += q.load(fromByteOffset: 3 * quarter + 32, as: SIMD8<Float>.self)
-                        q += 64
-                    }
-                    out[t] += ((a0 + a1) + (a2 + a3)).sum()
-                }
-            }
-            let dt = now() - t0
-            sink += partial.reduce(0, +)
-            best = max(best, Double(count * 4) / dt / 1e9)
-        }
-        return best
+        let reader = ReadProbe(bytes: 256 << 20)
+        return (0..<max(2, reps)).map { _ in reader.gbps(pool: pool, minSeconds: 0) }.max()!
     }
 
     /// Twelve independent `SIMD8<Float>` FMA chains per thread (latency 4 × 2 pipes needs 8).
@@ -96,6 +57,61 @@ struct Rooflines: Codable {
             best = max(best, Double(iterations * 12 * 16 * pool.threadCount) / dt / 1e9)
         }
         return best
+    }
+}
+
+/// A DRAM-sized buffer whose streaming read rate is the ceiling a GEMV faces: each pass
+/// sums it with SIMD loads split over the pool's threads, four sequential streams per thread
+/// (the chunk's four quarters in lockstep). One stream leaves DRAM bandwidth unused on this
+/// VM (the hardware prefetcher keeps too few misses in flight), and the GEMV kernels read
+/// four streams, so this is the ceiling they face.
+final class ReadProbe {
+    let count: Int
+    let buffer: UnsafeMutablePointer<Float>
+
+    /// A buffer of `bytes` (rounded down to 64 chunks whose quarters are whole cache lines), paged in.
+    init(bytes: Int) {
+        count = max(64 * 64, bytes / 4 / (64 * 64) * (64 * 64))
+        buffer = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        buffer.initialize(repeating: 1, count: count)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// GB/s of whole passes over the buffer, repeated until `minSeconds` have passed.
+    func gbps(pool: ThreadPool, minSeconds: Double) -> Double {
+        let chunks = 64, count = count
+        let p = UnsafeSendable(UnsafePointer(buffer))
+        var passes = 0
+        var partial = [Float](repeating: 0, count: pool.threadCount)
+        let t0 = now()
+        repeat {
+            partial.withUnsafeMutableBufferPointer { out in
+                pool.parallelFor(chunks) { range, t in
+                    var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
+                    let lo = range.lowerBound * (count / chunks), hi = range.upperBound * (count / chunks)
+                    let quarter = (hi - lo) / 4 * 4
+                    var q = UnsafeRawPointer(p.value + lo)
+                    let end = q + quarter
+                    while q < end {
+                        a0 += q.load(as: SIMD8<Float>.self)
+                        a1 += q.load(fromByteOffset: quarter, as: SIMD8<Float>.self)
+                        a2 += q.load(fromByteOffset: 2 * quarter, as: SIMD8<Float>.self)
+                        a3 += q.load(fromByteOffset: 3 * quarter, as: SIMD8<Float>.self)
+                        a0 += q.load(fromByteOffset: 32, as: SIMD8<Float>.self)
+                        a1 += q.load(fromByteOffset: quarter + 32, as: SIMD8<Float>.self)
+                        a2 += q.load(fromByteOffset: 2 * quarter + 32, as: SIMD8<Float>.self)
+                        a3 += q.load(fromByteOffset: 3 * quarter + 32, as: SIMD8<Float>.self)
+                        q += 64
+                    }
+                    out[t] += ((a0 + a1) + (a2 + a3)).sum()
+                }
+            }
+            passes += 1
+        } while now() - t0 < minSeconds
+        let dt = now() - t0
+        sink += partial.reduce(0, +)
+        return Double(passes * count * 4) / dt / 1e9
     }
 }
 

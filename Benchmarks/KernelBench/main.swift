@@ -47,6 +47,8 @@ if options.rooflinesOnly {
 }
 
 var results: [BenchResult] = []
+// The adjacent read passes (DRAM runs only): as large as the copies a GEMV cycles through.
+let reader = options.hot ? nil : ReadProbe(bytes: MatrixBench.coldBytes)
 for key in options.shapeKeys {
     for shape in ModelShapes.shapes(for: key)! {
         for type in types {
@@ -56,9 +58,9 @@ for key in options.shapeKeys {
             for mode in options.modes {
                 let tokens = mode == "gemv" ? 1 : options.tokens
                 for t in options.threads {
-                    let seconds = bench.time(tokens: tokens, pool: pools[t]!, reps: options.reps)
+                    let timing = bench.time(tokens: tokens, pool: pools[t]!, reps: options.reps, reader: reader)
                     results.append(BenchResult(
-                        shape: shape, type: type, mode: mode, tokens: tokens, threads: t, seconds: seconds,
+                        shape: shape, type: type, mode: mode, tokens: tokens, threads: t, timing: timing,
                         weightBytes: bench.weightBytes, roofline: rooflines[t]!,
                         scalarSeconds: scalarPerRow * Double(shape.rows * tokens)))
                 }
