@@ -185,7 +185,9 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
         let s = first.cache.scratch(ForwardScratch.Widths(
             dim: c.dim, q: c.qDim, k: c.kvDim, v: c.vDim, att: c.heads * c.valueDim, ffn: c.ffnDim,
             up: fusedUp ? 2 * c.ffnDim : c.ffnDim))
-        s.reserve(tokens: T, positions: positions, threads: pool.threadCount)
+        // Each attention work item scores one key/value group: its heads' rows of `positions`.
+        let scoreRow = c.heads / c.kvHeads * positions
+        s.reserve(tokens: T, positions: scoreRow, threads: pool.threadCount)
         func rows(_ b: UnsafeMutableBufferPointer<Float>, _ width: Int) -> UnsafeMutableBufferPointer<Float> {
             UnsafeMutableBufferPointer(rebasing: b[0..<(T * width)])
         }
@@ -218,7 +220,7 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
                 item.cache.valueRow(l, starts[i]).update(from: v.baseAddress! + offsets[i] * c.vDim, count: counts[i] * c.vDim)
             }
             attention(layer: l, window: layer.window, q: UnsafeBufferPointer(q), caches: live.map(\.cache),
-                      sequenceOf: sequenceOf, positionOf: positionOf, stride: positions, out: att, scores: s.scores, pool: pool)
+                      sequenceOf: sequenceOf, positionOf: positionOf, stride: scoreRow, out: att, scores: s.scores, pool: pool)
             quantizeInput(att, width: c.heads * c.valueDim)
             watch?.observe(.attentionOutput, rows: UnsafeBufferPointer(att), width: c.heads * c.valueDim)
             project(layer.wo, layer.bo, att, into: proj, runs: runs, pool: pool)
@@ -353,8 +355,9 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
         }
     }
 
-    /// Attention of every row and head over its own sequence's cache (`stride`: the
-    /// longest sequence's positions, the width of each thread's score row).
+    /// Attention of every row and head over its own sequence's cache (`stride`: the width of
+    /// each thread's score scratch, a key/value group's heads times the longest sequence's
+    /// positions).
     private func attention(
         layer l: Int, window: Int?, q: UnsafeBufferPointer<Float>, caches: [KVCache], sequenceOf: [Int], positionOf: [Int],
         stride: Int, out: UnsafeMutableBufferPointer<Float>, scores: UnsafeMutableBufferPointer<Float>, pool: ThreadPool
@@ -363,18 +366,19 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
         let settings = Attention.Settings(
             heads: heads, kvHeads: c.kvHeads, keyDim: c.headDim, valueDim: c.valueDim,
             scale: c.attentionScale, softcap: c.attentionSoftcap)
-        let ob = UncheckedBox(out), sb = UncheckedBox(scores)
-        pool.parallelFor(T * heads) { range, thread in
+        let ob = UncheckedBox(out), sb = UncheckedBox(scores), groups = c.kvHeads
+        // One work item per token and key/value group: the group's heads read each cached row once.
+        pool.parallelFor(T * groups) { range, thread in
             let scratch = UnsafeMutableBufferPointer(rebasing: sb.value[(thread * stride)..<((thread + 1) * stride)])
             for item in range {
-                let t = item / heads, h = item % heads
+                let t = item / groups, g = item % groups
                 let position = positionOf[t], cache = caches[sequenceOf[t]]
                 let keys = UnsafeBufferPointer(start: cache.keyRow(l, 0), count: (position + 1) * c.kvDim)
                 let values = UnsafeBufferPointer(start: cache.valueRow(l, 0), count: (position + 1) * c.vDim)
                 // llama.cpp's standard window: key p is visible from query i when i − p < window.
                 let first = window.map { max(0, position - $0 + 1) } ?? 0
-                Attention.attendHead(
-                    h, query: UnsafeBufferPointer(rebasing: q[(t * qDim)..<((t + 1) * qDim)]),
+                Attention.attendGroup(
+                    g, query: UnsafeBufferPointer(rebasing: q[(t * qDim)..<((t + 1) * qDim)]),
                     keys: keys, values: values, first: first, positions: position + 1, settings: settings,
                     out: UnsafeMutableBufferPointer(rebasing: ob.value[(t * oDim)..<((t + 1) * oDim)]),
                     scores: scratch)
