@@ -25,6 +25,14 @@ public enum Attention {
             self.scale = scale
             self.softcap = softcap
         }
+
+        /// The score of a query·key dot product: scaled, then soft-capped when the model caps.
+        @inline(__always)
+        func score(_ dot: Float) -> Float {
+            let score = dot * scale
+            guard let cap = softcap else { return score }
+            return cap * tanhf(score / cap)
+        }
     }
 
     /// Computes, for query head `head` over key positions `first..<positions` (a sliding
@@ -61,51 +69,22 @@ public enum Attention {
         let k = keys.baseAddress! + g * hd
         let v = values.baseAddress! + g * a.valueDim
         let s = scores.baseAddress!
-        var m = -Float.infinity
-        @inline(__always) func record(_ p: Int, _ dot: Float) {
-            var score = dot * a.scale
-            if let cap = a.softcap { score = cap * tanhf(score / cap) }
-            s[p] = score
-            m = max(m, score)
-        }
-        // Each score is one SIMD8 FMA chain over the head, then its sum and the scalar tail;
-        // four positions run side by side (independent chains), each computed as alone.
+        @inline(__always) func record(_ p: Int, _ dot: Float) { s[p] = a.score(dot) }
+        // Four positions side by side (independent chains), each computed as alone.
         var p = first
         if hd % 8 == 0 {
             while p + 4 <= positions {
-                let k0 = k + p * kDim, k1 = k0 + kDim, k2 = k1 + kDim, k3 = k2 + kDim
-                var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
-                var i = 0
-                while i < hd {
-                    let qv = load8(q + i)
-                    a0.addProduct(qv, load8(k0 + i)); a1.addProduct(qv, load8(k1 + i))
-                    a2.addProduct(qv, load8(k2 + i)); a3.addProduct(qv, load8(k3 + i))
-                    i += 8
-                }
-                record(p, a0.sum()); record(p + 1, a1.sum()); record(p + 2, a2.sum()); record(p + 3, a3.sum())
+                let k0 = k + p * kDim
+                let d = dot4(q, k0, k0 + kDim, k0 + 2 * kDim, k0 + 3 * kDim, hd)
+                record(p, d.0); record(p + 1, d.1); record(p + 2, d.2); record(p + 3, d.3)
                 p += 4
             }
         }
         while p < positions {
-            let kp = k + p * kDim
-            var acc = SIMD8<Float>()
-            var i = 0
-            while i + 8 <= hd {
-                acc.addProduct(load8(q + i), load8(kp + i))
-                i += 8
-            }
-            var dot = acc.sum()
-            while i < hd { dot = dot.addingProduct(q[i], kp[i]); i += 1 }
-            record(p, dot)
+            record(p, dot(q, k + p * kDim, hd))
             p += 1
         }
-        var sum: Float = 0
-        for p in first..<positions {
-            s[p] = expf(s[p] - m)
-            sum += s[p]
-        }
-        let inv = 1 / sum
-        for p in first..<positions { s[p] *= inv }
+        softmax(s, first, positions)
         // out[i] = Σ_p s[p] · v[p, i], one FMA chain per element in position order; 32
         // elements at a time held in registers across the positions.
         let o = out.baseAddress! + head * a.valueDim
@@ -125,6 +104,63 @@ public enum Attention {
             for p in first..<positions { acc = acc.addingProduct(s[p], v[p * vDim + i]) }
             o[i] = acc
         }
+    }
+
+    /// `Σ a[i] · b[i]` over `n` elements as every attention score is computed: one
+    /// `SIMD8` FMA chain over the whole multiples of eight, its sum, then the scalar tail.
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+        var acc = SIMD8<Float>()
+        var i = 0
+        while i + 8 <= n {
+            acc.addProduct(load8(a + i), load8(b + i))
+            i += 8
+        }
+        var d = acc.sum()
+        while i < n {
+            d.addProduct(a[i], b[i])
+            i += 1
+        }
+        return d
+    }
+
+    /// ``dot(_:_:_:)`` of `q` with four rows at once (`n` a multiple of 8): four independent
+    /// chains, each result the same as alone.
+    @inline(__always)
+    static func dot4(
+        _ q: UnsafePointer<Float>, _ k0: UnsafePointer<Float>, _ k1: UnsafePointer<Float>, _ k2: UnsafePointer<Float>,
+        _ k3: UnsafePointer<Float>, _ n: Int
+    ) -> (Float, Float, Float, Float) {
+        var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
+        var i = 0
+        while i < n {
+            let qv = load8(q + i)
+            a0.addProduct(qv, load8(k0 + i)); a1.addProduct(qv, load8(k1 + i))
+            a2.addProduct(qv, load8(k2 + i)); a3.addProduct(qv, load8(k3 + i))
+            i += 8
+        }
+        return (a0.sum(), a1.sum(), a2.sum(), a3.sum())
+    }
+
+    /// Scores `row[first ..< positions]` to probabilities in place: `exp(s − max)` summed in
+    /// position order, then each times `1 / sum`. The maximum is taken in a pass of its own
+    /// (the same value in any order; with a NaN score every probability is NaN either way).
+    @inline(__always)
+    static func softmax(_ row: UnsafeMutablePointer<Float>, _ first: Int, _ positions: Int) {
+        var m8 = SIMD8<Float>(repeating: -.infinity), i = first
+        while i + 8 <= positions {
+            m8 = pointwiseMax(m8, load8(row + i))
+            i += 8
+        }
+        var m = m8.max()
+        while i < positions { m = max(m, row[i]); i += 1 }
+        var sum: Float = 0
+        for p in first..<positions {
+            row[p] = expf(row[p] - m)
+            sum += row[p]
+        }
+        let inv = 1 / sum
+        for p in first..<positions { row[p] *= inv }
     }
 
     /// Llama attention over all positions `0..<positions` with scale `1/sqrt(headDim)`.

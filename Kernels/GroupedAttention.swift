@@ -40,11 +40,7 @@ extension Attention {
         let k = keys.baseAddress! + group * hd
         let v = values.baseAddress! + group * a.valueDim
         let s = scores.baseAddress!
-        @inline(__always) func record(_ j: Int, _ p: Int, _ dot: Float) {
-            var score = dot * a.scale
-            if let cap = a.softcap { score = cap * tanhf(score / cap) }
-            s[j * positions + p] = score
-        }
+        @inline(__always) func record(_ j: Int, _ p: Int, _ dot: Float) { s[j * positions + p] = a.score(dot) }
         // Scores: four key rows at a time (four independent FMA chains, as attendHead
         // runs them), read once from memory and then from L1 for every head's query.
         var p = first
@@ -52,56 +48,17 @@ extension Attention {
             while p + 4 <= positions {
                 let k0 = k + p * kDim, k1 = k0 + kDim, k2 = k1 + kDim, k3 = k2 + kDim
                 for j in 0..<heads {
-                    let qj = q + j * hd
-                    var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
-                    var i = 0
-                    while i < hd {
-                        let qv = load8(qj + i)
-                        a0.addProduct(qv, load8(k0 + i)); a1.addProduct(qv, load8(k1 + i))
-                        a2.addProduct(qv, load8(k2 + i)); a3.addProduct(qv, load8(k3 + i))
-                        i += 8
-                    }
-                    record(j, p, a0.sum()); record(j, p + 1, a1.sum()); record(j, p + 2, a2.sum()); record(j, p + 3, a3.sum())
+                    let d = dot4(q + j * hd, k0, k1, k2, k3, hd)
+                    record(j, p, d.0); record(j, p + 1, d.1); record(j, p + 2, d.2); record(j, p + 3, d.3)
                 }
                 p += 4
             }
         }
         while p < positions {
-            let kp = k + p * kDim
-            for j in 0..<heads {
-                let qj = q + j * hd
-                var acc = SIMD8<Float>()
-                var i = 0
-                while i + 8 <= hd {
-                    acc.addProduct(load8(qj + i), load8(kp + i))
-                    i += 8
-                }
-                var dot = acc.sum()
-                while i < hd { dot = dot.addingProduct(qj[i], kp[i]); i += 1 }
-                record(j, p, dot)
-            }
+            for j in 0..<heads { record(j, p, dot(q + j * hd, k + p * kDim, hd)) }
             p += 1
         }
-        for j in 0..<heads {
-            let row = s + j * positions
-            // The row's maximum after the scores, not one per score through memory (the
-            // same value: a maximum does not depend on the order; with a NaN score every
-            // probability is NaN either way).
-            var m8 = SIMD8<Float>(repeating: -.infinity), q = first
-            while q + 8 <= positions {
-                m8 = pointwiseMax(m8, load8(row + q))
-                q += 8
-            }
-            var mj = m8.max()
-            while q < positions { mj = max(mj, row[q]); q += 1 }
-            var sum: Float = 0
-            for p in first..<positions {
-                row[p] = expf(row[p] - mj)
-                sum += row[p]
-            }
-            let inv = 1 / sum
-            for p in first..<positions { row[p] *= inv }
-        }
+        for j in 0..<heads { softmax(s + j * positions, first, positions) }
         // Outputs: eight elements of up to eight heads at a time, each value row chunk read
         // once for them; every element one FMA chain in position order, as attendHead's.
         let o = out.baseAddress! + group * heads * a.valueDim

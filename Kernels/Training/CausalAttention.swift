@@ -118,7 +118,7 @@ public enum CausalAttention {
                         var sum: Float = 0
                         for u in 0...t {
                             let vr = v + (off + u) * kvDim + kvh * hd
-                            let d = dot(dor, vr, hd)
+                            let d = Attention.dot(dor, vr, hd)
                             dP[u] = d
                             sum = sum.addingProduct(pr[u], d)
                             axpy(pr[u], dor, dv + (off + u) * kvDim + kvh * hd, hd)
@@ -133,22 +133,6 @@ public enum CausalAttention {
                 }
             }
         }
-    }
-
-    @inline(__always)
-    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
-        var acc = SIMD8<Float>()
-        var i = 0
-        while i + 8 <= n {
-            acc.addProduct(load8(a + i), load8(b + i))
-            i += 8
-        }
-        var s = acc.sum()
-        while i < n {
-            s.addProduct(a[i], b[i])
-            i += 1
-        }
-        return s
     }
 
     /// `y += alpha · x` over `n` elements.

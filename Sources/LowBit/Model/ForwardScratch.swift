@@ -47,7 +47,8 @@ final class ForwardScratch {
     private(set) var gate = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
     /// `[tokens, up]` up projection.
     private(set) var up = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
-    /// `[threads, positions]` attention scores, one row per pool thread.
+    /// `[threads, positions]` attention scores, one row per pool thread (the forward pass
+    /// reserves a key/value group's heads × its longest sequence's positions per row).
     private(set) var scores = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
 
     init(_ widths: Widths) { self.widths = widths }
