@@ -26,14 +26,8 @@ final class ActivationBatchQ8_K {
             for t in range {
                 for b in 0..<nb {
                     let e = t * cols + 256 * b
-                    s.value[t * nb + b] = ActivationsQ8_K.quantizeBlock(x + e, into: q.value + e)
-                    for grp in 0..<16 {
-                        var sum: Int32 = 0
-                        for i in 0..<16 { sum += Int32(q.value[e + 16 * grp + i]) }
-                        g.value[e / 16 + grp] = sum
-                        g16.value[e / 16 + grp] = Int16(truncatingIfNeeded: sum)
-                    }
-                    for i in 0..<256 { q8.value[e + i] = Int8(truncatingIfNeeded: q.value[e + i]) }
+                    s.value[t * nb + b] = ActivationsQ8_K.encodeBlock(x + e, codes: q.value + e, codes8: q8.value + e,
+                                                                      groupSums: g.value + e / 16, groupSums16: g16.value + e / 16)
                 }
             }
         }

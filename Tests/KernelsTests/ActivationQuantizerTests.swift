@@ -67,3 +67,61 @@ final class ActivationQuantizerTests: XCTestCase {
         XCTAssertThrowsError(try x.dropLast().withUnsafeBufferPointer { try ActivationsQ8_0($0) })
     }
 }
+
+/// The SIMD Q8_K block encoder against the scalar spec, on the cases where lane-wise
+/// evaluation could part from element order: ties of magnitude with either sign first,
+/// NaN and infinities, all-zero and denormal blocks, halfway products, and the clamp at 127.
+final class ActivationQuantizerQ8_KTests: XCTestCase {
+    private func assertSame(_ x: [Float], _ what: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let simd = try x.withUnsafeBufferPointer { try ActivationQuantizer.quantizeRowQ8_K($0) }
+        let ref = try x.withUnsafeBufferPointer { try ActivationQuantizer.quantizeRowQ8_KRef($0) }
+        XCTAssertEqual(simd.count, x.count / 256 * 292, what, file: file, line: line)
+        XCTAssertEqual(simd, ref, what, file: file, line: line)
+    }
+
+    func testRandomRowsMatchScalarSpec() throws {
+        for (n, seed) in [(256, 1), (768, 2), (4096, 3)] {
+            for scale: Float in [1, 1e-3, 300, 1e-30] {
+                try assertSame(TestData.values(n, seed: UInt64(seed), scale: scale), "n=\(n) scale=\(scale)")
+            }
+        }
+    }
+
+    func testTiesSignsAndSpecialValues() throws {
+        var x = TestData.values(256, seed: 9, scale: 1)
+        // Equal magnitudes of opposite sign: the first one sets the sign of the scale.
+        x[17] = -5; x[200] = 5
+        try assertSame(x, "negative first")
+        x[17] = 5; x[200] = -5
+        try assertSame(x, "positive first")
+        // The largest magnitude in the last lane of a vector, and a tie across lanes.
+        x[17] = 1; x[200] = 1; x[255] = -7; x[15] = 7
+        try assertSame(x, "tie across lanes")
+        // NaN is never the maximum; infinities are.
+        var n = x; n[3] = .nan; n[100] = .nan
+        try assertSame(n, "NaN")
+        var i = x; i[40] = -.infinity
+        try assertSame(i, "infinity")
+        try assertSame([Float](repeating: .nan, count: 256), "all NaN")
+        try assertSame([Float](repeating: 0, count: 256) + [Float](repeating: -0.0, count: 256), "zeros")
+        try assertSame([Float](repeating: .leastNonzeroMagnitude, count: 256), "denormal")
+    }
+
+    func testHalfwayProductsAndClamp() throws {
+        // max −127 gives iscale = 1, so codes are the values rounded half to even.
+        var x = [Float](repeating: 0, count: 256)
+        x[0] = -127
+        for k in 1..<256 { x[k] = Float(k % 9) - 4.5 + (k % 2 == 0 ? 0 : 0.25) }
+        try assertSame(x, "halfway")
+        let bytes = try x.withUnsafeBufferPointer { try ActivationQuantizer.quantizeRowQ8_KRef($0) }
+        XCTAssertEqual(Int8(bitPattern: bytes[4]), -127, "x[0] = −127, iscale = 1")
+        XCTAssertEqual(Int8(bitPattern: bytes[4 + 2]), -2, "x[2] = −2.5 rounds half to even")
+        XCTAssertEqual(Int8(bitPattern: bytes[4 + 3]), -1, "x[3] = −1.25")
+        // A positive max: iscale = −127 / max, so the max's own code would be −127 and
+        // −max's +127; values past the max cannot occur, the clamp is for rounding at 127.
+        var y = TestData.values(256, seed: 4, scale: 2)
+        y[9] = 3
+        for k in 0..<256 where abs(y[k]) > 3 { y[k] = 2.999 }
+        try assertSame(y, "positive max")
+    }
+}
