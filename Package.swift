@@ -7,8 +7,15 @@ import PackageDescription
 // `native`, so binaries run on any AVX2 machine. arm64 (NEON) needs no flag.
 #if arch(x86_64)
 let cpuFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+// The KernelsVNNI target alone also enables AVX-512 F/VL/BW/DQ/VNNI (through the Clang
+// importer's target features, which Swift's code generation shares); Kernels calls it only
+// after `InstructionSet` has found those features on the CPU.
+let vnniCPUFlags: [SwiftSetting] = cpuFlags + [
+    .unsafeFlags(["-Xcc", "-mavx512f", "-Xcc", "-mavx512vl", "-Xcc", "-mavx512bw", "-Xcc", "-mavx512dq", "-Xcc", "-mavx512vnni"]),
+]
 #else
 let cpuFlags: [SwiftSetting] = []
+let vnniCPUFlags: [SwiftSetting] = []
 #endif
 
 // Compute-heavy targets are optimized in debug builds too, so `swift test` (a debug build)
@@ -16,6 +23,7 @@ let cpuFlags: [SwiftSetting] = []
 let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 let computeFlags: [SwiftSetting] = cpuFlags + optimizedInDebug
 let kernelFlags: [SwiftSetting] = computeFlags + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+let vnniFlags: [SwiftSetting] = vnniCPUFlags + optimizedInDebug + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
 
 let package = Package(
     name: "LowBit",
@@ -33,7 +41,9 @@ let package = Package(
     ],
     targets: [
         // Pure compute: block types, quantize/dequantize, dot products, GEMV/GEMM, thread pool.
-        .target(name: "Kernels", path: "Kernels", swiftSettings: kernelFlags),
+        .target(name: "Kernels", dependencies: ["KernelsVNNI"], path: "Kernels", exclude: ["VNNI"], swiftSettings: kernelFlags),
+        // The AVX-512 VNNI tiles of the panel GEMMs (x86-64 only; empty elsewhere), below Kernels.
+        .target(name: "KernelsVNNI", path: "Kernels/VNNI", swiftSettings: vnniFlags),
         // Formats, tensors, the Llama model, tokenizers, sampling, generation, quantizers.
         .target(name: "LowBit", dependencies: ["Kernels"], swiftSettings: computeFlags),
         // Data sets, prompts, metrics, recovery attacks, reports.

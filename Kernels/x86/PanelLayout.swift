@@ -111,13 +111,13 @@ enum PanelLayout {
     /// Drives the GEMM `y[t, r] = W[r] · x[t]` over eight-row panels of the matrix at `base`
     /// (`cols / blockElements` groups of eight `blockBytes` blocks per panel), on the pool: one
     /// work item per whole panel, in which `tile(panel, t, n, out)` computes the panel for
-    /// tokens `t ..< t + n` (`n ≤ 4`) into `out[j · rows + i]` (`out` = row `8p` of token `t`),
+    /// tokens `t ..< t + n` (`n ≤ tokensPerTile`) into `out[j · rows + i]` (`out` = row `8p` of token `t`),
     /// and one more item for the rows after the last whole panel, `y[t, r] = tail(row, t)`
     /// with `row` the address of ggml-layout row `r`.
     @inline(__always)
     static func gemm(
         _ base: UnsafeRawPointer, rows: Int, cols: Int, tokens: Int, y: UnsafeMutablePointer<Float>, pool: ThreadPool?,
-        blockElements: Int, blockBytes: Int, tile: (UnsafeRawPointer, Int, Int, UnsafeMutablePointer<Float>) -> Void,
+        blockElements: Int, blockBytes: Int, tokensPerTile: Int = 4, tile: (UnsafeRawPointer, Int, Int, UnsafeMutablePointer<Float>) -> Void,
         tail: (UnsafeRawPointer, Int) -> Float
     ) {
         let panels = rows / 8, rowBytes = cols / blockElements * blockBytes, panelBytes = 8 * rowBytes
@@ -126,7 +126,7 @@ enum PanelLayout {
                 if p < panels {
                     var t = 0
                     while t < tokens {
-                        let n = min(4, tokens - t)
+                        let n = min(tokensPerTile, tokens - t)
                         tile(base + p * panelBytes, t, n, y + t * rows + 8 * p)
                         t += n
                     }

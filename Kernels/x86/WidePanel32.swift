@@ -1,5 +1,6 @@
 #if arch(x86_64)
 import _Builtin_intrinsics.intel
+import KernelsVNNI
 
 /// What the eight-row panel kernels need to know of a 32-element block type of 4- or 5-bit
 /// codes (Q4_0, Q4_1, Q5_0, Q5_1): where ggml's block keeps its fields, and how a code maps to a
@@ -44,7 +45,9 @@ protocol WidePanel32Block: PanelStored where Activations == ActivationsQ8_0 {
 /// final sums lie within `±16 · 16 · 127` and 16 bits never overflow (intermediate sums may
 /// wrap; `vpaddw` wraps, and the total is exact). Then
 /// `acc = fma(Float(sum), d · dx, acc)`, plus `(offset · d + m) · Σ dx·x` for the types with a minimum, block
-/// after block, the same in GEMV and GEMM.
+/// after block, the same in GEMV and GEMM. On AVX-512 VNNI machines the GEMM runs on
+/// `KernelsVNNI`'s tiles (``PanelLayout/vnniGemm(_:rows:cols:tokens:y:pool:blockBytes:layout:activations:tail:)``),
+/// whose 32-bit sums are the same integers.
 enum WidePanel32<F: WidePanel32Block>: PanelKernels {
     /// Rows per panel.
     static var rows: Int { 8 }
@@ -56,6 +59,12 @@ enum WidePanel32<F: WidePanel32Block>: PanelKernels {
     @inline(__always) static var highBitsAt: Int { 16 + (F.minOffset == nil ? 0 : 16) }
     /// Group offset of chunk 0.
     @inline(__always) static var chunksAt: Int { highBitsAt + (F.highBitsOffset == nil ? 0 : 32) }
+
+    /// The group layout as the AVX-512 VNNI tiles read it.
+    static var vnniLayout: VNNIPanelLayout {
+        VNNIPanelLayout(groupBytes: groupBytes, minsAt: F.minOffset == nil ? nil : minsAt,
+                        highBitsAt: F.highBitsOffset == nil ? nil : highBitsAt, chunksAt: chunksAt, chunks: 4, offset: F.offset)
+    }
 
     /// Interleaves a ggml-layout matrix into panels of eight rows.
     static func repack(_ src: UnsafeRawPointer, into dst: UnsafeMutableRawPointer, rows: Int, cols: Int) {
@@ -203,6 +212,10 @@ enum WidePanel32<F: WidePanel32Block>: PanelKernels {
         pool: ThreadPool?
     ) {
         let act = ActivationBatchQ8_0(x, tokens: tokens, cols: cols, pool: pool)
+        if InstructionSet.current == .avx512vnni {
+            return PanelLayout.vnniGemm(base, rows: rows, cols: cols, tokens: tokens, y: y, pool: pool, blockBytes: F.blockBytes,
+                                        layout: vnniLayout, activations: act) { row, t in F.dot(row, act.row(t), count: cols) }
+        }
         let nb = cols / 32
         let k = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, tokens * nb))
         defer { k.deallocate() }

@@ -1,5 +1,6 @@
 #if arch(x86_64)
 import _Builtin_intrinsics.intel
+import KernelsVNNI
 
 /// The x86 stored layout of Q8_0 matrices: rows interleaved in panels of eight, as
 /// ``WidePanel32`` does for the 4- and 5-bit types, so that every 32-bit lane of a
@@ -76,6 +77,12 @@ enum WidePanelQ8_0: PanelKernels {
         pool: ThreadPool?
     ) {
         let act = ActivationBatchQ8_0(x, tokens: tokens, cols: cols, pool: pool)
+        if InstructionSet.current == .avx512vnni {
+            // Signed bytes as `w + 128` (a sign-bit flip) times `x`, less `128 · Σ x`.
+            let layout = VNNIPanelLayout(groupBytes: groupBytes, minsAt: nil, highBitsAt: nil, chunksAt: 16, chunks: 8, offset: 128)
+            return PanelLayout.vnniGemm(base, rows: rows, cols: cols, tokens: tokens, y: y, pool: pool, blockBytes: 34,
+                                        layout: layout, activations: act) { row, t in BlockQ8_0.dot(row, act.row(t), count: cols) }
+        }
         let nb = cols / 32
         PanelLayout.gemm(base, rows: rows, cols: cols, tokens: tokens, y: y, pool: pool, blockElements: 32, blockBytes: 34) {
             panel, t, n, out in tile(panel, nb, act, t, n, out, rows)

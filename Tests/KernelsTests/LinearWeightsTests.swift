@@ -126,3 +126,54 @@ final class LinearWeightsTests: XCTestCase {
         }
     }
 }
+
+/// The AVX-512 VNNI prefill tiles against the AVX2 kernels: the same bits on every shape,
+/// token count and thread count (the code sums are exact integers either way, and the
+/// floating-point steps after them are the same operations in the same order).
+final class InstructionSetTests: XCTestCase {
+    private func apply(_ lw: LinearWeights, _ x: [Float], tokens: Int, pool: ThreadPool?) -> [Float] {
+        var y = [Float](repeating: .nan, count: tokens * lw.rows)
+        x.withUnsafeBufferPointer { xb in y.withUnsafeMutableBufferPointer { lw.apply(xb, tokens: tokens, into: $0, pool: pool) } }
+        return y
+    }
+
+    func testLimitIsClampedToWhatTheCPUHas() {
+        let before = InstructionSet.limit(to: .avx512vnni)
+        defer { InstructionSet.limit(to: before) }
+        XCTAssertEqual(InstructionSet.current, InstructionSet.detected)
+        InstructionSet.limit(to: .simd)
+        #if arch(x86_64)
+        XCTAssertEqual(InstructionSet.current, .avx2, "x86-64 builds never go below their AVX2 baseline")
+        #else
+        XCTAssertEqual(InstructionSet.current, .simd)
+        #endif
+        XCTAssertEqual(InstructionSet(name: "AVX2"), .avx2)
+        XCTAssertNil(InstructionSet(name: "avx9"))
+    }
+
+    func testVNNIGemmEqualsAVX2GemmBitForBit() throws {
+        guard InstructionSet.detected >= .avx512vnni else {
+            throw XCTSkip("this CPU has no AVX-512 VNNI (detected: \(InstructionSet.detected))")
+        }
+        let before = InstructionSet.current
+        defer { InstructionSet.limit(to: before) }
+        let pool2 = ThreadPool(threads: 2)
+        for type in [GGMLType.q4_0, .q4_1, .q5_0, .q5_1, .q8_0] {
+            for (rows, cols) in [(1, 32), (13, 96), (70, 256), (131, 4096 + 32)] {
+                let w = try TestData.weights(type, rows: rows, cols: cols, seed: UInt64(rows + cols))
+                let lw = try w.withUnsafeBytes { try LinearWeights(type: type, rows: rows, cols: cols, bytes: $0) }
+                for tokens in [2, 3, 5, 8, 9, 17] where cols < 4096 || tokens < 9 {
+                    let x = TestData.values(tokens * cols, seed: UInt64(3 * tokens + cols))
+                    InstructionSet.limit(to: .avx2)
+                    let a1 = apply(lw, x, tokens: tokens, pool: nil), a2 = apply(lw, x, tokens: tokens, pool: pool2)
+                    InstructionSet.limit(to: .avx512vnni)
+                    let v1 = apply(lw, x, tokens: tokens, pool: nil), v2 = apply(lw, x, tokens: tokens, pool: pool2)
+                    XCTAssertFalse(a1.contains { $0.isNaN }, "\(type) \(rows)x\(cols) t=\(tokens): unwritten output")
+                    XCTAssertEqual(a1, v1, "\(type) \(rows)x\(cols) t=\(tokens): AVX2 vs VNNI")
+                    XCTAssertEqual(a2, v2, "\(type) \(rows)x\(cols) t=\(tokens): AVX2 vs VNNI, 2 threads")
+                    XCTAssertEqual(v1, v2, "\(type) \(rows)x\(cols) t=\(tokens): VNNI 1 vs 2 threads")
+                }
+            }
+        }
+    }
+}

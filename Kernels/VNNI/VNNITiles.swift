@@ -1,0 +1,157 @@
+#if arch(x86_64)
+import _Builtin_intrinsics.intel
+
+// This target is compiled with AVX-512 F/VL/BW/DQ/VNNI enabled (Package.swift), so nothing
+// in it may run before `Kernels.InstructionSet` has found those features on the CPU. It sees
+// only raw pointers: the panel layouts, the activations and the GEMM driver live in `Kernels`,
+// which calls one tile at a time. The instruction it exists for is `vpdpbusd` on 256-bit
+// registers (EVEX-encoded; `_mm256_mask_dpbusd_epi32` with a full mask, since the unmasked
+// form is a C macro Swift cannot import): four u8 × s8 products added into each 32-bit lane
+// in one µop, where AVX2 needs `vpmaddubsw`, `vpmaddwd` (or a 16-bit add) and `vpaddd`.
+
+/// Where an eight-row panel group of a 32-element block type keeps its fields (the layout of
+/// `Kernels`' `WidePanel32` and `WidePanelQ8_0`), and the code offset of its weights.
+public struct VNNIPanelLayout: Sendable, Equatable {
+    /// Bytes per group (eight ggml blocks).
+    public var groupBytes: Int
+    /// Group offset of the eight fp16 minimums, when the type has them.
+    public var minsAt: Int?
+    /// Group offset of the 32-byte fifth-bit vector, when codes have five bits.
+    public var highBitsAt: Int?
+    /// Group offset of chunk 0 (chunk `c` is 32 bytes: four codes of each of the eight rows).
+    public var chunksAt: Int
+    /// Chunks per group: 4 for packed nibbles (low nibbles elements `4c…`, high nibbles
+    /// `16 + 4c…`), 8 for whole bytes (Q8_0, signed).
+    public var chunks: Int
+    /// `w = d · (q − offset)` (+ `m`): the tile starts each row's sum at `−offset · Σ x`.
+    /// For signed bytes (Q8_0) 128: the tile multiplies `q + 128` and takes `128 · Σ x` off.
+    public var offset: Int32
+
+    public init(groupBytes: Int, minsAt: Int?, highBitsAt: Int?, chunksAt: Int, chunks: Int, offset: Int32) {
+        self.groupBytes = groupBytes
+        self.minsAt = minsAt
+        self.highBitsAt = highBitsAt
+        self.chunksAt = chunksAt
+        self.chunks = chunks
+        self.offset = offset
+    }
+}
+
+/// The Q8_0 activations of the tokens of one tile: token `j`'s codes at `codes + j · cols`,
+/// its block scales, scaled sums (`d · Σ x`) and integer code sums at `+ j · blocks`.
+public struct VNNITokens {
+    public var codes: UnsafePointer<Int8>
+    public var scales: UnsafePointer<Float>
+    public var scaledSums: UnsafePointer<Float>
+    public var codeSums: UnsafePointer<Int32>
+    public var cols: Int
+    /// Tokens in the tile, 1 … ``VNNITiles/maxTokens``.
+    public var count: Int
+
+    public init(codes: UnsafePointer<Int8>, scales: UnsafePointer<Float>, scaledSums: UnsafePointer<Float>,
+                codeSums: UnsafePointer<Int32>, cols: Int, count: Int) {
+        self.codes = codes
+        self.scales = scales
+        self.scaledSums = scaledSums
+        self.codeSums = codeSums
+        self.cols = cols
+        self.count = count
+    }
+}
+
+/// The AVX-512 VNNI tiles of the eight-row panel GEMM.
+public enum VNNITiles {
+    /// Tokens per tile: AVX-512VL gives 32 vector registers, room for eight tokens' integer
+    /// and float accumulators beside the codes.
+    public static let maxTokens = 8
+
+    /// `y[j · ldy + i] = W[8p + i] · x[t0 + j]` for the eight rows of `panel` (`blocks` groups
+    /// laid out as `layout`) and the tokens of `x`: per row and block the integer sum
+    /// `Σ (q − offset) · x` (exact, as the AVX2 path's), then `acc = fma(Float(sum), d · dx, acc)`,
+    /// plus `(offset · d + m) · dx·Σx` for types with minimums: bit for bit the AVX2 tile's
+    /// result.
+    public static func panelTile(
+        _ panel: UnsafeRawPointer, blocks nb: Int, layout: VNNIPanelLayout, _ x: VNNITokens, y: UnsafeMutablePointer<Float>,
+        ldy: Int
+    ) {
+        precondition(x.count >= 1 && x.count <= maxTokens, "VNNI tile of \(x.count) tokens")
+        switch x.count {
+        case 8: tile(panel, nb, layout, x, count: 8, y, ldy)
+        case 7: tile(panel, nb, layout, x, count: 7, y, ldy)
+        case 6: tile(panel, nb, layout, x, count: 6, y, ldy)
+        case 5: tile(panel, nb, layout, x, count: 5, y, ldy)
+        case 4: tile(panel, nb, layout, x, count: 4, y, ldy)
+        case 3: tile(panel, nb, layout, x, count: 3, y, ldy)
+        case 2: tile(panel, nb, layout, x, count: 2, y, ldy)
+        default: tile(panel, nb, layout, x, count: 1, y, ldy)
+        }
+    }
+
+    @inline(__always)
+    static func load(_ p: UnsafeRawPointer) -> __m256i { _mm256_loadu_si256(p.assumingMemoryBound(to: __m256i.self)) }
+
+    /// `p + Σ` over each 32-bit lane of the four products `u · x` (u unsigned, x signed).
+    @inline(__always)
+    static func dot(_ p: __m256i, _ u: __m256i, _ x: UnsafePointer<Int8>) -> __m256i {
+        _mm256_mask_dpbusd_epi32(p, 0xff, u, _mm256_set1_epi32(UnsafeRawPointer(x).loadUnaligned(as: Int32.self)))
+    }
+
+    /// The eight-row tile for a constant token count `n` (each call site specializes it): the
+    /// codes of a chunk are unpacked once and multiplied with all `n` tokens.
+    @inline(__always)
+    static func tile(
+        _ panel: UnsafeRawPointer, _ nb: Int, _ l: VNNIPanelLayout, _ x: VNNITokens, count n: Int, _ y: UnsafeMutablePointer<Float>,
+        _ ldy: Int
+    ) {
+        let gb = l.groupBytes, cols = x.cols, packed = l.chunks == 4
+        let m4 = _mm256_set1_epi8(0x0f), m16 = _mm256_set1_epi8(0x10), flip = _mm256_set1_epi8(-128)
+        let offset = _mm256_set1_ps(Float(l.offset))
+        var acc = (_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(),
+                   _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps())
+        withUnsafeMutableBytes(of: &acc) { accBytes in
+            let a = accBytes.baseAddress!.assumingMemoryBound(to: __m256.self)
+            for b in 0..<nb {
+                let g = panel + gb * b, o = 32 * b
+                var p = (_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(),
+                         _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256())
+                withUnsafeMutableBytes(of: &p) { pBytes in
+                    let s = pBytes.baseAddress!.assumingMemoryBound(to: __m256i.self)
+                    for j in 0..<n { s[j] = _mm256_set1_epi32(-l.offset &* x.codeSums[j * nb + b]) }
+                    if packed {
+                        let h = l.highBitsAt.map { load(g + $0) } ?? _mm256_setzero_si256()
+                        for c in 0..<4 {
+                            let raw = load(g + l.chunksAt + 32 * c)
+                            var lo = _mm256_and_si256(raw, m4), hi = _mm256_and_si256(_mm256_srli_epi16(raw, 4), m4)
+                            if l.highBitsAt != nil {
+                                let hc = _mm256_srl_epi16(h, _mm_cvtsi32_si128(Int32(c)))
+                                lo = _mm256_or_si256(lo, _mm256_and_si256(_mm256_slli_epi16(hc, 4), m16))
+                                hi = _mm256_or_si256(hi, _mm256_and_si256(hc, m16))
+                            }
+                            for j in 0..<n {
+                                let xj = x.codes + j * cols + o
+                                s[j] = dot(dot(s[j], lo, xj + 4 * c), hi, xj + 16 + 4 * c)
+                            }
+                        }
+                    } else {
+                        for c in 0..<l.chunks {
+                            let u = _mm256_xor_si256(load(g + l.chunksAt + 32 * c), flip)
+                            for j in 0..<n { s[j] = dot(s[j], u, x.codes + j * cols + o + 4 * c) }
+                        }
+                    }
+                    let d = _mm256_cvtph_ps(_mm_loadu_si128(g.assumingMemoryBound(to: __m128i.self)))
+                    let mw = l.minsAt.map {
+                        _mm256_fmadd_ps(d, offset, _mm256_cvtph_ps(_mm_loadu_si128((g + $0).assumingMemoryBound(to: __m128i.self))))
+                    }
+                    for j in 0..<n {
+                        let t = j * nb + b
+                        var r = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s[j]), _mm256_mul_ps(d, _mm256_set1_ps(x.scales[t])), a[j])
+                        if let mw { r = _mm256_fmadd_ps(mw, _mm256_set1_ps(x.scaledSums[t]), r) }
+                        a[j] = r
+                    }
+                }
+            }
+            for j in 0..<n { _mm256_storeu_ps(y + j * ldy, a[j]) }
+        }
+    }
+}
+#endif
