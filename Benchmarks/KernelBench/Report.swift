@@ -75,6 +75,8 @@ struct RooflineEntry: Codable {
 
 /// The JSON document `--json` writes.
 struct BenchReport: Codable {
+    /// The kernels' instruction set in this run (``InstructionSet/current``).
+    let instructionSet: String
     let rooflines: [RooflineEntry]
     let results: [BenchResult]
     var note = "scalarSecondsEstimate: scalar reference dot per row (1 thread, up to 256 rows) × rows × tokens"

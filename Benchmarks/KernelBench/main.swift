@@ -26,6 +26,7 @@ FileHandle.standardError.write(Data("warning: debug build; time with -c release\
 
 func log(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
 
+log("kernels: \(InstructionSet.current) (detected \(InstructionSet.detected); cap with LOWBIT_ISA=avx2)")
 var rooflines: [Int: Rooflines] = [:]
 var pools: [Int: ThreadPool] = [:]
 var forkJoin: [Int: Double] = [:]
@@ -73,7 +74,7 @@ print(BenchResult.table(results, rooflines: rooflines))
 print("fork/join: " + options.threads.map { String(format: "%dT %.2f µs", $0, forkJoin[$0]!) }.joined(separator: "; "))
 if let path = options.json {
     do {
-        try writeJSON(BenchReport(rooflines: options.threads.map { RooflineEntry(threads: $0, roofline: rooflines[$0]!, forkJoinMicroseconds: forkJoin[$0]!) }, results: results), to: path)
+        try writeJSON(BenchReport(instructionSet: InstructionSet.current.description, rooflines: options.threads.map { RooflineEntry(threads: $0, roofline: rooflines[$0]!, forkJoinMicroseconds: forkJoin[$0]!) }, results: results), to: path)
         log("wrote \(path)")
     } catch {
         log("error: cannot write \(path): \(error)")

@@ -158,8 +158,9 @@ final class InstructionSetTests: XCTestCase {
         let before = InstructionSet.current
         defer { InstructionSet.limit(to: before) }
         let pool2 = ThreadPool(threads: 2)
-        for type in [GGMLType.q4_0, .q4_1, .q5_0, .q5_1, .q8_0] {
-            for (rows, cols) in [(1, 32), (13, 96), (70, 256), (131, 4096 + 32)] {
+        for type in [GGMLType.q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q4_K, .q5_K] {
+            let b = type.traits!.activation.blockSize
+            for (rows, cols) in [(1, b), (13, 3 * b), (70, 8 * b), (131, 4096 + b)] {
                 let w = try TestData.weights(type, rows: rows, cols: cols, seed: UInt64(rows + cols))
                 let lw = try w.withUnsafeBytes { try LinearWeights(type: type, rows: rows, cols: cols, bytes: $0) }
                 for tokens in [2, 3, 5, 8, 9, 17] where cols < 4096 || tokens < 9 {

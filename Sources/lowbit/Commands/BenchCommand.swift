@@ -62,6 +62,7 @@ enum BenchCommand: Command {
             Console.out(try Console.json([
                 "model": name, "path": path, "type": mainType, "size_bytes": weights.byteCount, "params": params,
                 "commit": commit, "peak_rss_bytes": rss, "lowbit_version": LowBit.version,
+                "instruction_set": InstructionSet.current.description,
                 "results": results.map { ["test": $0.test, "threads": $0.threads, "batch": $0.batch, "n_tokens": $0.tokens,
                                           "samples_ts": $0.samples, "avg_ts": $0.mean, "stddev_ts": $0.stddev] },
             ]))
@@ -74,7 +75,7 @@ enum BenchCommand: Command {
                              String(r.threads), r.test, String(format: "%.2f ± %.2f", r.mean, r.stddev)])
             }
             Console.out(table(header, rows, markdown: md))
-            Console.out("\ncommit \(commit), peak RSS \(String(format: "%.1f MiB", Double(rss) / 1_048_576))")
+            Console.out("\ncommit \(commit), kernels \(InstructionSet.current), peak RSS \(String(format: "%.1f MiB", Double(rss) / 1_048_576))")
         }
         return 0
     }
