@@ -1,3 +1,4 @@
+import LowBit
 /// Command-line options of `kernel-bench`.
 struct Options {
     var threads = [1, 2]
@@ -9,13 +10,16 @@ struct Options {
     var json: String?
     var hot = false
     var rooflinesOnly = false
+    /// Instruction sets to time every configuration on, one after another (`--isa`); empty:
+    /// only ``InstructionSet/current``.
+    var isas: [InstructionSet] = []
 
     typealias GGMLTypeName = String
 
     static let usage = """
         usage: kernel-bench [--threads 1,2] [--shapes 1b,110m,15m,7b] [--types q4_0,q8_0,...]
                             [--modes gemv,gemm] [--tokens 64] [--reps N] [--quick] [--hot]
-                            [--json FILE] [--rooflines]
+                            [--json FILE] [--rooflines] [--isa avx2,avx512vnni]
 
         Times LinearWeights GEMV (decode, 1 token) and GEMM (prefill, --tokens rows) per weight
         type over model matmul shapes, against a read-bandwidth and an FMA roofline measured in
@@ -24,7 +28,9 @@ struct Options {
         only the rooflines. In DRAM runs a 20 ms read pass over another 96 MB runs before and
         after every repetition, and %BW is the median of each repetition's weight GB/s over the
         mean of its two neighbouring reads (this VM's bandwidth drifts within minutes); %BW0 is
-        against the roofline measured once at the start. Build with -c release.
+        against the roofline measured once at the start. --isa times every configuration on each
+        listed instruction set back to back (same weights, same process; LOWBIT_ISA caps a whole
+        run instead). Build with -c release.
 
         examples:
           swift run -c release kernel-bench --quick
@@ -73,6 +79,16 @@ struct Options {
                 o.hot = true
             case "--rooflines":
                 o.rooflinesOnly = true
+            case "--isa":
+                guard let v = value() else { return .failure(.init("--isa needs a list like avx2,avx512vnni")) }
+                let sets = v.split(separator: ",").map { InstructionSet(name: String($0)) }
+                guard !sets.isEmpty, sets.allSatisfy({ $0 != nil }) else {
+                    return .failure(.init("--isa takes \(InstructionSet.allCases.map(\.description).joined(separator: ","))"))
+                }
+                o.isas = sets.map { $0! }
+                guard o.isas.allSatisfy({ $0 <= InstructionSet.detected }) else {
+                    return .failure(.init("--isa: this CPU runs at most \(InstructionSet.detected)"))
+                }
             case "--json":
                 guard let v = value() else { return .failure(.init("--json needs a file name")) }
                 o.json = v

@@ -12,6 +12,8 @@ struct BenchResult: Codable {
     let mode: String
     let tokens: Int
     let threads: Int
+    /// The kernels' instruction set for this row.
+    let isa: String
     let seconds: Double
     let gflops: Double
     let weightGBps: Double
@@ -25,7 +27,8 @@ struct BenchResult: Codable {
     let scalarSecondsEstimate: Double
     let speedupOverScalar: Double
 
-    init(shape: MatrixShape, type: GGMLType, mode: String, tokens: Int, threads: Int, timing: MatrixBench.Timing,
+    init(shape: MatrixShape, type: GGMLType, mode: String, tokens: Int, threads: Int, isa: InstructionSet,
+         timing: MatrixBench.Timing,
          weightBytes: Int, roofline: Rooflines, scalarSeconds: Double) {
         let seconds = timing.seconds
         model = shape.model
@@ -36,6 +39,7 @@ struct BenchResult: Codable {
         self.mode = mode
         self.tokens = tokens
         self.threads = threads
+        self.isa = isa.description
         self.seconds = seconds
         gflops = 2 * Double(shape.rows * shape.cols * tokens) / seconds / 1e9
         weightGBps = Double(weightBytes) / seconds / 1e9
@@ -53,12 +57,12 @@ struct BenchResult: Codable {
         }.joined(separator: "; ") + "\n"
         out += "%BW: weight GB/s over the read bandwidth measured beside each repetition (median of the ratios;\n"
         out += "rdGB/s is the median of those reads); %BW0: over the roofline above, measured once at the start\n"
-        out += "model           matrix        rows×cols     type  mode  tok T    time µs   GFLOP/s   GB/s rdGB/s  %BW %BW0  %FMA  ×scalar\n"
+        out += "model           matrix        rows×cols     type  mode  tok T isa          time µs   GFLOP/s   GB/s rdGB/s  %BW %BW0  %FMA  ×scalar\n"
         for r in rs {
             out += String(
-                format: "%-15@ %-12@ %6d×%-6d %-5@ %-4@ %4d %d %10.1f %9.1f %6.1f %6.1f %4.0f %4.0f %5.0f %8.1f\n",
+                format: "%-15@ %-12@ %6d×%-6d %-5@ %-4@ %4d %d %-10@ %10.1f %9.1f %6.1f %6.1f %4.0f %4.0f %5.0f %8.1f\n",
                 r.model as NSString, r.matrix as NSString, r.rows, r.cols, r.type as NSString, r.mode as NSString,
-                r.tokens, r.threads, r.seconds * 1e6, r.gflops, r.weightGBps, r.adjacentReadGBps ?? .nan,
+                r.tokens, r.threads, r.isa as NSString, r.seconds * 1e6, r.gflops, r.weightGBps, r.adjacentReadGBps ?? .nan,
                 100 * (r.fractionOfAdjacentRead ?? .nan), 100 * r.fractionOfBandwidth, 100 * r.fractionOfFMAPeak,
                 r.speedupOverScalar)
         }

@@ -59,11 +59,15 @@ for key in options.shapeKeys {
             for mode in options.modes {
                 let tokens = mode == "gemv" ? 1 : options.tokens
                 for t in options.threads {
-                    let timing = bench.time(tokens: tokens, pool: pools[t]!, reps: options.reps, reader: reader)
-                    results.append(BenchResult(
-                        shape: shape, type: type, mode: mode, tokens: tokens, threads: t, timing: timing,
-                        weightBytes: bench.weightBytes, roofline: rooflines[t]!,
-                        scalarSeconds: scalarPerRow * Double(shape.rows * tokens)))
+                    for isa in options.isas.isEmpty ? [InstructionSet.current] : options.isas {
+                        let previous = InstructionSet.limit(to: isa)
+                        let timing = bench.time(tokens: tokens, pool: pools[t]!, reps: options.reps, reader: reader)
+                        results.append(BenchResult(
+                            shape: shape, type: type, mode: mode, tokens: tokens, threads: t, isa: InstructionSet.current, timing: timing,
+                            weightBytes: bench.weightBytes, roofline: rooflines[t]!,
+                            scalarSeconds: scalarPerRow * Double(shape.rows * tokens)))
+                        InstructionSet.limit(to: previous)
+                    }
                 }
             }
         }

@@ -83,73 +83,74 @@ extension VNNITiles {
         return _mm256_or_si256(nib, _mm256_slli_epi32(_mm256_srli_epi32(byte(a, k), 6), 4))
     }
 
-    /// Sub-block `2q + h`'s codes of chunk `(q, c)`: four per row.
-    @inline(__always)
-    static func kCodes(_ g: UnsafeRawPointer, _ l: VNNIKPanelLayout, _ q: Int, _ c: Int, high h: Bool) -> __m256i {
-        let raw = load(g + l.chunksAt + 32 * (8 * q + c))
-        guard let restAt = l.highBitsAt else {
-            return _mm256_and_si256(h ? _mm256_srli_epi16(raw, 4) : raw, _mm256_set1_epi8(0x0f))
-        }
-        guard h else { return _mm256_and_si256(raw, _mm256_set1_epi8(0x1f)) }
-        // Bits 2q and 2q + 1 of each rest byte to bits 3 and 4 (the 16-bit shifts cross bytes
-        // only outside the masks).
-        let rest = load(g + restAt + 32 * c)
-        let top = q < 2 ? _mm256_slli_epi16(rest, Int32(3 - 2 * q)) : _mm256_srli_epi16(rest, Int32(2 * q - 3))
-        return _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(raw, 5), _mm256_set1_epi8(7)),
-                               _mm256_and_si256(top, _mm256_set1_epi8(0x18)))
-    }
-
     @inline(__always)
     static func kTile(
         _ panel: UnsafeRawPointer, _ nb: Int, _ l: VNNIKPanelLayout, _ x: VNNIKTokens, count n: Int, _ y: UnsafeMutablePointer<Float>,
         _ ldy: Int
     ) {
-        let cols = x.cols
+        let cols = x.cols, five = l.highBitsAt != nil
         var acc = (_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(),
                    _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps())
         var isums = (_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(),
                      _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256())
-        var sums = isums
+        var sums = isums, scales = isums
         withUnsafeMutableBytes(of: &acc) { accBytes in
             withUnsafeMutableBytes(of: &isums) { isumBytes in
                 withUnsafeMutableBytes(of: &sums) { sumBytes in
-                    let a = accBytes.baseAddress!.assumingMemoryBound(to: __m256.self)
-                    let isum = isumBytes.baseAddress!.assumingMemoryBound(to: __m256i.self)
-                    let t = sumBytes.baseAddress!.assumingMemoryBound(to: __m256i.self)
-                    for b in 0..<nb {
-                        let g = panel + l.groupBytes * b, o = 256 * b
-                        let u = (load(g + 32), load(g + 64), load(g + 96))
-                        for j in 0..<n { isum[j] = _mm256_setzero_si256() }
-                        // s spelled out, not looped: each sub-block's shifts are then constants.
-                        @inline(__always) func subBlock(_ s: Int) {
-                            let q = s / 2, h = s % 2 == 1
-                            for j in 0..<n { t[j] = _mm256_setzero_si256() }
-                            for c in 0..<8 {
-                                let w = kCodes(g, l, q, c, high: h), e = o + 64 * q + (h ? 32 : 0) + 4 * c
-                                for j in 0..<n { t[j] = dot(t[j], w, x.codes + j * cols + e) }
+                    withUnsafeMutableBytes(of: &scales) { scaleBytes in
+                        let a = accBytes.baseAddress!.assumingMemoryBound(to: __m256.self)
+                        let isum = isumBytes.baseAddress!.assumingMemoryBound(to: __m256i.self)
+                        let t = sumBytes.baseAddress!.assumingMemoryBound(to: __m256i.self)
+                        let sc = scaleBytes.baseAddress!.assumingMemoryBound(to: __m256i.self)
+                        for b in 0..<nb {
+                            let g = panel + l.groupBytes * b, o = 256 * b
+                            let u = (load(g + 32), load(g + 64), load(g + 96))
+                            for s in 0..<8 { sc[s] = scaleOrMin(u, s, min: false) }
+                            for j in 0..<n { isum[j] = _mm256_setzero_si256() }
+                            // Sub-block s = 2q + h: chunk (q, c)'s low (h = 0) or high codes. The
+                            // loop over s stays a loop (its shifts are register counts); the
+                            // chunks and tokens inside unroll, and the sums stay in registers.
+                            for s in 0..<8 {
+                                let q = s / 2, h = s % 2
+                                let shift = _mm_cvtsi32_si128(Int32(h * (five ? 5 : 4)))
+                                let mask = _mm256_set1_epi8(five ? (h == 1 ? 7 : 0x1f) : 0x0f)
+                                // Q5_K: bits 2q and 2q + 1 of each rest byte to bits 3 and 4 of
+                                // the high codes (the 16-bit shifts cross bytes only outside the mask).
+                                let up = _mm_cvtsi32_si128(Int32(max(0, 3 - 2 * q))), down = _mm_cvtsi32_si128(Int32(max(0, 2 * q - 3)))
+                                let topMask = _mm256_set1_epi8(five && h == 1 ? 0x18 : 0)
+                                let chunks = g + l.chunksAt + 256 * q, rest = g + (l.highBitsAt ?? 0)
+                                let e = o + 64 * q + 32 * h
+                                for j in 0..<n { t[j] = _mm256_setzero_si256() }
+                                for c in 0..<8 {
+                                    var w = _mm256_and_si256(_mm256_srl_epi16(load(chunks + 32 * c), shift), mask)
+                                    if five {
+                                        let top = _mm256_srl_epi16(_mm256_sll_epi16(load(rest + 32 * c), up), down)
+                                        w = _mm256_or_si256(w, _mm256_and_si256(top, topMask))
+                                    }
+                                    for j in 0..<n { t[j] = dot(t[j], w, x.codes + j * cols + e + 4 * c) }
+                                }
+                                let scale = sc[s]
+                                for j in 0..<n { isum[j] = _mm256_add_epi32(isum[j], _mm256_mullo_epi32(t[j], scale)) }
                             }
-                            let sc = scaleOrMin(u, s, min: false)
-                            for j in 0..<n { isum[j] = _mm256_add_epi32(isum[j], _mm256_mullo_epi32(t[j], sc)) }
+                            // The minimums of sub-blocks 2k and 2k + 1 in 16-bit lanes 2r and 2r + 1.
+                            @inline(__always) func minPair(_ k: Int) -> __m256i {
+                                _mm256_or_si256(scaleOrMin(u, 2 * k, min: true), _mm256_slli_epi32(scaleOrMin(u, 2 * k + 1, min: true), 16))
+                            }
+                            let m0 = minPair(0), m1 = minPair(1), m2 = minPair(2), m3 = minPair(3)
+                            let d = _mm256_cvtph_ps(_mm_loadu_si128(g.assumingMemoryBound(to: __m128i.self)))
+                            let dmin = _mm256_cvtph_ps(_mm_loadu_si128((g + 16).assumingMemoryBound(to: __m128i.self)))
+                            for j in 0..<n {
+                                let p = x.pairs + 4 * (j * nb + b)
+                                let mins = _mm256_add_epi32(
+                                    _mm256_add_epi32(_mm256_madd_epi16(m0, _mm256_set1_epi32(p[0])), _mm256_madd_epi16(m1, _mm256_set1_epi32(p[1]))),
+                                    _mm256_add_epi32(_mm256_madd_epi16(m2, _mm256_set1_epi32(p[2])), _mm256_madd_epi16(m3, _mm256_set1_epi32(p[3]))))
+                                let ds = _mm256_set1_ps(x.scales[j * nb + b])
+                                let r = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum[j]), _mm256_mul_ps(d, ds), a[j])
+                                a[j] = _mm256_fnmadd_ps(_mm256_cvtepi32_ps(mins), _mm256_mul_ps(dmin, ds), r)
+                            }
                         }
-                        subBlock(0); subBlock(1); subBlock(2); subBlock(3); subBlock(4); subBlock(5); subBlock(6); subBlock(7)
-                        // The minimums of sub-blocks 2k and 2k + 1 in 16-bit lanes 2r and 2r + 1.
-                        @inline(__always) func minPair(_ k: Int) -> __m256i {
-                            _mm256_or_si256(scaleOrMin(u, 2 * k, min: true), _mm256_slli_epi32(scaleOrMin(u, 2 * k + 1, min: true), 16))
-                        }
-                        let m0 = minPair(0), m1 = minPair(1), m2 = minPair(2), m3 = minPair(3)
-                        let d = _mm256_cvtph_ps(_mm_loadu_si128(g.assumingMemoryBound(to: __m128i.self)))
-                        let dmin = _mm256_cvtph_ps(_mm_loadu_si128((g + 16).assumingMemoryBound(to: __m128i.self)))
-                        for j in 0..<n {
-                            let p = x.pairs + 4 * (j * nb + b)
-                            let mins = _mm256_add_epi32(
-                                _mm256_add_epi32(_mm256_madd_epi16(m0, _mm256_set1_epi32(p[0])), _mm256_madd_epi16(m1, _mm256_set1_epi32(p[1]))),
-                                _mm256_add_epi32(_mm256_madd_epi16(m2, _mm256_set1_epi32(p[2])), _mm256_madd_epi16(m3, _mm256_set1_epi32(p[3]))))
-                            let s = _mm256_set1_ps(x.scales[j * nb + b])
-                            let r = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum[j]), _mm256_mul_ps(d, s), a[j])
-                            a[j] = _mm256_fnmadd_ps(_mm256_cvtepi32_ps(mins), _mm256_mul_ps(dmin, s), r)
-                        }
+                        for j in 0..<n { _mm256_storeu_ps(y + j * ldy, a[j]) }
                     }
-                    for j in 0..<n { _mm256_storeu_ps(y + j * ldy, a[j]) }
                 }
             }
         }
