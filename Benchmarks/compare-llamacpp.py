@@ -96,13 +96,14 @@ def _decode(L, state: dict, tokens: list[int]) -> None:
 
 
 def lowbit_round(lowbit: str, path: str, n_prompt: int, n_gen: int, threads: int,
-                 batches: list[int]) -> tuple[float, float, int, dict]:
+                 batches: list[int], isa: str | None = None) -> tuple[float, float, int, dict]:
     """One `lowbit bench` run (-r 1 after its own warm-up); returns tokens/s (pp, tg), peak RSS
-    and the batched-decode tokens/s by batch size."""
+    and the batched-decode tokens/s by batch size. `isa` caps LowBit's kernels (LOWBIT_ISA)."""
     cmd = [lowbit, "bench", "-m", path, "-p", str(n_prompt), "-n", str(n_gen), "-r", "1", "-t", str(threads), "--json"]
     if batches:
         cmd += ["--batch", ",".join(map(str, batches))]
-    report = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+    env = dict(os.environ, LOWBIT_ISA=isa) if isa else None
+    report = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout)
     results = {r["test"]: r["avg_ts"] for r in report["results"]}
     batched = {b: results[f"tg{n_gen} b{b}"] for b in batches}
     return results[f"pp{n_prompt}"], results[f"tg{n_gen}"], int(report.get("peak_rss_bytes", 0)), batched
@@ -133,6 +134,8 @@ def main() -> int:
     ap.add_argument("--kernel-bench", help="default: kernel-bench next to the --lowbit binary")
     ap.add_argument("--llama-bench", default=shutil.which("llama-bench"))
     ap.add_argument("--batch", default="", help="LowBit batched decode sizes, e.g. 1,4,16,64")
+    ap.add_argument("--also-isa", help="also time LowBit capped at this instruction set (LOWBIT_ISA), e.g. avx2, "
+                    "in the same rounds")
     ap.add_argument("--json")
     ap.add_argument("--md", action="store_true")
     a = ap.parse_args()
@@ -147,6 +150,7 @@ def main() -> int:
         for t in threads:
             state: dict = {}
             lc_pp, lc_tg, lb_pp, lb_tg, rss = [], [], [], [], 0
+            alt_pp, alt_tg = [], []
             lb_batch: dict = {b: [] for b in batches}
             for _ in range(a.r):
                 if a.llama_bench:
@@ -156,6 +160,9 @@ def main() -> int:
                 lc_pp.append(pp); lc_tg.append(tg)
                 pp, tg, r, bt = lowbit_round(a.lowbit, path, a.p, a.n, t, batches)
                 lb_pp.append(pp); lb_tg.append(tg); rss = max(rss, r)
+                if a.also_isa:
+                    pp, tg, _, _ = lowbit_round(a.lowbit, path, a.p, a.n, t, [], a.also_isa)
+                    alt_pp.append(pp); alt_tg.append(tg)
                 for b, v in bt.items():
                     lb_batch[b].append(v)
             if state:
@@ -168,6 +175,9 @@ def main() -> int:
                            "peak_rss_bytes": rss,
                            "batched_tg": {str(b): statistics.median(v) for b, v in lb_batch.items()}},
             }
+            if a.also_isa:
+                row["lowbit_" + a.also_isa] = {"pp": statistics.median(alt_pp), "tg": statistics.median(alt_tg),
+                                               "pp_samples": alt_pp, "tg_samples": alt_tg}
             row["ratio_pp"] = row["lowbit"]["pp"] / row["llama_cpp"]["pp"]
             row["ratio_tg"] = row["lowbit"]["tg"] / row["llama_cpp"]["tg"]
             # Decode reads every weight once per token: effective GB/s of the tg figures.
@@ -184,6 +194,8 @@ def main() -> int:
           f"tokens/s, LowBit / llama.cpp (ratio)")
     header = ["file", "threads", f"pp{a.p}", f"tg{a.n}", "tg GB/s LowBit / llama.cpp", "LowBit peak RSS / file"]
     header += [f"LowBit tg B={b} (× tg)" for b in batches]
+    if a.also_isa:
+        header += [f"LowBit {a.also_isa} pp{a.p} / tg{a.n} (× llama.cpp)"]
     if a.md:
         print("| " + " | ".join(header) + " |")
         print("|" + "---|" * len(header))
@@ -195,6 +207,10 @@ def main() -> int:
                  f"{r['lowbit']['peak_rss_bytes'] / r['bytes']:.2f}" if r["lowbit"]["peak_rss_bytes"] else "?"]
         cells += [f"{r['lowbit']['batched_tg'][str(b)]:.1f} ({r['lowbit']['batched_tg'][str(b)] / r['lowbit']['tg']:.1f}×)"
                   for b in batches]
+        if a.also_isa:
+            alt = r["lowbit_" + a.also_isa]
+            cells += [f"{alt['pp']:.1f} ({alt['pp'] / r['llama_cpp']['pp']:.2f}x) / {alt['tg']:.2f} "
+                      f"({alt['tg'] / r['llama_cpp']['tg']:.2f}x)"]
         print(("| " + " | ".join(cells) + " |") if a.md else "  ".join(cells))
     # Prefill over threads: each runtime's pp at t threads over its own pp at the smallest count.
     scaling = []

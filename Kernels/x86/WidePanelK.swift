@@ -1,6 +1,5 @@
 #if arch(x86_64)
 import _Builtin_intrinsics.intel
-import KernelsVNNI
 
 /// What the eight-row panel kernels need to know of a k-quant with 6-bit scales and
 /// minimums per 32-element sub-block (Q4_K, Q5_K): `[d][dmin][scales: 12 bytes]`, then the
@@ -41,9 +40,9 @@ protocol WidePanelKBlock: PanelStored where Activations == ActivationsQ8_K {
 /// 8 · 2 · 15 · 128 = 30720; four for 5-bit ones, 4 · 2 · 31 · 128 = 31744), then
 /// `isum = Σ sc_s · t_s` and `mins = Σ m_s · Σx_s` with `vpmaddwd`; then
 /// `acc = fma(Float(isum), d · dx, acc)` and `acc = acc − Float(mins) · (dmin · dx)`,
-/// super-block after super-block, the same in GEMV and GEMM. On AVX-512 VNNI machines the
-/// GEMM runs on `KernelsVNNI`'s tiles (``VNNITiles/kPanelTile(_:blocks:layout:_:y:ldy:)``), whose
-/// sums are the same integers.
+/// super-block after super-block, the same in GEMV and GEMM. (A `vpdpbusd` tile for these
+/// types measured no faster on an AVX-512 VNNI machine: its 32-bit sub-block sums need a
+/// `vpmulld` per scale, where these 16-bit sums take one `vpmaddwd`; README, "AVX-512 VNNI".)
 enum WidePanelK<F: WidePanelKBlock>: PanelKernels {
     static var rows: Int { 8 }
     @inline(__always) static var groupBytes: Int { 8 * F.blockBytes }
@@ -273,19 +272,6 @@ enum WidePanelK<F: WidePanelKBlock>: PanelKernels {
         defer { pairs.deallocate() }
         for t in 0..<tokens { minPairs(act.row(t), blocks: nb, into: pairs + t * 4 * nb) }
         let pc = UnsafePointer(pairs)
-        if InstructionSet.current == .avx512vnni {
-            let layout = VNNIKPanelLayout(groupBytes: groupBytes, highBitsAt: F.highBitsOffset == nil ? nil : highBitsAt, chunksAt: chunksAt)
-            PanelLayout.gemm(base, rows: rows, cols: cols, tokens: tokens, y: y, pool: pool, blockElements: 256, blockBytes: F.blockBytes,
-                             tokensPerTile: VNNITiles.maxTokens) { panel, t, n, out in
-                let r = act.row(t)
-                VNNITiles.kPanelTile(panel, blocks: nb, layout: layout,
-                                     VNNIKTokens(codes: r.codes8, scales: r.scales, pairs: pc + t * 4 * nb, cols: cols, count: n),
-                                     y: out, ldy: rows)
-            } tail: { row, t in
-                F.dot(row, act.row(t), count: cols)
-            }
-            return
-        }
         PanelLayout.gemm(base, rows: rows, cols: cols, tokens: tokens, y: y, pool: pool, blockElements: 256, blockBytes: F.blockBytes) {
             panel, t, n, out in tile(panel, nb, act, pc, t, n, out, rows)
         } tail: { row, t in
