@@ -33,8 +33,8 @@ usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 # Modules each target links, in dependency order.
 modules() {
     case $1 in
-        gguf | tokenizer | hf) echo "Kernels LowBit" ;;
-        muse) echo "Kernels LowBit Probe" ;;
+        gguf | tokenizer | hf) echo "KernelsVNNI Kernels LowBit" ;;
+        muse) echo "KernelsVNNI Kernels LowBit Probe" ;;
         *) echo "unknown target '$1' (targets: ${TARGETS[*]})" >&2; exit 2 ;;
     esac
 }
@@ -52,12 +52,22 @@ limits() {
 source_dir() {
     case $1 in
         Kernels) echo "$ROOT/Kernels" ;;
+        KernelsVNNI) echo "$ROOT/Kernels/VNNI" ;;
         *) echo "$ROOT/Sources/$1" ;;
     esac
 }
 
 ARCH_FLAGS=()
 [ "$(uname -m)" = x86_64 ] && ARCH_FLAGS=(-target-cpu haswell)
+# KernelsVNNI alone is built with AVX-512 (as Package.swift does); it runs only where the CPU has it.
+VNNI_FLAGS=()
+[ "$(uname -m)" = x86_64 ] && VNNI_FLAGS=(-Xcc -mavx512f -Xcc -mavx512vl -Xcc -mavx512bw -Xcc -mavx512dq -Xcc -mavx512vnni)
+
+# A module's sources: Kernels/VNNI/ is its own module (KernelsVNNI), not part of Kernels.
+sources() {
+    if [ "$1" = Kernels ]; then find "$ROOT/Kernels" -path "$ROOT/Kernels/VNNI" -prune -o -name '*.swift' -print
+    else find "$(source_dir "$1")" -name '*.swift'; fi
+}
 
 supported() {
     mkdir -p "$OUT/probe"
@@ -72,17 +82,19 @@ build_module() {
     obj=$OUT/obj/$name.o
     mkdir -p "$OUT/obj" "$OUT/modules"
     local stale=0
-    if [ ! -f "$obj" ] || [ -n "$(find "$dir" -name '*.swift' -newer "$obj" -print -quit)" ]; then stale=1; fi
+    if [ ! -f "$obj" ] || [ -n "$(find $(sources "$name") -newer "$obj" -print -quit)" ]; then stale=1; fi
     for dep in "${BUILT[@]}"; do [ "$OUT/obj/$dep.o" -nt "$obj" ] && stale=1; done
     if [ $stale = 1 ]; then
         if [ "$name" = Kernels ]; then
             flags=(-O -sanitize=address -enforce-exclusivity=unchecked)
+        elif [ "$name" = KernelsVNNI ]; then
+            flags=(-O -sanitize=address -enforce-exclusivity=unchecked "${VNNI_FLAGS[@]}")
         else
             flags=("$OPT" -sanitize=fuzzer,address -enable-testing)
         fi
         echo "fuzz: compiling $name (${flags[*]})" >&2
         local t0=$SECONDS
-        find "$dir" -name '*.swift' | sort > "$OUT/obj/$name.sources"
+        sources "$name" | sort > "$OUT/obj/$name.sources"
         # swiftc leaves an unchanged object file untouched (same bytes, old mtime), so success
         # is its exit status, and the object is touched to record that it is current.
         if "$SWIFTC" -parse-as-library -module-name "$name" -wmo -g -suppress-warnings "${flags[@]}" "${ARCH_FLAGS[@]}" \
