@@ -63,10 +63,12 @@ ARCH_FLAGS=()
 VNNI_FLAGS=()
 [ "$(uname -m)" = x86_64 ] && VNNI_FLAGS=(-Xcc -mavx512f -Xcc -mavx512vl -Xcc -mavx512bw -Xcc -mavx512dq -Xcc -mavx512vnni)
 
-# A module's sources: Kernels/VNNI/ is its own module (KernelsVNNI), not part of Kernels.
+# A module's sources, filtered by any further find predicates: Kernels/VNNI/ is its own
+# module (KernelsVNNI), not part of Kernels.
 sources() {
-    if [ "$1" = Kernels ]; then find "$ROOT/Kernels" -path "$ROOT/Kernels/VNNI" -prune -o -name '*.swift' -print
-    else find "$(source_dir "$1")" -name '*.swift'; fi
+    local name=$1; shift
+    if [ "$name" = Kernels ]; then find "$ROOT/Kernels" -path "$ROOT/Kernels/VNNI" -prune -o -name '*.swift' "$@" -print
+    else find "$(source_dir "$name")" -name '*.swift' "$@" -print; fi
 }
 
 supported() {
@@ -77,12 +79,11 @@ supported() {
 
 # Rebuilds module $1 when any of its sources (or a module it depends on) is newer.
 build_module() {
-    local name=$1 dir obj flags
-    dir=$(source_dir "$name")
+    local name=$1 obj flags
     obj=$OUT/obj/$name.o
     mkdir -p "$OUT/obj" "$OUT/modules"
     local stale=0
-    if [ ! -f "$obj" ] || [ -n "$(find $(sources "$name") -newer "$obj" -print -quit)" ]; then stale=1; fi
+    if [ ! -f "$obj" ] || [ -n "$(sources "$name" -newer "$obj" | head -n 1)" ]; then stale=1; fi
     for dep in "${BUILT[@]}"; do [ "$OUT/obj/$dep.o" -nt "$obj" ] && stale=1; done
     if [ $stale = 1 ]; then
         if [ "$name" = Kernels ]; then

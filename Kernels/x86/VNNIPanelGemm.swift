@@ -14,19 +14,21 @@ extension PanelLayout {
         let nb = cols / 32
         let sums = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, tokens * nb))
         defer { sums.deallocate() }
-        for i in 0..<(tokens * nb) {
-            var s: Int32 = 0
-            for e in 0..<32 { s &+= Int32(act.codes8[32 * i + e]) }
-            sums[i] = s
+        if layout.offset == 0 {
+            sums.initialize(repeating: 0, count: tokens * nb)  // Q4_1, Q5_1: the tile multiplies them by 0
+        } else {
+            for i in 0..<(tokens * nb) {
+                var s: Int32 = 0
+                for e in 0..<32 { s &+= Int32(act.codes8[32 * i + e]) }
+                sums[i] = s
+            }
         }
         gemm(base, rows: rows, cols: cols, tokens: tokens, y: y, pool: pool, blockElements: 32, blockBytes: blockBytes,
-             tokensPerTile: VNNITiles.maxTokens) { panel, t, n, out in
+             tokensPerTile: VNNITiles.maxTokens, tile: { panel, t, n, out in
             let x = VNNITokens(codes: act.codes8 + t * cols, scales: act.scales + t * nb, scaledSums: act.sums + t * nb,
                                codeSums: sums + t * nb, cols: cols, count: n)
             VNNITiles.panelTile(panel, blocks: nb, layout: layout, x, y: out, ldy: rows)
-        } tail: { row, t in
-            tail(row, t)
-        }
+        }, tail: tail)
     }
 }
 #endif

@@ -23,12 +23,14 @@ import KernelsVNNI
 enum WidePanelQ8_0: PanelKernels {
     static var rows: Int { 8 }
     static var groupBytes: Int { 272 }
+    /// Group offset of chunk 0 (after the eight fp16 scales).
+    static var chunksAt: Int { 16 }
 
     static func repack(_ src: UnsafeRawPointer, into dst: UnsafeMutableRawPointer, rows: Int, cols: Int) {
         PanelLayout.repackPanels(src, into: dst, rows: rows, cols: cols, panelRows: 8, blockElements: 32, blockBytes: 34) {
             g, i, block in
             g.storeBytes(of: block.loadUnaligned(as: UInt16.self), toByteOffset: 2 * i, as: UInt16.self)
-            for c in 0..<8 { (g + 16 + 32 * c + 4 * i).copyMemory(from: block + 2 + 4 * c, byteCount: 4) }
+            for c in 0..<8 { (g + chunksAt + 32 * c + 4 * i).copyMemory(from: block + 2 + 4 * c, byteCount: 4) }
         }
     }
 
@@ -36,7 +38,7 @@ enum WidePanelQ8_0: PanelKernels {
         PanelLayout.unpackPanelRow(base, row: r, rows: rows, cols: cols, panelRows: 8, blockElements: 32, blockBytes: 34,
                                    into: dst) { g, i, block in
             block.storeBytes(of: g.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self), as: UInt16.self)
-            for c in 0..<8 { (block + 2 + 4 * c).copyMemory(from: g + 16 + 32 * c + 4 * i, byteCount: 4) }
+            for c in 0..<8 { (block + 2 + 4 * c).copyMemory(from: g + chunksAt + 32 * c + 4 * i, byteCount: 4) }
         }
     }
 
@@ -57,7 +59,7 @@ enum WidePanelQ8_0: PanelKernels {
     static func accumulate(_ acc: __m256, _ g: UnsafeRawPointer, _ x: UnsafePointer<Int8>, dx: Float) -> __m256 {
         var s = _mm256_setzero_si256()
         for c in 0..<8 {
-            let w = AVX2.load(g + 16 + 32 * c)
+            let w = AVX2.load(g + chunksAt + 32 * c)
             s = add(s, _mm256_sign_epi8(w, w), w, x + 4 * c)
         }
         return finish(acc, s, _mm256_cvtph_ps(AVX2.load128(g)), dx)
@@ -79,7 +81,7 @@ enum WidePanelQ8_0: PanelKernels {
         let act = ActivationBatchQ8_0(x, tokens: tokens, cols: cols, pool: pool)
         if InstructionSet.current == .avx512vnni {
             // Signed bytes as `w + 128` (a sign-bit flip) times `x`, less `128 · Σ x`.
-            let layout = VNNIPanelLayout(groupBytes: groupBytes, minsAt: nil, highBitsAt: nil, chunksAt: 16, chunks: 8, offset: 128)
+            let layout = VNNIPanelLayout(groupBytes: groupBytes, minsAt: nil, highBitsAt: nil, chunksAt: chunksAt, chunks: 8, offset: 128)
             return PanelLayout.vnniGemm(base, rows: rows, cols: cols, tokens: tokens, y: y, pool: pool, blockBytes: 34,
                                         layout: layout, activations: act) { row, t in BlockQ8_0.dot(row, act.row(t), count: cols) }
         }
@@ -115,7 +117,7 @@ enum WidePanelQ8_0: PanelKernels {
             let g = panel + groupBytes * b, o = 32 * b
             var s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256(), s2 = _mm256_setzero_si256(), s3 = _mm256_setzero_si256()
             for c in 0..<8 {
-                let w = AVX2.load(g + 16 + 32 * c), m = _mm256_sign_epi8(w, w), e = o + 4 * c
+                let w = AVX2.load(g + chunksAt + 32 * c), m = _mm256_sign_epi8(w, w), e = o + 4 * c
                 s0 = add(s0, m, w, x0 + e)
                 s1 = add(s1, m, w, x1 + e)
                 s2 = add(s2, m, w, x2 + e)
