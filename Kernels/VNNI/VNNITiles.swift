@@ -37,53 +37,55 @@ public struct VNNIPanelLayout: Sendable, Equatable {
     }
 }
 
-/// The Q8_0 activations of the tokens of one tile: token `j`'s codes at `codes + j · cols`,
-/// its block scales, scaled sums (`d · Σ x`) and integer code sums at `+ j · blocks`.
+/// The Q8_0 activations of the tokens of one tile, interleaved so that one base register
+/// and constant displacements reach every operand: for block `b`, element group `e`
+/// (elements `4e … 4e + 3`, 0 … 7) and token `j` of the tile's `n`, the four codes are at
+/// `codes + 32 · n · b + 4 · (n · e + j)`; token `j`'s block scale, scaled sum (`d · Σ x`)
+/// and starting sum (`−offset · Σ x`, the layout's offset applied) at `[n · b + j]`.
 public struct VNNITokens {
     public var codes: UnsafePointer<Int8>
     public var scales: UnsafePointer<Float>
     public var scaledSums: UnsafePointer<Float>
-    public var codeSums: UnsafePointer<Int32>
-    public var cols: Int
+    public var startSums: UnsafePointer<Int32>
     /// Tokens in the tile, 1 … ``VNNITiles/maxTokens``.
     public var count: Int
 
     public init(codes: UnsafePointer<Int8>, scales: UnsafePointer<Float>, scaledSums: UnsafePointer<Float>,
-                codeSums: UnsafePointer<Int32>, cols: Int, count: Int) {
+                startSums: UnsafePointer<Int32>, count: Int) {
         self.codes = codes
         self.scales = scales
         self.scaledSums = scaledSums
-        self.codeSums = codeSums
-        self.cols = cols
+        self.startSums = startSums
         self.count = count
     }
 }
 
 /// The AVX-512 VNNI tiles of the eight-row panel GEMM.
 public enum VNNITiles {
-    /// Tokens per tile: AVX-512VL gives 32 vector registers, room for eight tokens' integer
-    /// and float accumulators beside the codes.
+    /// Tokens per tile: AVX-512VL gives 32 vector registers, room for eight tokens' two
+    /// integer and one float accumulators beside the codes.
     public static let maxTokens = 8
 
-    /// `y[j · ldy + i] = W[8p + i] · x[t0 + j]` for the eight rows of `panel` (`blocks` groups
+    /// `y[j · ldy + i] = W[8p + i] · x[j]` for the eight rows of `panel` (`blocks` groups
     /// laid out as `layout`) and the tokens of `x`: per row and block the integer sum
     /// `Σ (q − offset) · x` (exact, as the AVX2 path's), then `acc = fma(Float(sum), d · dx, acc)`,
     /// plus `(offset · d + m) · dx·Σx` for types with minimums: bit for bit the AVX2 tile's
-    /// result.
+    /// result. With `continuing`, the sums start from `y` (an earlier call's result over the
+    /// preceding blocks, which continues the same sequence of operations) instead of 0.
     public static func panelTile(
         _ panel: UnsafeRawPointer, blocks nb: Int, layout: VNNIPanelLayout, _ x: VNNITokens, y: UnsafeMutablePointer<Float>,
-        ldy: Int
+        ldy: Int, continuing: Bool = false
     ) {
         precondition(x.count >= 1 && x.count <= maxTokens, "VNNI tile of \(x.count) tokens")
         switch x.count {
-        case 8: tile(panel, nb, layout, x, count: 8, y, ldy)
-        case 7: tile(panel, nb, layout, x, count: 7, y, ldy)
-        case 6: tile(panel, nb, layout, x, count: 6, y, ldy)
-        case 5: tile(panel, nb, layout, x, count: 5, y, ldy)
-        case 4: tile(panel, nb, layout, x, count: 4, y, ldy)
-        case 3: tile(panel, nb, layout, x, count: 3, y, ldy)
-        case 2: tile(panel, nb, layout, x, count: 2, y, ldy)
-        default: tile(panel, nb, layout, x, count: 1, y, ldy)
+        case 8: tile(panel, nb, layout, x, continuing, count: 8, y, ldy)
+        case 7: tile(panel, nb, layout, x, continuing, count: 7, y, ldy)
+        case 6: tile(panel, nb, layout, x, continuing, count: 6, y, ldy)
+        case 5: tile(panel, nb, layout, x, continuing, count: 5, y, ldy)
+        case 4: tile(panel, nb, layout, x, continuing, count: 4, y, ldy)
+        case 3: tile(panel, nb, layout, x, continuing, count: 3, y, ldy)
+        case 2: tile(panel, nb, layout, x, continuing, count: 2, y, ldy)
+        default: tile(panel, nb, layout, x, continuing, count: 1, y, ldy)
         }
     }
 
@@ -97,60 +99,83 @@ public enum VNNITiles {
     }
 
     /// The eight-row tile for a constant token count `n` (each call site specializes it): the
-    /// codes of a chunk are unpacked once and multiplied with all `n` tokens.
+    /// codes of a chunk are unpacked once and multiplied with all `n` tokens, each token
+    /// summing into two independent chains (halving the `vpdpbusd` latency chain).
     @inline(__always)
     static func tile(
-        _ panel: UnsafeRawPointer, _ nb: Int, _ l: VNNIPanelLayout, _ x: VNNITokens, count n: Int, _ y: UnsafeMutablePointer<Float>,
-        _ ldy: Int
+        _ panel: UnsafeRawPointer, _ nb: Int, _ l: VNNIPanelLayout, _ x: VNNITokens, _ continuing: Bool, count n: Int,
+        _ y: UnsafeMutablePointer<Float>, _ ldy: Int
     ) {
-        let gb = l.groupBytes, cols = x.cols, packed = l.chunks == 4
+        let gb = l.groupBytes, packed = l.chunks == 4, chunksAt = l.chunksAt
+        let highBitsAt = l.highBitsAt ?? 0, hasHighBits = l.highBitsAt != nil
+        let minsAt = l.minsAt ?? 0, hasMins = l.minsAt != nil
         let m4 = _mm256_set1_epi8(0x0f), m16 = _mm256_set1_epi8(0x10), flip = _mm256_set1_epi8(-128)
         let offset = _mm256_set1_ps(Float(l.offset))
+        let zero = _mm256_setzero_si256()
         var acc = (_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(),
                    _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps())
+        var p = (zero, zero, zero, zero, zero, zero, zero, zero), q = p
         withUnsafeMutableBytes(of: &acc) { accBytes in
-            let a = accBytes.baseAddress!.assumingMemoryBound(to: __m256.self)
-            for b in 0..<nb {
-                let g = panel + gb * b, o = 32 * b
-                var p = (_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(),
-                         _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256())
-                withUnsafeMutableBytes(of: &p) { pBytes in
+            withUnsafeMutableBytes(of: &p) { pBytes in
+                withUnsafeMutableBytes(of: &q) { qBytes in
+                    let a = accBytes.baseAddress!.assumingMemoryBound(to: __m256.self)
                     let s = pBytes.baseAddress!.assumingMemoryBound(to: __m256i.self)
-                    for j in 0..<n { s[j] = _mm256_set1_epi32(-l.offset &* x.codeSums[j * nb + b]) }
-                    if packed {
-                        let h = l.highBitsAt.map { load(g + $0) } ?? _mm256_setzero_si256()
-                        for c in 0..<4 {
-                            let raw = load(g + l.chunksAt + 32 * c)
-                            var lo = _mm256_and_si256(raw, m4), hi = _mm256_and_si256(_mm256_srli_epi16(raw, 4), m4)
-                            if l.highBitsAt != nil {
-                                let hc = _mm256_srl_epi16(h, _mm_cvtsi32_si128(Int32(c)))
-                                lo = _mm256_or_si256(lo, _mm256_and_si256(_mm256_slli_epi16(hc, 4), m16))
-                                hi = _mm256_or_si256(hi, _mm256_and_si256(hc, m16))
+                    let s2 = qBytes.baseAddress!.assumingMemoryBound(to: __m256i.self)
+                    if continuing { for j in 0..<n { a[j] = _mm256_loadu_ps(y + j * ldy) } }
+                    var xb = x.codes, start = x.startSums, scales = x.scales, sums = x.scaledSums, g = panel
+                    for _ in 0..<nb {
+                        for j in 0..<n {
+                            s[j] = _mm256_set1_epi32(start[j])
+                            s2[j] = zero
+                        }
+                        if packed {
+                            let h = hasHighBits ? load(g + highBitsAt) : zero
+                            for c in 0..<4 {
+                                let raw = load(g + chunksAt + 32 * c)
+                                var lo = _mm256_and_si256(raw, m4), hi = _mm256_and_si256(_mm256_srli_epi16(raw, 4), m4)
+                                if hasHighBits {
+                                    let hc = _mm256_srl_epi16(h, _mm_cvtsi32_si128(Int32(c)))
+                                    lo = _mm256_or_si256(lo, _mm256_and_si256(_mm256_slli_epi16(hc, 4), m16))
+                                    hi = _mm256_or_si256(hi, _mm256_and_si256(hc, m16))
+                                }
+                                for j in 0..<n {
+                                    s[j] = dot(s[j], lo, xb + 4 * (n * c + j))
+                                    s2[j] = dot(s2[j], hi, xb + 4 * (n * (4 + c) + j))
+                                }
                             }
+                        } else {
+                            for c in stride(from: 0, to: 8, by: 2) {
+                                let u0 = _mm256_xor_si256(load(g + chunksAt + 32 * c), flip)
+                                let u1 = _mm256_xor_si256(load(g + chunksAt + 32 * c + 32), flip)
+                                for j in 0..<n {
+                                    s[j] = dot(s[j], u0, xb + 4 * (n * c + j))
+                                    s2[j] = dot(s2[j], u1, xb + 4 * (n * (c + 1) + j))
+                                }
+                            }
+                        }
+                        let d = _mm256_cvtph_ps(_mm_loadu_si128(g.assumingMemoryBound(to: __m128i.self)))
+                        if hasMins {
+                            let mw = _mm256_fmadd_ps(d, offset, _mm256_cvtph_ps(_mm_loadu_si128((g + minsAt).assumingMemoryBound(to: __m128i.self))))
                             for j in 0..<n {
-                                let xj = x.codes + j * cols + o
-                                s[j] = dot(dot(s[j], lo, xj + 4 * c), hi, xj + 16 + 4 * c)
+                                let r = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_add_epi32(s[j], s2[j])),
+                                                        _mm256_mul_ps(d, _mm256_set1_ps(scales[j])), a[j])
+                                a[j] = _mm256_fmadd_ps(mw, _mm256_set1_ps(sums[j]), r)
+                            }
+                        } else {
+                            for j in 0..<n {
+                                a[j] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_add_epi32(s[j], s2[j])),
+                                                       _mm256_mul_ps(d, _mm256_set1_ps(scales[j])), a[j])
                             }
                         }
-                    } else {
-                        for c in 0..<l.chunks {
-                            let u = _mm256_xor_si256(load(g + l.chunksAt + 32 * c), flip)
-                            for j in 0..<n { s[j] = dot(s[j], u, x.codes + j * cols + o + 4 * c) }
-                        }
+                        xb += 32 * n
+                        start += n
+                        scales += n
+                        sums += n
+                        g += gb
                     }
-                    let d = _mm256_cvtph_ps(_mm_loadu_si128(g.assumingMemoryBound(to: __m128i.self)))
-                    let mw = l.minsAt.map {
-                        _mm256_fmadd_ps(d, offset, _mm256_cvtph_ps(_mm_loadu_si128((g + $0).assumingMemoryBound(to: __m128i.self))))
-                    }
-                    for j in 0..<n {
-                        let t = j * nb + b
-                        var r = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s[j]), _mm256_mul_ps(d, _mm256_set1_ps(x.scales[t])), a[j])
-                        if let mw { r = _mm256_fmadd_ps(mw, _mm256_set1_ps(x.scaledSums[t]), r) }
-                        a[j] = r
-                    }
+                    for j in 0..<n { _mm256_storeu_ps(y + j * ldy, a[j]) }
                 }
             }
-            for j in 0..<n { _mm256_storeu_ps(y + j * ldy, a[j]) }
         }
     }
 }

@@ -120,16 +120,39 @@ enum PanelLayout {
         blockElements: Int, blockBytes: Int, tokensPerTile: Int = 4, tile: (UnsafeRawPointer, Int, Int, UnsafeMutablePointer<Float>) -> Void,
         tail: (UnsafeRawPointer, Int) -> Float
     ) {
-        let panels = rows / 8, rowBytes = cols / blockElements * blockBytes, panelBytes = 8 * rowBytes
+        let nb = cols / blockElements
+        gemm(base, rows: rows, cols: cols, tokens: tokens, y: y, pool: pool, blockElements: blockElements, blockBytes: blockBytes,
+             tokensPerTile: tokensPerTile, blocksPerChunk: nb, tile: { panel, t, n, out, _ in tile(panel, t, n, out) }, tail: tail)
+    }
+
+    /// ``gemm(_:rows:cols:tokens:y:pool:blockElements:blockBytes:tokensPerTile:tile:tail:)``
+    /// with the columns cut into chunks of `blocksPerChunk` blocks: within a panel, chunk by
+    /// chunk, every token tile calls `tile(panel, t, n, out, blocks)` for the chunk's `blocks`
+    /// (the first chunk starts the sums in `out`, later ones continue them), so a chunk of
+    /// the panel stays in L1 while the tiles pass over it.
+    @inline(__always)
+    static func gemm(
+        _ base: UnsafeRawPointer, rows: Int, cols: Int, tokens: Int, y: UnsafeMutablePointer<Float>, pool: ThreadPool?,
+        blockElements: Int, blockBytes: Int, tokensPerTile: Int, blocksPerChunk: Int,
+        tile: (UnsafeRawPointer, Int, Int, UnsafeMutablePointer<Float>, Range<Int>) -> Void,
+        tail: (UnsafeRawPointer, Int) -> Float
+    ) {
+        let panels = rows / 8, nb = cols / blockElements, rowBytes = nb * blockBytes, panelBytes = 8 * rowBytes
+        let chunk = max(1, blocksPerChunk)
         func work(_ range: Range<Int>, _: Int) {
             for p in range {
                 if p < panels {
-                    var t = 0
-                    while t < tokens {
-                        let n = min(tokensPerTile, tokens - t)
-                        tile(base + p * panelBytes, t, n, y + t * rows + 8 * p)
-                        t += n
-                    }
+                    var b0 = 0
+                    repeat {
+                        let blocks = b0..<min(nb, b0 + chunk)
+                        var t = 0
+                        while t < tokens {
+                            let n = min(tokensPerTile, tokens - t)
+                            tile(base + p * panelBytes, t, n, y + t * rows + 8 * p, blocks)
+                            t += n
+                        }
+                        b0 = blocks.upperBound
+                    } while b0 < nb
                 } else {
                     for r in (8 * panels)..<rows {
                         for t in 0..<tokens { y[t * rows + r] = tail(base + r * rowBytes, t) }

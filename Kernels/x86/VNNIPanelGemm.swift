@@ -11,23 +11,54 @@ extension PanelLayout {
         _ base: UnsafeRawPointer, rows: Int, cols: Int, tokens: Int, y: UnsafeMutablePointer<Float>, pool: ThreadPool?,
         blockBytes: Int, layout: VNNIPanelLayout, activations act: ActivationBatchQ8_0, tail: (UnsafeRawPointer, Int) -> Float
     ) {
-        let nb = cols / 32
-        let sums = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, tokens * nb))
-        defer { sums.deallocate() }
-        if layout.offset == 0 {
-            sums.initialize(repeating: 0, count: tokens * nb)  // Q4_1, Q5_1: the tile multiplies them by 0
-        } else {
-            for i in 0..<(tokens * nb) {
-                var s: Int32 = 0
-                for e in 0..<32 { s &+= Int32(act.codes8[32 * i + e]) }
-                sums[i] = s
+        let nb = cols / 32, tile = VNNITiles.maxTokens
+        // The tiles' activations, interleaved as `VNNITokens` lays them out: tile `k` (tokens
+        // `8k …`, `n` of them) at codes `8k · cols` and scalars `8k · nb`.
+        let codes = UnsafeMutablePointer<Int8>.allocate(capacity: max(1, tokens * cols))
+        let scalars = UnsafeMutablePointer<Float>.allocate(capacity: max(1, 2 * tokens * nb))
+        let starts = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, tokens * nb))
+        defer {
+            codes.deallocate()
+            scalars.deallocate()
+            starts.deallocate()
+        }
+        let scales = scalars, scaledSums = scalars + tokens * nb
+        let boxes = (UncheckedBox(codes), UncheckedBox(scalars), UncheckedBox(starts))
+        let offset = layout.offset
+        let interleave: (Range<Int>, Int) -> Void = { range, _ in
+            let codes = boxes.0.value, scales = boxes.1.value, scaledSums = scales + tokens * nb, starts = boxes.2.value
+            for k in range {
+                let t0 = tile * k, n = min(tile, tokens - t0)
+                for j in 0..<n {
+                    let t = t0 + j, src = act.codes8 + t * cols
+                    for b in 0..<nb {
+                        let i = t0 * nb + n * b + j
+                        scales[i] = act.scales[t * nb + b]
+                        scaledSums[i] = act.sums[t * nb + b]
+                        let block = UnsafeRawPointer(src + 32 * b), dst = UnsafeMutableRawPointer(codes + t0 * cols + 32 * n * b + 4 * j)
+                        for e in 0..<8 { dst.storeBytes(of: block.loadUnaligned(fromByteOffset: 4 * e, as: UInt32.self), toByteOffset: 4 * n * e, as: UInt32.self) }
+                        if offset != 0 {
+                            let v = block.loadUnaligned(as: SIMD32<Int8>.self)
+                            let lo = SIMD16<Int16>(truncatingIfNeeded: v.lowHalf), hi = SIMD16<Int16>(truncatingIfNeeded: v.highHalf)
+                            starts[i] = -offset &* Int32((lo &+ hi).wrappedSum())
+                        } else {
+                            starts[i] = 0  // Q4_1, Q5_1: they add m · Σx instead
+                        }
+                    }
+                }
             }
         }
+        let tiles = (tokens + tile - 1) / tile
+        if let pool, tiles > 1 { pool.parallelFor(tiles, interleave) } else { interleave(0..<tiles, 0) }
+        // Chunks of 64 blocks (2048 columns): a chunk of the panel (9–17 KB) and a tile's
+        // activations for it (16 KB) stay in L1 together.
         gemm(base, rows: rows, cols: cols, tokens: tokens, y: y, pool: pool, blockElements: 32, blockBytes: blockBytes,
-             tokensPerTile: VNNITiles.maxTokens, tile: { panel, t, n, out in
-            let x = VNNITokens(codes: act.codes8 + t * cols, scales: act.scales + t * nb, scaledSums: act.sums + t * nb,
-                               codeSums: sums + t * nb, cols: cols, count: n)
-            VNNITiles.panelTile(panel, blocks: nb, layout: layout, x, y: out, ldy: rows)
+             tokensPerTile: tile, blocksPerChunk: 64, tile: { panel, t, n, out, blocks in
+            let b0 = blocks.lowerBound
+            let x = VNNITokens(codes: codes + t * cols + 32 * n * b0, scales: scales + t * nb + n * b0,
+                               scaledSums: scaledSums + t * nb + n * b0, startSums: starts + t * nb + n * b0, count: n)
+            VNNITiles.panelTile(panel + layout.groupBytes * b0, blocks: blocks.count, layout: layout, x, y: out, ldy: rows,
+                                continuing: b0 > 0)
         }, tail: tail)
     }
 }
