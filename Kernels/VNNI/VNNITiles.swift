@@ -78,14 +78,14 @@ public enum VNNITiles {
     ) {
         precondition(x.count >= 1 && x.count <= maxTokens, "VNNI tile of \(x.count) tokens")
         switch x.count {
-        case 8: tile(panel, nb, layout, x, continuing, count: 8, y, ldy)
-        case 7: tile(panel, nb, layout, x, continuing, count: 7, y, ldy)
-        case 6: tile(panel, nb, layout, x, continuing, count: 6, y, ldy)
-        case 5: tile(panel, nb, layout, x, continuing, count: 5, y, ldy)
-        case 4: tile(panel, nb, layout, x, continuing, count: 4, y, ldy)
-        case 3: tile(panel, nb, layout, x, continuing, count: 3, y, ldy)
-        case 2: tile(panel, nb, layout, x, continuing, count: 2, y, ldy)
-        default: tile(panel, nb, layout, x, continuing, count: 1, y, ldy)
+        case 8: tile(panel, nb, layout, x, continuing, T8.self, y, ldy)
+        case 7: tile(panel, nb, layout, x, continuing, T7.self, y, ldy)
+        case 6: tile(panel, nb, layout, x, continuing, T6.self, y, ldy)
+        case 5: tile(panel, nb, layout, x, continuing, T5.self, y, ldy)
+        case 4: tile(panel, nb, layout, x, continuing, T4.self, y, ldy)
+        case 3: tile(panel, nb, layout, x, continuing, T3.self, y, ldy)
+        case 2: tile(panel, nb, layout, x, continuing, T2.self, y, ldy)
+        default: tile(panel, nb, layout, x, continuing, T1.self, y, ldy)
         }
     }
 
@@ -98,14 +98,28 @@ public enum VNNITiles {
         _mm256_mask_dpbusd_epi32(p, 0xff, u, _mm256_set1_epi32(UnsafeRawPointer(x).loadUnaligned(as: Int32.self)))
     }
 
+    /// A token count known at compile time: each count gets its own specialization of
+    /// ``tile(_:_:_:_:_:_:_:_:)``, with every accumulator in a register (a count passed as a
+    /// value let the optimizer merge seven counts into one slow function that spills them).
+    protocol TokenCount { static var n: Int { get } }
+    enum T1: TokenCount { static var n: Int { 1 } }
+    enum T2: TokenCount { static var n: Int { 2 } }
+    enum T3: TokenCount { static var n: Int { 3 } }
+    enum T4: TokenCount { static var n: Int { 4 } }
+    enum T5: TokenCount { static var n: Int { 5 } }
+    enum T6: TokenCount { static var n: Int { 6 } }
+    enum T7: TokenCount { static var n: Int { 7 } }
+    enum T8: TokenCount { static var n: Int { 8 } }
+
     /// The eight-row tile for a constant token count `n` (each call site specializes it): the
     /// codes of a chunk are unpacked once and multiplied with all `n` tokens, each token
     /// summing into two independent chains (halving the `vpdpbusd` latency chain).
     @inline(__always)
-    static func tile(
-        _ panel: UnsafeRawPointer, _ nb: Int, _ l: VNNIPanelLayout, _ x: VNNITokens, _ continuing: Bool, count n: Int,
+    static func tile<Count: TokenCount>(
+        _ panel: UnsafeRawPointer, _ nb: Int, _ l: VNNIPanelLayout, _ x: VNNITokens, _ continuing: Bool, _: Count.Type,
         _ y: UnsafeMutablePointer<Float>, _ ldy: Int
     ) {
+        let n = Count.n
         let gb = l.groupBytes, packed = l.chunks == 4, chunksAt = l.chunksAt
         let highBitsAt = l.highBitsAt ?? 0, hasHighBits = l.highBitsAt != nil
         let minsAt = l.minsAt ?? 0, hasMins = l.minsAt != nil
