@@ -158,7 +158,7 @@ public enum VNNITiles {
                                 }
                             }
                         } else {
-                            for c in stride(from: 0, to: 8, by: 2) {
+                            for c in stride(from: 0, to: 8, by: 2) {  // whole bytes (Q8_0): eight chunks
                                 let u0 = _mm256_xor_si256(load(g + chunksAt + 32 * c), flip)
                                 let u1 = _mm256_xor_si256(load(g + chunksAt + 32 * c + 32), flip)
                                 for j in 0..<n {
@@ -169,7 +169,8 @@ public enum VNNITiles {
                         }
                         let d = _mm256_cvtph_ps(_mm_loadu_si128(g.assumingMemoryBound(to: __m128i.self)))
                         if hasMins {
-                            let mw = _mm256_fmadd_ps(d, offset, _mm256_cvtph_ps(_mm_loadu_si128((g + minsAt).assumingMemoryBound(to: __m128i.self))))
+                            let m = _mm256_cvtph_ps(_mm_loadu_si128((g + minsAt).assumingMemoryBound(to: __m128i.self)))
+                            let mw = _mm256_fmadd_ps(d, offset, m)
                             for j in 0..<n {
                                 let r = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_add_epi32(s[j], s2[j])),
                                                         _mm256_mul_ps(d, _mm256_set1_ps(scales[j])), a[j])

@@ -3,10 +3,13 @@ import KernelsVNNI
 
 extension PanelLayout {
     /// The panel GEMM of a 32-element type (``WidePanel32``, ``WidePanelQ8_0``) on the
-    /// AVX-512 VNNI tiles of `KernelsVNNI`: ``gemm(_:rows:cols:tokens:y:pool:blockElements:blockBytes:tile:tail:)``'s
-    /// walk with eight tokens per tile, each tile one call of ``VNNITiles/panelTile(_:blocks:layout:_:y:ldy:)``,
-    /// and every result bit for bit the AVX2 tile's. Only called when
-    /// ``InstructionSet/current`` is ``InstructionSet/avx512vnni``.
+    /// AVX-512 VNNI tiles of `KernelsVNNI`, every result bit for bit the AVX2 tile's. The
+    /// activations are first copied into `VNNITokens`' interleaved layout (one tile of eight
+    /// tokens after another, with each token's starting sums `−offset · Σx`), then
+    /// ``gemm(_:rows:cols:tokens:y:pool:blockElements:blockBytes:tokensPerTile:blocksPerChunk:tile:tail:)``
+    /// walks the panels with eight tokens per tile and 64 blocks per column chunk, each
+    /// (tile, chunk) one call of ``VNNITiles/panelTile(_:blocks:layout:_:y:ldy:continuing:)``.
+    /// Only called when ``InstructionSet/current`` is ``InstructionSet/avx512vnni``.
     static func vnniGemm(
         _ base: UnsafeRawPointer, rows: Int, cols: Int, tokens: Int, y: UnsafeMutablePointer<Float>, pool: ThreadPool?,
         blockBytes: Int, layout: VNNIPanelLayout, activations act: ActivationBatchQ8_0, tail: (UnsafeRawPointer, Int) -> Float
@@ -35,11 +38,16 @@ extension PanelLayout {
                         let i = t0 * nb + n * b + j
                         scales[i] = act.scales[t * nb + b]
                         scaledSums[i] = act.sums[t * nb + b]
-                        let block = UnsafeRawPointer(src + 32 * b), dst = UnsafeMutableRawPointer(codes + t0 * cols + 32 * n * b + 4 * j)
-                        for e in 0..<8 { dst.storeBytes(of: block.loadUnaligned(fromByteOffset: 4 * e, as: UInt32.self), toByteOffset: 4 * n * e, as: UInt32.self) }
+                        let block = UnsafeRawPointer(src + 32 * b)
+                        let dst = UnsafeMutableRawPointer(codes + t0 * cols + 32 * n * b + 4 * j)
+                        for e in 0..<8 {
+                            let word = block.loadUnaligned(fromByteOffset: 4 * e, as: UInt32.self)
+                            dst.storeBytes(of: word, toByteOffset: 4 * n * e, as: UInt32.self)
+                        }
                         if offset != 0 {
                             let v = block.loadUnaligned(as: SIMD32<Int8>.self)
-                            let lo = SIMD16<Int16>(truncatingIfNeeded: v.lowHalf), hi = SIMD16<Int16>(truncatingIfNeeded: v.highHalf)
+                            let lo = SIMD16<Int16>(truncatingIfNeeded: v.lowHalf)
+                            let hi = SIMD16<Int16>(truncatingIfNeeded: v.highHalf)
                             starts[i] = -offset &* Int32((lo &+ hi).wrappedSum())
                         } else {
                             starts[i] = 0  // Q4_1, Q5_1: they add m · Σx instead
