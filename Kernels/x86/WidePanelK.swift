@@ -40,9 +40,11 @@ protocol WidePanelKBlock: PanelStored where Activations == ActivationsQ8_K {
 /// 8 · 2 · 15 · 128 = 30720; four for 5-bit ones, 4 · 2 · 31 · 128 = 31744), then
 /// `isum = Σ sc_s · t_s` and `mins = Σ m_s · Σx_s` with `vpmaddwd`; then
 /// `acc = fma(Float(isum), d · dx, acc)` and `acc = acc − Float(mins) · (dmin · dx)`,
-/// super-block after super-block, the same in GEMV and GEMM. (A `vpdpbusd` tile for these
-/// types measured no faster on an AVX-512 VNNI machine: its 32-bit sub-block sums need a
-/// `vpmulld` per scale, where these 16-bit sums take one `vpmaddwd`; README, "AVX-512 VNNI".)
+/// super-block after super-block, the same in GEMV and GEMM. On AVX-512 VNNI, Q4_K's GEMM
+/// runs on `KernelsVNNI`'s ``VNNIKTiles`` instead (``vnniGemm(_:rows:cols:tokens:y:pool:activations:)``):
+/// 32-bit sub-block sums from `vpdpbusd` times their scale with `vpmulld`, the same integers.
+/// (A first such tile, without interleaved activations or per-count specializations,
+/// measured no faster; README, "AVX-512 VNNI".)
 enum WidePanelK<F: WidePanelKBlock>: PanelKernels {
     static var rows: Int { 8 }
     @inline(__always) static var groupBytes: Int { 8 * F.blockBytes }
@@ -267,6 +269,9 @@ enum WidePanelK<F: WidePanelKBlock>: PanelKernels {
         pool: ThreadPool?
     ) {
         let act = ActivationBatchQ8_K(x, tokens: tokens, cols: cols, pool: pool)
+        if InstructionSet.current == .avx512vnni, F.highBitsOffset == nil {
+            return vnniGemm(base, rows: rows, cols: cols, tokens: tokens, y: y, pool: pool, activations: act)
+        }
         let nb = cols / 256
         let pairs = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, tokens * 4 * nb))
         defer { pairs.deallocate() }
