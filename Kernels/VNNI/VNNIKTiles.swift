@@ -10,9 +10,10 @@ import _Builtin_intrinsics.intel
 /// The Q8_K activations of the tokens of one Q4_K tile, interleaved as ``VNNITokens`` does:
 /// for super-block `b`, element group `e` (elements `4e … 4e + 3`, 0 … 63) and token `j` of
 /// the tile's `n`, the four codes are at `codes + 256 · n · b + 4 · (n · e + j)`; token `j`'s
-/// super-block scale at `scales[n · b + j]`; its sub-block sums in pairs (sub-blocks `2k`
-/// and `2k + 1` as the low and high 16 bits, `Kernels`' `WidePanelK.minPairs`) at
-/// `pairs[n · (4b + k) + j]`.
+/// super-block scale at `scales[n · b + j]`; its `P` pairs of sums per super-block (two
+/// 16-bit sums as the low and high halves: for Q4_K, `P` = 4, the sums of sub-blocks `2k`
+/// and `2k + 1`, `Kernels`' `WidePanelK.minPairs`; for Q6_K, `P` = 8, group sums `2k` and
+/// `2k + 1`) at `pairs[n · (P · b + k) + j]`.
 public struct VNNIKTokens {
     public var codes: UnsafePointer<Int8>
     public var scales: UnsafePointer<Float>
@@ -52,15 +53,146 @@ public enum VNNIKTiles {
         continuing: Bool = false
     ) {
         precondition(x.count >= 1 && x.count <= maxTokens, "VNNI Q4_K tile of \(x.count) tokens")
+        dispatch(Q4K.self, panel, nb, x, continuing, y, ldy)
+    }
+
+    /// Bytes of one Q6_K group (eight blocks).
+    public static let q6KGroupBytes = 1680
+
+    /// `y[j · ldy + i] += W[8p + i] · x[j]` for a Q6_K panel (`Kernels`' `WidePanel16` layout:
+    /// `[d: 8 fp16] [scale words w: 4 × 32 bytes, row r's int8 scales 4w …]`, then per
+    /// sub-block `s` three code vectors at `144 + 96s + 32k`) and the tokens of `x`, whose
+    /// `pairs` are here eight per super-block (`pairs[n · (8b + k) + j]`: the 16-bit group
+    /// sums `2k`, `2k + 1` of token `j`). Per row and super-block ggml's integers
+    /// `isum = Σ sc_s · Σ q · x` (`vpdpbusd`, then `vpmulld` by the sign-extended scale) and
+    /// `pairs = Σ sc_s · Σx_s` (`vpmaddwd`), then `acc = fma(Float(isum − 32 · pairs), d · dx, acc)`:
+    /// `WidePanel16`'s AVX2 tile and GEMV bit for bit.
+    public static func q6KTile(
+        _ panel: UnsafeRawPointer, blocks nb: Int, _ x: VNNIKTokens, y: UnsafeMutablePointer<Float>, ldy: Int,
+        continuing: Bool = false
+    ) {
+        precondition(x.count >= 1 && x.count <= maxTokens, "VNNI Q6_K tile of \(x.count) tokens")
+        dispatch(Q6K.self, panel, nb, x, continuing, y, ldy)
+    }
+
+    /// A tile body, specialized per token count by ``dispatch(_:_:_:_:_:_:_:)``.
+    protocol Body {
+        static func run<Count: VNNITiles.TokenCount>(
+            _ panel: UnsafeRawPointer, _ nb: Int, _ x: VNNIKTokens, _ continuing: Bool, _: Count.Type,
+            _ y: UnsafeMutablePointer<Float>, _ ldy: Int)
+    }
+
+    enum Q4K: Body {
+        @inline(__always)
+        static func run<Count: VNNITiles.TokenCount>(
+            _ panel: UnsafeRawPointer, _ nb: Int, _ x: VNNIKTokens, _ continuing: Bool, _ c: Count.Type,
+            _ y: UnsafeMutablePointer<Float>, _ ldy: Int
+        ) { tile(panel, nb, x, continuing, c, y, ldy) }
+    }
+
+    enum Q6K: Body {
+        @inline(__always)
+        static func run<Count: VNNITiles.TokenCount>(
+            _ panel: UnsafeRawPointer, _ nb: Int, _ x: VNNIKTokens, _ continuing: Bool, _ c: Count.Type,
+            _ y: UnsafeMutablePointer<Float>, _ ldy: Int
+        ) { tile6(panel, nb, x, continuing, c, y, ldy) }
+    }
+
+    /// `B`'s tile for `x.count` tokens, each count its own specialization.
+    @inline(__always)
+    static func dispatch<B: Body>(
+        _: B.Type, _ panel: UnsafeRawPointer, _ nb: Int, _ x: VNNIKTokens, _ continuing: Bool, _ y: UnsafeMutablePointer<Float>,
+        _ ldy: Int
+    ) {
         switch x.count {
-        case 8: tile(panel, nb, x, continuing, VNNITiles.T8.self, y, ldy)
-        case 7: tile(panel, nb, x, continuing, VNNITiles.T7.self, y, ldy)
-        case 6: tile(panel, nb, x, continuing, VNNITiles.T6.self, y, ldy)
-        case 5: tile(panel, nb, x, continuing, VNNITiles.T5.self, y, ldy)
-        case 4: tile(panel, nb, x, continuing, VNNITiles.T4.self, y, ldy)
-        case 3: tile(panel, nb, x, continuing, VNNITiles.T3.self, y, ldy)
-        case 2: tile(panel, nb, x, continuing, VNNITiles.T2.self, y, ldy)
-        default: tile(panel, nb, x, continuing, VNNITiles.T1.self, y, ldy)
+        case 8: B.run(panel, nb, x, continuing, VNNITiles.T8.self, y, ldy)
+        case 7: B.run(panel, nb, x, continuing, VNNITiles.T7.self, y, ldy)
+        case 6: B.run(panel, nb, x, continuing, VNNITiles.T6.self, y, ldy)
+        case 5: B.run(panel, nb, x, continuing, VNNITiles.T5.self, y, ldy)
+        case 4: B.run(panel, nb, x, continuing, VNNITiles.T4.self, y, ldy)
+        case 3: B.run(panel, nb, x, continuing, VNNITiles.T3.self, y, ldy)
+        case 2: B.run(panel, nb, x, continuing, VNNITiles.T2.self, y, ldy)
+        default: B.run(panel, nb, x, continuing, VNNITiles.T1.self, y, ldy)
+        }
+    }
+
+    /// Shift `j` (elements `16s + 4j …`) of sub-block `s`'s Q6_K codes for eight rows, as
+    /// `Kernels`' `BlockQ6_K.codes` unpacks them.
+    @inline(__always)
+    static func q6Codes(_ g: UnsafeRawPointer, _ s: Int, _ j: Int) -> __m256i {
+        let six = _mm256_set1_epi8(63), at = 144 + 96 * s
+        switch j {
+        case 0: return _mm256_and_si256(VNNITiles.load(g + at), six)
+        case 1: return _mm256_and_si256(VNNITiles.load(g + at + 32), six)
+        case 3: return _mm256_and_si256(VNNITiles.load(g + at + 64), six)
+        default:
+            let top = _mm256_set1_epi8(-64)
+            let a = _mm256_and_si256(VNNITiles.load(g + at), top), b = _mm256_and_si256(VNNITiles.load(g + at + 32), top)
+            let c = _mm256_and_si256(VNNITiles.load(g + at + 64), top)
+            let ab = _mm256_srli_epi16(_mm256_or_si256(_mm256_srli_epi16(a, 2), b), 2)
+            return _mm256_srli_epi16(_mm256_or_si256(ab, c), 2)
+        }
+    }
+
+    /// Signed bytes `k` and `k2` of each row's 32-bit lane of `v`, sign-extended into 16-bit
+    /// lanes `2r` and `2r + 1` (`Kernels`' `WidePanel16.spreadSigned`).
+    @inline(__always)
+    static func spreadSigned(_ v: __m256i, _ k: Int, _ k2: Int) -> __m256i {
+        let b = Int8(k), c = Int8(k2), z: Int8 = -128
+        let m = _mm256_setr_epi8(z, b, z, c, z, b + 4, z, c + 4, z, b + 8, z, c + 8, z, b + 12, z, c + 12,
+                                 z, b, z, c, z, b + 4, z, c + 4, z, b + 8, z, c + 8, z, b + 12, z, c + 12)
+        return _mm256_srai_epi16(_mm256_shuffle_epi8(v, m), 8)
+    }
+
+    @inline(__always)
+    static func tile6<Count: VNNITiles.TokenCount>(
+        _ panel: UnsafeRawPointer, _ nb: Int, _ x: VNNIKTokens, _ continuing: Bool, _: Count.Type,
+        _ y: UnsafeMutablePointer<Float>, _ ldy: Int
+    ) {
+        let n = Count.n, zero = _mm256_setzero_si256()
+        if !continuing { for j in 0..<n { _mm256_storeu_ps(y + j * ldy, _mm256_setzero_ps()) } }
+        var p = (zero, zero, zero, zero, zero, zero, zero, zero), q = p
+        withUnsafeMutableBytes(of: &p) { pBytes in
+            withUnsafeMutableBytes(of: &q) { qBytes in
+                let t = pBytes.baseAddress!.assumingMemoryBound(to: __m256i.self)
+                let isum = qBytes.baseAddress!.assumingMemoryBound(to: __m256i.self)
+                var xb = x.codes, scales = x.scales, pairs = x.pairs, g = panel
+                for _ in 0..<nb {
+                    for j in 0..<n { isum[j] = zero }
+                    for s in 0..<16 {
+                        for j in 0..<n { t[j] = zero }
+                        for sh in 0..<4 {
+                            let c = q6Codes(g, s, sh)
+                            for j in 0..<n { t[j] = VNNITiles.dot(t[j], c, xb + 4 * (n * (4 * s + sh) + j)) }
+                        }
+                        // Row r's scale s, sign-extended into its 32-bit lane.
+                        let w = VNNITiles.load(g + 16 + 32 * (s / 4))
+                        let k = _mm256_srai_epi32(_mm256_slli_epi32(w, Int32(24 - 8 * (s % 4))), 24)
+                        for j in 0..<n { isum[j] = _mm256_add_epi32(isum[j], _mm256_mullo_epi32(t[j], k)) }
+                    }
+                    var sp = (zero, zero, zero, zero, zero, zero, zero, zero)
+                    withUnsafeMutableBytes(of: &sp) { spBytes in
+                        let pair = spBytes.baseAddress!.assumingMemoryBound(to: __m256i.self)
+                        for k in 0..<8 { pair[k] = spreadSigned(VNNITiles.load(g + 16 + 32 * (k / 2)), 2 * (k % 2), 2 * (k % 2) + 1) }
+                        let d = _mm256_cvtph_ps(_mm_loadu_si128(g.assumingMemoryBound(to: __m128i.self)))
+                        for j in 0..<n {
+                            @inline(__always) func term(_ k: Int) -> __m256i {
+                                _mm256_madd_epi16(pair[k], _mm256_set1_epi32(pairs[n * k + j]))
+                            }
+                            let m0 = _mm256_add_epi32(_mm256_add_epi32(term(0), term(1)), _mm256_add_epi32(term(2), term(3)))
+                            let m1 = _mm256_add_epi32(_mm256_add_epi32(term(4), term(5)), _mm256_add_epi32(term(6), term(7)))
+                            let total = _mm256_sub_epi32(isum[j], _mm256_slli_epi32(_mm256_add_epi32(m0, m1), 5))
+                            let out = y + j * ldy
+                            _mm256_storeu_ps(out, _mm256_fmadd_ps(_mm256_cvtepi32_ps(total), _mm256_mul_ps(d, _mm256_set1_ps(scales[j])),
+                                                                  _mm256_loadu_ps(out)))
+                        }
+                    }
+                    xb += 256 * n
+                    scales += n
+                    pairs += 8 * n
+                    g += q6KGroupBytes
+                }
+            }
         }
     }
 

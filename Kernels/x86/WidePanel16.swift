@@ -1,5 +1,6 @@
 #if arch(x86_64)
 import _Builtin_intrinsics.intel
+import KernelsVNNI
 
 /// What the eight-row panel kernels need to know of a k-quant with 16-element sub-blocks
 /// (Q2_K, Q3_K, Q6_K): how its fields move into a group, how a group's scales decode for eight rows
@@ -33,10 +34,15 @@ protocol WidePanel16Block: PanelStored where Activations == ActivationsQ8_K {
     /// Whether codes reach 63 (Q6_K): then a sub-block's 16-bit sums are reduced with
     /// `vpmaddwd` after every two shifts (four shifts could reach 4 · 2 · 63 · 127, past 16 bits).
     static var wideCodes: Bool { get }
+    /// The type's AVX-512 VNNI tile in `KernelsVNNI` (`nil`: the AVX2 tile everywhere), which
+    /// must compute the AVX2 tile's integers and float steps exactly, with the pairs that
+    /// ``WidePanel16/groupSumPairs(_:blocks:into:)`` writes.
+    static var vnniTile: ((UnsafeRawPointer, Int, VNNIKTokens, UnsafeMutablePointer<Float>, Int, Bool) -> Void)? { get }
 }
 
 extension WidePanel16Block {
     static var wideCodes: Bool { false }
+    static var vnniTile: ((UnsafeRawPointer, Int, VNNIKTokens, UnsafeMutablePointer<Float>, Int, Bool) -> Void)? { nil }
 
     /// Writes row `r`'s two low code bits of every sub-block into its vector at
     /// ``lowBitsAt(_:)``: bits `2j…2j+1` of byte `b` are those of element `16s + 4j + b`.
@@ -155,6 +161,14 @@ enum WidePanel16<F: WidePanel16Block>: PanelKernels {
         return _mm256_add_epi32(_mm256_madd_epi16(subSum(g, low, s, x, 0, 2), k), _mm256_madd_epi16(subSum(g, low, s, x, 2, 4), k))
     }
 
+    /// One token's 16-bit group sums in pairs, eight per super-block: `Int32` `k` of block
+    /// `b` packs group sums `2k` (low half) and `2k + 1` (high half), the operand
+    /// ``pairTerms(_:_:)`` broadcasts.
+    static func groupSumPairs(_ x: Q8_KRow, blocks: Int, into out: UnsafeMutablePointer<Int32>) {
+        let sums = UnsafeRawPointer(x.groupSums16)
+        for i in 0..<(8 * blocks) { out[i] = sums.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self) }
+    }
+
     /// `pairs` lanes of one token: `Σ p_s · Σx_s` per row (`gs`: its 16 group sums).
     @inline(__always)
     static func pairTerms(_ sc: F.Scales, _ gs: UnsafePointer<Int16>) -> __m256i {
@@ -197,6 +211,12 @@ enum WidePanel16<F: WidePanel16Block>: PanelKernels {
     ) {
         let act = ActivationBatchQ8_K(x, tokens: tokens, cols: cols, pool: pool)
         let nb = cols / 256
+        if InstructionSet.current == .avx512vnni, let vnniTile = F.vnniTile {
+            return PanelLayout.vnniKGemm(
+                base, rows: rows, cols: cols, tokens: tokens, y: y, pool: pool, blockBytes: F.blockBytes, activations: act,
+                pairsPerBlock: 8, pairs: { row, out in groupSumPairs(row, blocks: nb, into: out) }, tile: vnniTile,
+                tail: { row, t in F.dot(row, act.row(t), count: cols) })
+        }
         PanelLayout.gemm(base, rows: rows, cols: cols, tokens: tokens, y: y, pool: pool, blockElements: 256, blockBytes: F.blockBytes) {
             panel, t, n, out in tile(panel, nb, act, t, n, out, rows)
         } tail: { row, t in
@@ -459,6 +479,9 @@ extension BlockQ6_K: WidePanel16Block {
     @inline(__always) static func vectorAt(_ s: Int, _ k: Int) -> Int { lowBitsAt(s) + 32 * k }
     static var codeBytes: Range<Int> { 0..<192 }
     static var wideCodes: Bool { true }
+    static var vnniTile: ((UnsafeRawPointer, Int, VNNIKTokens, UnsafeMutablePointer<Float>, Int, Bool) -> Void)? {
+        { VNNIKTiles.q6KTile($0, blocks: $1, $2, y: $3, ldy: $4, continuing: $5) }
+    }
 
     static func repackRow(_ block: UnsafeRawPointer, into g: UnsafeMutableRawPointer, row r: Int) {
         g.storeBytes(of: block.loadUnaligned(fromByteOffset: 208, as: UInt16.self), toByteOffset: 2 * r, as: UInt16.self)

@@ -1,5 +1,6 @@
 #if arch(x86_64)
 import _Builtin_intrinsics.intel
+import KernelsVNNI
 
 /// What the eight-row panel kernels need to know of a k-quant with 6-bit scales and
 /// minimums per 32-element sub-block (Q4_K, Q5_K): `[d][dmin][scales: 12 bytes]`, then the
@@ -41,7 +42,7 @@ protocol WidePanelKBlock: PanelStored where Activations == ActivationsQ8_K {
 /// `isum = Σ sc_s · t_s` and `mins = Σ m_s · Σx_s` with `vpmaddwd`; then
 /// `acc = fma(Float(isum), d · dx, acc)` and `acc = acc − Float(mins) · (dmin · dx)`,
 /// super-block after super-block, the same in GEMV and GEMM. On AVX-512 VNNI, Q4_K's GEMM
-/// runs on `KernelsVNNI`'s ``VNNIKTiles`` instead (``vnniGemm(_:rows:cols:tokens:y:pool:activations:)``):
+/// runs on `KernelsVNNI`'s ``VNNIKTiles`` instead (``PanelLayout/vnniKGemm(_:rows:cols:tokens:y:pool:blockBytes:activations:pairsPerBlock:pairs:tile:tail:)``):
 /// 32-bit sub-block sums from `vpdpbusd` times their scale with `vpmulld`, the same integers.
 /// (A first such tile, without interleaved activations or per-count specializations,
 /// measured no faster; README, "AVX-512 VNNI".)
@@ -269,10 +270,15 @@ enum WidePanelK<F: WidePanelKBlock>: PanelKernels {
         pool: ThreadPool?
     ) {
         let act = ActivationBatchQ8_K(x, tokens: tokens, cols: cols, pool: pool)
-        if InstructionSet.current == .avx512vnni, F.highBitsOffset == nil {
-            return vnniGemm(base, rows: rows, cols: cols, tokens: tokens, y: y, pool: pool, activations: act)
-        }
         let nb = cols / 256
+        if InstructionSet.current == .avx512vnni, F.highBitsOffset == nil {
+            // Q4_K: `KernelsVNNI`'s tile, the same integers and float steps as `tile` below.
+            return PanelLayout.vnniKGemm(
+                base, rows: rows, cols: cols, tokens: tokens, y: y, pool: pool, blockBytes: F.blockBytes, activations: act,
+                pairsPerBlock: 4, pairs: { row, out in minPairs(row, blocks: nb, into: out) },
+                tile: { VNNIKTiles.q4KTile($0, blocks: $1, $2, y: $3, ldy: $4, continuing: $5) },
+                tail: { row, t in F.dot(row, act.row(t), count: cols) })
+        }
         let pairs = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, tokens * 4 * nb))
         defer { pairs.deallocate() }
         for t in 0..<tokens { minPairs(act.row(t), blocks: nb, into: pairs + t * 4 * nb) }
