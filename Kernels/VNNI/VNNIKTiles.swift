@@ -75,6 +75,90 @@ public enum VNNIKTiles {
         dispatch(Q6K.self, panel, nb, x, continuing, y, ldy)
     }
 
+    /// Bytes of one Q2_K group (eight blocks).
+    public static let q2KGroupBytes = 672
+
+    /// `y[j · ldy + i] += W[8p + i] · x[j]` for a Q2_K panel (`Kernels`' `WidePanel16` layout:
+    /// `[d: 8 fp16] [dmin: 8 fp16] [scale words w: 4 × 32 bytes, row r's scales 4w …, scale
+    /// in the low nibble, minimum in the high one]`, then sub-block `s`'s two-bit code vector
+    /// at `160 + 32s`, bits `2j` of byte `b` holding element `16s + 4j + b`), with eight pairs
+    /// per super-block as ``q6KTile(_:blocks:_:y:ldy:continuing:)`` takes them. Per row and
+    /// super-block ggml's integers `isum = Σ sc_s · Σ q · x` and `mins = Σ m_s · Σx_s`, then
+    /// `acc = fma(Float(isum), d · dx, acc)` and `acc = acc − Float(mins) · (dmin · dx)`:
+    /// `WidePanel16`'s AVX2 tile and GEMV bit for bit.
+    public static func q2KTile(
+        _ panel: UnsafeRawPointer, blocks nb: Int, _ x: VNNIKTokens, y: UnsafeMutablePointer<Float>, ldy: Int,
+        continuing: Bool = false
+    ) {
+        precondition(x.count >= 1 && x.count <= maxTokens, "VNNI Q2_K tile of \(x.count) tokens")
+        dispatch(Q2K.self, panel, nb, x, continuing, y, ldy)
+    }
+
+    /// Bytes `k` and `k2` of each row's 32-bit lane of `v`, zero-extended into 16-bit lanes
+    /// `2r` and `2r + 1` (`Kernels`' `WidePanel16.spread`).
+    @inline(__always)
+    static func spread(_ v: __m256i, _ k: Int, _ k2: Int) -> __m256i {
+        let b = Int8(k), c = Int8(k2), z: Int8 = -128
+        let m = _mm256_setr_epi8(b, z, c, z, b + 4, z, c + 4, z, b + 8, z, c + 8, z, b + 12, z, c + 12, z,
+                                 b, z, c, z, b + 4, z, c + 4, z, b + 8, z, c + 8, z, b + 12, z, c + 12, z)
+        return _mm256_shuffle_epi8(v, m)
+    }
+
+    @inline(__always)
+    static func tile2<Count: VNNITiles.TokenCount>(
+        _ panel: UnsafeRawPointer, _ nb: Int, _ x: VNNIKTokens, _ continuing: Bool, _: Count.Type,
+        _ y: UnsafeMutablePointer<Float>, _ ldy: Int
+    ) {
+        let n = Count.n, zero = _mm256_setzero_si256(), three = _mm256_set1_epi8(3)
+        if !continuing { for j in 0..<n { _mm256_storeu_ps(y + j * ldy, _mm256_setzero_ps()) } }
+        var p = (zero, zero, zero, zero, zero, zero, zero, zero), q = p
+        withUnsafeMutableBytes(of: &p) { pBytes in
+            withUnsafeMutableBytes(of: &q) { qBytes in
+                let t = pBytes.baseAddress!.assumingMemoryBound(to: __m256i.self)
+                let isum = qBytes.baseAddress!.assumingMemoryBound(to: __m256i.self)
+                var xb = x.codes, scales = x.scales, pairs = x.pairs, g = panel
+                for _ in 0..<nb {
+                    for j in 0..<n { isum[j] = zero }
+                    for s in 0..<16 {
+                        let low = VNNITiles.load(g + 160 + 32 * s)
+                        for j in 0..<n { t[j] = zero }
+                        for sh in 0..<4 {
+                            let c = _mm256_and_si256(sh == 0 ? low : _mm256_srli_epi16(low, Int32(2 * sh)), three)
+                            for j in 0..<n { t[j] = VNNITiles.dot(t[j], c, xb + 4 * (n * (4 * s + sh) + j)) }
+                        }
+                        // Row r's scale s (the low nibble of its byte) in its 32-bit lane.
+                        let w = VNNITiles.load(g + 32 + 32 * (s / 4))
+                        let k = _mm256_and_si256(s % 4 == 0 ? w : _mm256_srli_epi32(w, Int32(8 * (s % 4))), _mm256_set1_epi32(0x0f))
+                        for j in 0..<n { isum[j] = _mm256_add_epi32(isum[j], _mm256_mullo_epi32(t[j], k)) }
+                    }
+                    var sp = (zero, zero, zero, zero, zero, zero, zero, zero)
+                    withUnsafeMutableBytes(of: &sp) { spBytes in
+                        let pair = spBytes.baseAddress!.assumingMemoryBound(to: __m256i.self)
+                        for k in 0..<8 {
+                            pair[k] = _mm256_srli_epi16(spread(VNNITiles.load(g + 32 + 32 * (k / 2)), 2 * (k % 2), 2 * (k % 2) + 1), 4)
+                        }
+                        let d = _mm256_cvtph_ps(_mm_loadu_si128(g.assumingMemoryBound(to: __m128i.self)))
+                        let dmin = _mm256_cvtph_ps(_mm_loadu_si128((g + 16).assumingMemoryBound(to: __m128i.self)))
+                        for j in 0..<n {
+                            @inline(__always) func term(_ k: Int) -> __m256i {
+                                _mm256_madd_epi16(pair[k], _mm256_set1_epi32(pairs[n * k + j]))
+                            }
+                            let m0 = _mm256_add_epi32(_mm256_add_epi32(term(0), term(1)), _mm256_add_epi32(term(2), term(3)))
+                            let m1 = _mm256_add_epi32(_mm256_add_epi32(term(4), term(5)), _mm256_add_epi32(term(6), term(7)))
+                            let s = _mm256_set1_ps(scales[j]), out = y + j * ldy
+                            let a = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum[j]), _mm256_mul_ps(d, s), _mm256_loadu_ps(out))
+                            _mm256_storeu_ps(out, _mm256_fnmadd_ps(_mm256_cvtepi32_ps(_mm256_add_epi32(m0, m1)), _mm256_mul_ps(dmin, s), a))
+                        }
+                    }
+                    xb += 256 * n
+                    scales += n
+                    pairs += 8 * n
+                    g += q2KGroupBytes
+                }
+            }
+        }
+    }
+
     /// A tile body, specialized per token count by ``dispatch(_:_:_:_:_:_:_:)``.
     protocol Body {
         static func run<Count: VNNITiles.TokenCount>(
@@ -96,6 +180,14 @@ public enum VNNIKTiles {
             _ panel: UnsafeRawPointer, _ nb: Int, _ x: VNNIKTokens, _ continuing: Bool, _ c: Count.Type,
             _ y: UnsafeMutablePointer<Float>, _ ldy: Int
         ) { tile6(panel, nb, x, continuing, c, y, ldy) }
+    }
+
+    enum Q2K: Body {
+        @inline(__always)
+        static func run<Count: VNNITiles.TokenCount>(
+            _ panel: UnsafeRawPointer, _ nb: Int, _ x: VNNIKTokens, _ continuing: Bool, _ c: Count.Type,
+            _ y: UnsafeMutablePointer<Float>, _ ldy: Int
+        ) { tile2(panel, nb, x, continuing, c, y, ldy) }
     }
 
     /// `B`'s tile for `x.count` tokens, each count its own specialization.

@@ -289,6 +289,9 @@ extension BlockQ2_K: WidePanel16Block {
     static var blockBytes: Int { 84 }
     @inline(__always) static func lowBitsAt(_ s: Int) -> Int { 160 + 32 * s }
     static var codeBytes: Range<Int> { 16..<80 }
+    static var vnniTile: ((UnsafeRawPointer, Int, VNNIKTokens, UnsafeMutablePointer<Float>, Int, Bool) -> Void)? {
+        { VNNIKTiles.q2KTile($0, blocks: $1, $2, y: $3, ldy: $4, continuing: $5) }
+    }
 
     static func repackRow(_ block: UnsafeRawPointer, into g: UnsafeMutableRawPointer, row r: Int) {
         g.storeBytes(of: block.loadUnaligned(fromByteOffset: 80, as: UInt16.self), toByteOffset: 2 * r, as: UInt16.self)
