@@ -56,9 +56,6 @@ public enum VNNIKTiles {
         dispatch(Q4K.self, panel, nb, x, continuing, y, ldy)
     }
 
-    /// Bytes of one Q6_K group (eight blocks).
-    public static let q6KGroupBytes = 1680
-
     /// `y[j · ldy + i] += W[8p + i] · x[j]` for a Q6_K panel (`Kernels`' `WidePanel16` layout:
     /// `[d: 8 fp16] [scale words w: 4 × 32 bytes, row r's int8 scales 4w …]`, then per
     /// sub-block `s` three code vectors at `144 + 96s + 32k`) and the tokens of `x`, whose
@@ -66,7 +63,8 @@ public enum VNNIKTiles {
     /// sums `2k`, `2k + 1` of token `j`). Per row and super-block ggml's integers
     /// `isum = Σ sc_s · Σ q · x` (`vpdpbusd`, then `vpmulld` by the sign-extended scale) and
     /// `pairs = Σ sc_s · Σx_s` (`vpmaddwd`), then `acc = fma(Float(isum − 32 · pairs), d · dx, acc)`:
-    /// `WidePanel16`'s AVX2 tile and GEMV bit for bit.
+    /// `WidePanel16`'s AVX2 tile and GEMV bit for bit (the shared 16-element sub-block tile,
+    /// ``tile16(_:_:_:_:_:_:_:_:)``).
     public static func q6KTile(
         _ panel: UnsafeRawPointer, blocks nb: Int, _ x: VNNIKTokens, y: UnsafeMutablePointer<Float>, ldy: Int,
         continuing: Bool = false
@@ -75,14 +73,12 @@ public enum VNNIKTiles {
         dispatch(Q6K.self, panel, nb, x, continuing, y, ldy)
     }
 
-    /// Bytes of one Q2_K group (eight blocks).
-    public static let q2KGroupBytes = 672
-
     /// `y[j · ldy + i] += W[8p + i] · x[j]` for a Q2_K panel (`Kernels`' `WidePanel16` layout:
     /// `[d: 8 fp16] [dmin: 8 fp16] [scale words w: 4 × 32 bytes, row r's scales 4w …, scale
     /// in the low nibble, minimum in the high one]`, then sub-block `s`'s two-bit code vector
     /// at `160 + 32s`, bits `2j` of byte `b` holding element `16s + 4j + b`), with eight pairs
-    /// per super-block as ``q6KTile(_:blocks:_:y:ldy:continuing:)`` takes them. Per row and
+    /// per super-block as ``q6KTile(_:blocks:_:y:ldy:continuing:)`` takes them (the shared 16-element
+    /// sub-block tile, ``tile16(_:_:_:_:_:_:_:_:)``). Per row and
     /// super-block ggml's integers `isum = Σ sc_s · Σ q · x` and `mins = Σ m_s · Σx_s`, then
     /// `acc = fma(Float(isum), d · dx, acc)` and `acc = acc − Float(mins) · (dmin · dx)`:
     /// `WidePanel16`'s AVX2 tile and GEMV bit for bit.
@@ -92,71 +88,6 @@ public enum VNNIKTiles {
     ) {
         precondition(x.count >= 1 && x.count <= maxTokens, "VNNI Q2_K tile of \(x.count) tokens")
         dispatch(Q2K.self, panel, nb, x, continuing, y, ldy)
-    }
-
-    /// Bytes `k` and `k2` of each row's 32-bit lane of `v`, zero-extended into 16-bit lanes
-    /// `2r` and `2r + 1` (`Kernels`' `WidePanel16.spread`).
-    @inline(__always)
-    static func spread(_ v: __m256i, _ k: Int, _ k2: Int) -> __m256i {
-        let b = Int8(k), c = Int8(k2), z: Int8 = -128
-        let m = _mm256_setr_epi8(b, z, c, z, b + 4, z, c + 4, z, b + 8, z, c + 8, z, b + 12, z, c + 12, z,
-                                 b, z, c, z, b + 4, z, c + 4, z, b + 8, z, c + 8, z, b + 12, z, c + 12, z)
-        return _mm256_shuffle_epi8(v, m)
-    }
-
-    @inline(__always)
-    static func tile2<Count: VNNITiles.TokenCount>(
-        _ panel: UnsafeRawPointer, _ nb: Int, _ x: VNNIKTokens, _ continuing: Bool, _: Count.Type,
-        _ y: UnsafeMutablePointer<Float>, _ ldy: Int
-    ) {
-        let n = Count.n, zero = _mm256_setzero_si256(), three = _mm256_set1_epi8(3)
-        if !continuing { for j in 0..<n { _mm256_storeu_ps(y + j * ldy, _mm256_setzero_ps()) } }
-        var p = (zero, zero, zero, zero, zero, zero, zero, zero), q = p
-        withUnsafeMutableBytes(of: &p) { pBytes in
-            withUnsafeMutableBytes(of: &q) { qBytes in
-                let t = pBytes.baseAddress!.assumingMemoryBound(to: __m256i.self)
-                let isum = qBytes.baseAddress!.assumingMemoryBound(to: __m256i.self)
-                var xb = x.codes, scales = x.scales, pairs = x.pairs, g = panel
-                for _ in 0..<nb {
-                    for j in 0..<n { isum[j] = zero }
-                    for s in 0..<16 {
-                        let low = VNNITiles.load(g + 160 + 32 * s)
-                        for j in 0..<n { t[j] = zero }
-                        for sh in 0..<4 {
-                            let c = _mm256_and_si256(sh == 0 ? low : _mm256_srli_epi16(low, Int32(2 * sh)), three)
-                            for j in 0..<n { t[j] = VNNITiles.dot(t[j], c, xb + 4 * (n * (4 * s + sh) + j)) }
-                        }
-                        // Row r's scale s (the low nibble of its byte) in its 32-bit lane.
-                        let w = VNNITiles.load(g + 32 + 32 * (s / 4))
-                        let k = _mm256_and_si256(s % 4 == 0 ? w : _mm256_srli_epi32(w, Int32(8 * (s % 4))), _mm256_set1_epi32(0x0f))
-                        for j in 0..<n { isum[j] = _mm256_add_epi32(isum[j], _mm256_mullo_epi32(t[j], k)) }
-                    }
-                    var sp = (zero, zero, zero, zero, zero, zero, zero, zero)
-                    withUnsafeMutableBytes(of: &sp) { spBytes in
-                        let pair = spBytes.baseAddress!.assumingMemoryBound(to: __m256i.self)
-                        for k in 0..<8 {
-                            pair[k] = _mm256_srli_epi16(spread(VNNITiles.load(g + 32 + 32 * (k / 2)), 2 * (k % 2), 2 * (k % 2) + 1), 4)
-                        }
-                        let d = _mm256_cvtph_ps(_mm_loadu_si128(g.assumingMemoryBound(to: __m128i.self)))
-                        let dmin = _mm256_cvtph_ps(_mm_loadu_si128((g + 16).assumingMemoryBound(to: __m128i.self)))
-                        for j in 0..<n {
-                            @inline(__always) func term(_ k: Int) -> __m256i {
-                                _mm256_madd_epi16(pair[k], _mm256_set1_epi32(pairs[n * k + j]))
-                            }
-                            let m0 = _mm256_add_epi32(_mm256_add_epi32(term(0), term(1)), _mm256_add_epi32(term(2), term(3)))
-                            let m1 = _mm256_add_epi32(_mm256_add_epi32(term(4), term(5)), _mm256_add_epi32(term(6), term(7)))
-                            let s = _mm256_set1_ps(scales[j]), out = y + j * ldy
-                            let a = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum[j]), _mm256_mul_ps(d, s), _mm256_loadu_ps(out))
-                            _mm256_storeu_ps(out, _mm256_fnmadd_ps(_mm256_cvtepi32_ps(_mm256_add_epi32(m0, m1)), _mm256_mul_ps(dmin, s), a))
-                        }
-                    }
-                    xb += 256 * n
-                    scales += n
-                    pairs += 8 * n
-                    g += q2KGroupBytes
-                }
-            }
-        }
     }
 
     /// A tile body, specialized per token count by ``dispatch(_:_:_:_:_:_:_:)``.
@@ -174,22 +105,6 @@ public enum VNNIKTiles {
         ) { tile(panel, nb, x, continuing, c, y, ldy) }
     }
 
-    enum Q6K: Body {
-        @inline(__always)
-        static func run<Count: VNNITiles.TokenCount>(
-            _ panel: UnsafeRawPointer, _ nb: Int, _ x: VNNIKTokens, _ continuing: Bool, _ c: Count.Type,
-            _ y: UnsafeMutablePointer<Float>, _ ldy: Int
-        ) { tile6(panel, nb, x, continuing, c, y, ldy) }
-    }
-
-    enum Q2K: Body {
-        @inline(__always)
-        static func run<Count: VNNITiles.TokenCount>(
-            _ panel: UnsafeRawPointer, _ nb: Int, _ x: VNNIKTokens, _ continuing: Bool, _ c: Count.Type,
-            _ y: UnsafeMutablePointer<Float>, _ ldy: Int
-        ) { tile2(panel, nb, x, continuing, c, y, ldy) }
-    }
-
     /// `B`'s tile for `x.count` tokens, each count its own specialization.
     @inline(__always)
     static func dispatch<B: Body>(
@@ -205,86 +120,6 @@ public enum VNNIKTiles {
         case 3: B.run(panel, nb, x, continuing, VNNITiles.T3.self, y, ldy)
         case 2: B.run(panel, nb, x, continuing, VNNITiles.T2.self, y, ldy)
         default: B.run(panel, nb, x, continuing, VNNITiles.T1.self, y, ldy)
-        }
-    }
-
-    /// Shift `j` (elements `16s + 4j …`) of sub-block `s`'s Q6_K codes for eight rows, as
-    /// `Kernels`' `BlockQ6_K.codes` unpacks them.
-    @inline(__always)
-    static func q6Codes(_ g: UnsafeRawPointer, _ s: Int, _ j: Int) -> __m256i {
-        let six = _mm256_set1_epi8(63), at = 144 + 96 * s
-        switch j {
-        case 0: return _mm256_and_si256(VNNITiles.load(g + at), six)
-        case 1: return _mm256_and_si256(VNNITiles.load(g + at + 32), six)
-        case 3: return _mm256_and_si256(VNNITiles.load(g + at + 64), six)
-        default:
-            let top = _mm256_set1_epi8(-64)
-            let a = _mm256_and_si256(VNNITiles.load(g + at), top), b = _mm256_and_si256(VNNITiles.load(g + at + 32), top)
-            let c = _mm256_and_si256(VNNITiles.load(g + at + 64), top)
-            let ab = _mm256_srli_epi16(_mm256_or_si256(_mm256_srli_epi16(a, 2), b), 2)
-            return _mm256_srli_epi16(_mm256_or_si256(ab, c), 2)
-        }
-    }
-
-    /// Signed bytes `k` and `k2` of each row's 32-bit lane of `v`, sign-extended into 16-bit
-    /// lanes `2r` and `2r + 1` (`Kernels`' `WidePanel16.spreadSigned`).
-    @inline(__always)
-    static func spreadSigned(_ v: __m256i, _ k: Int, _ k2: Int) -> __m256i {
-        let b = Int8(k), c = Int8(k2), z: Int8 = -128
-        let m = _mm256_setr_epi8(z, b, z, c, z, b + 4, z, c + 4, z, b + 8, z, c + 8, z, b + 12, z, c + 12,
-                                 z, b, z, c, z, b + 4, z, c + 4, z, b + 8, z, c + 8, z, b + 12, z, c + 12)
-        return _mm256_srai_epi16(_mm256_shuffle_epi8(v, m), 8)
-    }
-
-    @inline(__always)
-    static func tile6<Count: VNNITiles.TokenCount>(
-        _ panel: UnsafeRawPointer, _ nb: Int, _ x: VNNIKTokens, _ continuing: Bool, _: Count.Type,
-        _ y: UnsafeMutablePointer<Float>, _ ldy: Int
-    ) {
-        let n = Count.n, zero = _mm256_setzero_si256()
-        if !continuing { for j in 0..<n { _mm256_storeu_ps(y + j * ldy, _mm256_setzero_ps()) } }
-        var p = (zero, zero, zero, zero, zero, zero, zero, zero), q = p
-        withUnsafeMutableBytes(of: &p) { pBytes in
-            withUnsafeMutableBytes(of: &q) { qBytes in
-                let t = pBytes.baseAddress!.assumingMemoryBound(to: __m256i.self)
-                let isum = qBytes.baseAddress!.assumingMemoryBound(to: __m256i.self)
-                var xb = x.codes, scales = x.scales, pairs = x.pairs, g = panel
-                for _ in 0..<nb {
-                    for j in 0..<n { isum[j] = zero }
-                    for s in 0..<16 {
-                        for j in 0..<n { t[j] = zero }
-                        for sh in 0..<4 {
-                            let c = q6Codes(g, s, sh)
-                            for j in 0..<n { t[j] = VNNITiles.dot(t[j], c, xb + 4 * (n * (4 * s + sh) + j)) }
-                        }
-                        // Row r's scale s, sign-extended into its 32-bit lane.
-                        let w = VNNITiles.load(g + 16 + 32 * (s / 4))
-                        let k = _mm256_srai_epi32(_mm256_slli_epi32(w, Int32(24 - 8 * (s % 4))), 24)
-                        for j in 0..<n { isum[j] = _mm256_add_epi32(isum[j], _mm256_mullo_epi32(t[j], k)) }
-                    }
-                    var sp = (zero, zero, zero, zero, zero, zero, zero, zero)
-                    withUnsafeMutableBytes(of: &sp) { spBytes in
-                        let pair = spBytes.baseAddress!.assumingMemoryBound(to: __m256i.self)
-                        for k in 0..<8 { pair[k] = spreadSigned(VNNITiles.load(g + 16 + 32 * (k / 2)), 2 * (k % 2), 2 * (k % 2) + 1) }
-                        let d = _mm256_cvtph_ps(_mm_loadu_si128(g.assumingMemoryBound(to: __m128i.self)))
-                        for j in 0..<n {
-                            @inline(__always) func term(_ k: Int) -> __m256i {
-                                _mm256_madd_epi16(pair[k], _mm256_set1_epi32(pairs[n * k + j]))
-                            }
-                            let m0 = _mm256_add_epi32(_mm256_add_epi32(term(0), term(1)), _mm256_add_epi32(term(2), term(3)))
-                            let m1 = _mm256_add_epi32(_mm256_add_epi32(term(4), term(5)), _mm256_add_epi32(term(6), term(7)))
-                            let total = _mm256_sub_epi32(isum[j], _mm256_slli_epi32(_mm256_add_epi32(m0, m1), 5))
-                            let out = y + j * ldy
-                            _mm256_storeu_ps(out, _mm256_fmadd_ps(_mm256_cvtepi32_ps(total), _mm256_mul_ps(d, _mm256_set1_ps(scales[j])),
-                                                                  _mm256_loadu_ps(out)))
-                        }
-                    }
-                    xb += 256 * n
-                    scales += n
-                    pairs += 8 * n
-                    g += q6KGroupBytes
-                }
-            }
         }
     }
 
