@@ -90,6 +90,18 @@ public enum VNNIKTiles {
         dispatch(Q2K.self, panel, nb, x, continuing, y, ldy)
     }
 
+    /// `y[j · ldy + i] += W[8p + i] · x[j]` for a Q3_K panel (`Kernels`' `WidePanel16` layout,
+    /// ``Q3K``), with eight pairs per super-block: ggml's `Σ (sc − 32) · Σ (q − 4) · x` per row
+    /// and super-block, then one FMA, `WidePanel16`'s AVX2 tile and GEMV bit for bit (the shared
+    /// 16-element sub-block tile, ``tile16(_:_:_:_:_:_:_:_:)``).
+    public static func q3KTile(
+        _ panel: UnsafeRawPointer, blocks nb: Int, _ x: VNNIKTokens, y: UnsafeMutablePointer<Float>, ldy: Int,
+        continuing: Bool = false
+    ) {
+        precondition(x.count >= 1 && x.count <= maxTokens, "VNNI Q3_K tile of \(x.count) tokens")
+        dispatch(Q3K.self, panel, nb, x, continuing, y, ldy)
+    }
+
     /// A tile body, specialized per token count by ``dispatch(_:_:_:_:_:_:_:)``.
     protocol Body {
         static func run<Count: VNNITiles.TokenCount>(

@@ -1,7 +1,7 @@
 #if arch(x86_64)
 import _Builtin_intrinsics.intel
 
-// The one VNNI tile of the k-quants with 16-element sub-blocks (Q2_K, Q6_K; `Kernels`'
+// The one VNNI tile of the k-quants with 16-element sub-blocks (Q2_K, Q3_K, Q6_K; `Kernels`'
 // `WidePanel16` layout), and what each type supplies to it. The code and scale decoding
 // restates `Kernels`' `WidePanel16Block` conformances operation for operation (that code is
 // compiled for AVX2 machines and this target for AVX-512 ones, so they cannot share it).
@@ -129,6 +129,60 @@ extension VNNIKTiles {
             let s = _mm256_set1_ps(dx)
             let a = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), _mm256_mul_ps(d, s), acc)
             return _mm256_fnmadd_ps(_mm256_cvtepi32_ps(pairs), _mm256_mul_ps(dmin, s), a)
+        }
+    }
+
+    /// Q3_K: `[d: 8 fp16] [scale words w: 3 × 32 bytes at 16, ggml's packed 6-bit scales of
+    /// row r]`, then per sub-block pair `h` a rest vector at `112 + 96h` and the code vectors
+    /// of sub-blocks `2h`, `2h + 1` after it (`Kernels`' `BlockQ3_K` panel layout); scales are
+    /// `sc − 32` and the `−4` of the codes is folded in as `isum − 4 · pairs`.
+    enum Q3K: VNNISub16Block {
+        static var groupBytes: Int { 880 }
+
+        @inline(__always)
+        static func codes(_ g: UnsafeRawPointer, _ s: Int, _ sh: Int) -> __m256i {
+            let seven = _mm256_set1_epi8(7), rest = 112 + 96 * (s / 2), low = VNNITiles.load(g + rest + 32 + 32 * (s % 2))
+            switch sh {
+            case 0: return _mm256_and_si256(low, seven)
+            case 1: return _mm256_and_si256(_mm256_srli_epi16(low, 3), seven)
+            case 2:
+                let r = VNNITiles.load(g + rest)
+                return _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(low, 6), _mm256_set1_epi8(3)),
+                                       _mm256_and_si256(_mm256_srli_epi16(r, Int32(1 + 4 * (s % 2))), _mm256_set1_epi8(4)))
+            default:
+                let r = VNNITiles.load(g + rest)
+                return _mm256_and_si256(s % 2 == 0 ? r : _mm256_srli_epi16(r, 4), seven)
+            }
+        }
+
+        /// Row `r`'s unsigned 6-bit scales `4w … 4w + 3` in its 32-bit lane, a byte each
+        /// (ggml's `aux` words).
+        @inline(__always)
+        static func word(_ g: UnsafeRawPointer, _ w: Int) -> __m256i {
+            let a0 = VNNITiles.load(g + 16), a1 = VNNITiles.load(g + 48), a2 = VNNITiles.load(g + 80)
+            let k2 = _mm256_set1_epi8(0x0f), k1 = _mm256_set1_epi8(0x03)
+            let high = _mm256_slli_epi32(_mm256_and_si256(_mm256_srli_epi32(a2, Int32(2 * w)), k1), 4)
+            let nibbles = _mm256_and_si256(w < 2 ? (w == 0 ? a0 : a1) : _mm256_srli_epi32(w == 2 ? a0 : a1, 4), k2)
+            return _mm256_or_si256(nibbles, high)
+        }
+
+        @inline(__always)
+        static func scale(_ g: UnsafeRawPointer, _ s: Int) -> __m256i {
+            let w = word(g, s / 4)
+            let b = _mm256_and_si256(s % 4 == 0 ? w : _mm256_srli_epi32(w, Int32(8 * (s % 4))), _mm256_set1_epi32(0xff))
+            return _mm256_sub_epi32(b, _mm256_set1_epi32(32))
+        }
+
+        @inline(__always)
+        static func pair(_ g: UnsafeRawPointer, _ k: Int) -> __m256i {
+            _mm256_sub_epi16(spread(word(g, k / 2), 2 * (k % 2), 2 * (k % 2) + 1, signed: false), _mm256_set1_epi16(32))
+        }
+
+        @inline(__always)
+        static func finish(_ acc: __m256, _ g: UnsafeRawPointer, isum: __m256i, pairs: __m256i, dx: Float) -> __m256 {
+            let d = _mm256_cvtph_ps(_mm_loadu_si128(g.assumingMemoryBound(to: __m128i.self)))
+            let total = _mm256_sub_epi32(isum, _mm256_slli_epi32(pairs, 2))
+            return _mm256_fmadd_ps(_mm256_cvtepi32_ps(total), _mm256_mul_ps(d, _mm256_set1_ps(dx)), acc)
         }
     }
 

@@ -364,6 +364,9 @@ extension BlockQ3_K: WidePanel16Block {
     @inline(__always) static func restAt(_ h: Int) -> Int { 112 + 96 * h }
     @inline(__always) static func lowBitsAt(_ s: Int) -> Int { restAt(s / 2) + 32 + 32 * (s % 2) }
     static var codeBytes: Range<Int> { 0..<96 }
+    static var vnniTile: ((UnsafeRawPointer, Int, VNNIKTokens, UnsafeMutablePointer<Float>, Int, Bool) -> Void)? {
+        { VNNIKTiles.q3KTile($0, blocks: $1, $2, y: $3, ldy: $4, continuing: $5) }
+    }
 
     static func repackRow(_ block: UnsafeRawPointer, into g: UnsafeMutableRawPointer, row r: Int) {
         g.storeBytes(of: block.loadUnaligned(fromByteOffset: 108, as: UInt16.self), toByteOffset: 2 * r, as: UInt16.self)

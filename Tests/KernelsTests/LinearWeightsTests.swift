@@ -158,7 +158,7 @@ final class InstructionSetTests: XCTestCase {
         let before = InstructionSet.current
         defer { InstructionSet.limit(to: before) }
         let pool2 = ThreadPool(threads: 2)
-        for type in [GGMLType.q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q2_K, .q4_K, .q6_K] {
+        for type in [GGMLType.q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q2_K, .q3_K, .q4_K, .q6_K] {
             let b = type.traits!.activation.blockSize
             for (rows, cols) in [(1, b), (13, 3 * b), (70, 8 * b), (131, 4096 + b)] {
                 let w = try TestData.weights(type, rows: rows, cols: cols, seed: UInt64(rows + cols))
