@@ -1,11 +1,13 @@
 #if arch(x86_64)
 import _Builtin_intrinsics.intel
 
-// The Q4_K tile of the eight-row panel GEMM on AVX-512 VNNI (see VNNITiles.swift for why
-// this target is separate). Nothing here may run before `Kernels.InstructionSet` has found
-// AVX-512 F/VL/BW/DQ/VNNI on the CPU, and nothing here may be called from code built without
-// those flags other than through `Kernels`' check, so the 6-bit scale decoding of `Kernels`'
-// `WidePanelK.Scales` (compiled for AVX2 machines) is restated here, operation for operation.
+// The k-quant tiles of the eight-row panel GEMM on AVX-512 VNNI (see VNNITiles.swift for why
+// this target is separate): their activations, entry points and count dispatch, and the Q4_K
+// tile (the 16-element sub-block types' tile is in VNNISub16Tiles.swift). Nothing here may run
+// before `Kernels.InstructionSet` has found AVX-512 F/VL/BW/DQ/VNNI on the CPU, and nothing
+// here may be called from code built without those flags other than through `Kernels`' check,
+// so the 6-bit scale decoding of `Kernels`' `WidePanelK.Scales` (compiled for AVX2 machines)
+// is restated here, operation for operation.
 
 /// The Q8_K activations of the tokens of one Q4_K tile, interleaved as ``VNNITokens`` does:
 /// for super-block `b`, element group `e` (elements `4e … 4e + 3`, 0 … 63) and token `j` of
@@ -29,22 +31,19 @@ public struct VNNIKTokens {
     }
 }
 
-/// The AVX-512 VNNI tile of `Kernels`' Q4_K panel GEMM (`WidePanelK`'s layout: a group of
-/// eight rows' super-block `b` is `[d: 8 fp16] [dmin: 8 fp16] [scales: 3 × 32 bytes]` then
-/// chunk `(q, c)` at `128 + 32 · (8q + c)`, row `r`'s 4 bytes holding elements `64q + 4c …`
-/// in the low nibbles and `64q + 32 + 4c …` in the high ones).
+/// The AVX-512 VNNI tiles of `Kernels`' k-quant panel GEMMs (Q2_K, Q3_K, Q4_K, Q6_K).
 public enum VNNIKTiles {
     /// Tokens per tile: each token holds two sub-block sums and its super-block sum in
     /// registers (its float sum lives in the output), 24 of the 32.
     public static let maxTokens = 8
 
-    /// Bytes of one group (eight Q4_K blocks).
-    public static let groupBytes = 1152
-
-    /// `y[j · ldy + i] += W[8p + i] · x[j]` over the `blocks` super-blocks of `panel` (from 0
-    /// unless `continuing`): per row and super-block ggml's integers, `isum = Σ sc_s · Σ q · x`
+    /// `y[j · ldy + i] += W[8p + i] · x[j]` over the `blocks` super-blocks of a Q4_K `panel`
+    /// (`WidePanelK`'s layout: a group of eight rows' super-block is `[d: 8 fp16] [dmin: 8 fp16]
+    /// [scales: 3 × 32 bytes]` then chunk `(q, c)` at `128 + 32 · (8q + c)`, row `r`'s 4 bytes
+    /// holding elements `64q + 4c …` in the low nibbles and `64q + 32 + 4c …` in the high ones),
+    /// from 0 unless `continuing`: per row and super-block ggml's integers, `isum = Σ sc_s · Σ q · x`
     /// (each sub-block's `Σ q · x` from `vpdpbusd`, times its scale with `vpmulld`) and
-    /// `mins = Σ m_s · Σx_s` (`vpdpwssd` on the pairs), then
+    /// `mins = Σ m_s · Σx_s` (`vpmaddwd` on the pairs), then
     /// `acc = fma(Float(isum), d · dx, acc)` and `acc = acc − Float(mins) · (dmin · dx)`: the
     /// same integers and the same float operations in the same order as `WidePanelK`'s AVX2
     /// tile and GEMV, so the results are theirs bit for bit.
@@ -52,7 +51,6 @@ public enum VNNIKTiles {
         _ panel: UnsafeRawPointer, blocks nb: Int, _ x: VNNIKTokens, y: UnsafeMutablePointer<Float>, ldy: Int,
         continuing: Bool = false
     ) {
-        precondition(x.count >= 1 && x.count <= maxTokens, "VNNI Q4_K tile of \(x.count) tokens")
         dispatch(Q4K.self, panel, nb, x, continuing, y, ldy)
     }
 
@@ -69,7 +67,6 @@ public enum VNNIKTiles {
         _ panel: UnsafeRawPointer, blocks nb: Int, _ x: VNNIKTokens, y: UnsafeMutablePointer<Float>, ldy: Int,
         continuing: Bool = false
     ) {
-        precondition(x.count >= 1 && x.count <= maxTokens, "VNNI Q6_K tile of \(x.count) tokens")
         dispatch(Q6K.self, panel, nb, x, continuing, y, ldy)
     }
 
@@ -86,7 +83,6 @@ public enum VNNIKTiles {
         _ panel: UnsafeRawPointer, blocks nb: Int, _ x: VNNIKTokens, y: UnsafeMutablePointer<Float>, ldy: Int,
         continuing: Bool = false
     ) {
-        precondition(x.count >= 1 && x.count <= maxTokens, "VNNI Q2_K tile of \(x.count) tokens")
         dispatch(Q2K.self, panel, nb, x, continuing, y, ldy)
     }
 
@@ -98,7 +94,6 @@ public enum VNNIKTiles {
         _ panel: UnsafeRawPointer, blocks nb: Int, _ x: VNNIKTokens, y: UnsafeMutablePointer<Float>, ldy: Int,
         continuing: Bool = false
     ) {
-        precondition(x.count >= 1 && x.count <= maxTokens, "VNNI Q3_K tile of \(x.count) tokens")
         dispatch(Q3K.self, panel, nb, x, continuing, y, ldy)
     }
 
@@ -115,14 +110,18 @@ public enum VNNIKTiles {
             _ panel: UnsafeRawPointer, _ nb: Int, _ x: VNNIKTokens, _ continuing: Bool, _ c: Count.Type,
             _ y: UnsafeMutablePointer<Float>, _ ldy: Int
         ) { tile(panel, nb, x, continuing, c, y, ldy) }
+
+        /// Bytes of one group (eight Q4_K blocks).
+        static var groupBytes: Int { 1152 }
     }
 
-    /// `B`'s tile for `x.count` tokens, each count its own specialization.
+    /// `B`'s tile for `x.count` tokens (1 … ``maxTokens``), each count its own specialization.
     @inline(__always)
     static func dispatch<B: Body>(
         _: B.Type, _ panel: UnsafeRawPointer, _ nb: Int, _ x: VNNIKTokens, _ continuing: Bool, _ y: UnsafeMutablePointer<Float>,
         _ ldy: Int
     ) {
+        precondition(x.count >= 1 && x.count <= maxTokens, "VNNI \(B.self) tile of \(x.count) tokens")
         switch x.count {
         case 8: B.run(panel, nb, x, continuing, VNNITiles.T8.self, y, ldy)
         case 7: B.run(panel, nb, x, continuing, VNNITiles.T7.self, y, ldy)
@@ -219,7 +218,7 @@ public enum VNNIKTiles {
                         xb += 256 * n
                         scales += n
                         pairs += 4 * n
-                        g += groupBytes
+                        g += Q4K.groupBytes
                     }
                 }
             }

@@ -28,7 +28,7 @@ extension PanelLayout {
         let scales = scalars, scaledSums = scalars + tokens * nb
         let boxes = (UncheckedBox(codes), UncheckedBox(scalars), UncheckedBox(starts))
         let offset = layout.offset
-        let interleave: (Range<Int>, Int) -> Void = { range, _ in
+        let interleaveTiles: (Range<Int>, Int) -> Void = { range, _ in
             let codes = boxes.0.value, scales = boxes.1.value, scaledSums = scales + tokens * nb, starts = boxes.2.value
             for k in range {
                 let t0 = tile * k, n = min(tile, tokens - t0)
@@ -39,11 +39,7 @@ extension PanelLayout {
                         scales[i] = act.scales[t * nb + b]
                         scaledSums[i] = act.sums[t * nb + b]
                         let block = UnsafeRawPointer(src + 32 * b)
-                        let dst = UnsafeMutableRawPointer(codes + t0 * cols + 32 * n * b + 4 * j)
-                        for e in 0..<8 {
-                            let word = block.loadUnaligned(fromByteOffset: 4 * e, as: UInt32.self)
-                            dst.storeBytes(of: word, toByteOffset: 4 * n * e, as: UInt32.self)
-                        }
+                        interleave(block, groups: 8, into: codes + t0 * cols + 32 * n * b + 4 * j, tokens: n)
                         if offset != 0 {
                             let v = block.loadUnaligned(as: SIMD32<Int8>.self)
                             let lo = SIMD16<Int16>(truncatingIfNeeded: v.lowHalf)
@@ -57,7 +53,7 @@ extension PanelLayout {
             }
         }
         let tiles = (tokens + tile - 1) / tile
-        if let pool, tiles > 1 { pool.parallelFor(tiles, interleave) } else { interleave(0..<tiles, 0) }
+        if let pool, tiles > 1 { pool.parallelFor(tiles, interleaveTiles) } else { interleaveTiles(0..<tiles, 0) }
         // Chunks of 64 blocks (2048 columns): a chunk of the panel (9–17 KB) and a tile's
         // activations for it (16 KB) stay in L1 together.
         gemm(base, rows: rows, cols: cols, tokens: tokens, y: y, pool: pool, blockElements: 32, blockBytes: blockBytes,
@@ -68,6 +64,16 @@ extension PanelLayout {
             VNNITiles.panelTile(panel + layout.groupBytes * b0, blocks: blocks.count, layout: layout, x, y: out, ldy: rows,
                                 continuing: b0 > 0)
         }, tail: tail)
+    }
+
+    /// Copies one token's block of `groups` 4-byte element groups into a VNNI tile of
+    /// `tokens` tokens: group `e` to `dst + 4 · tokens · e` (`dst`: the token's group 0).
+    @inline(__always)
+    static func interleave(_ block: UnsafeRawPointer, groups: Int, into dst: UnsafeMutablePointer<Int8>, tokens: Int) {
+        let d = UnsafeMutableRawPointer(dst)
+        for e in 0..<groups {
+            d.storeBytes(of: block.loadUnaligned(fromByteOffset: 4 * e, as: UInt32.self), toByteOffset: 4 * tokens * e, as: UInt32.self)
+        }
     }
 }
 #endif

@@ -2,6 +2,10 @@
 import KernelsVNNI
 
 extension PanelLayout {
+    /// A k-quant VNNI tile: `(panel, blocks, tokens, out, ldy, continuing)`, one of
+    /// ``VNNIKTiles``' entry points.
+    typealias VNNIKTile = (UnsafeRawPointer, Int, VNNIKTokens, UnsafeMutablePointer<Float>, Int, Bool) -> Void
+
     /// The panel GEMM of a k-quant on one of `KernelsVNNI`'s ``VNNIKTiles``: the Q8_K
     /// activations copied into ``VNNIKTokens``' interleaved layout (one tile of eight tokens
     /// after another: codes, scales and `pairsPerBlock` pairs of sums per super-block, which
@@ -16,7 +20,7 @@ extension PanelLayout {
         _ base: UnsafeRawPointer, rows: Int, cols: Int, tokens: Int, y: UnsafeMutablePointer<Float>, pool: ThreadPool?,
         blockBytes: Int, activations act: ActivationBatchQ8_K, pairsPerBlock: Int,
         pairs: (Q8_KRow, UnsafeMutablePointer<Int32>) -> Void,
-        tile: (UnsafeRawPointer, Int, VNNIKTokens, UnsafeMutablePointer<Float>, Int, Bool) -> Void,
+        tile: VNNIKTile,
         tail: (UnsafeRawPointer, Int) -> Float
     ) {
         let nb = cols / 256, tileTokens = VNNIKTiles.maxTokens, pp = pairsPerBlock, groupBytes = 8 * blockBytes
@@ -29,7 +33,7 @@ extension PanelLayout {
             pairsBuffer.deallocate()
         }
         let boxes = (UncheckedBox(codes), UncheckedBox(scales), UncheckedBox(pairsBuffer))
-        func interleave(_ range: Range<Int>, _: Int) {
+        func interleaveTiles(_ range: Range<Int>, _: Int) {
             let codes = boxes.0.value, scales = boxes.1.value, all = boxes.2.value
             withUnsafeTemporaryAllocation(of: Int32.self, capacity: max(1, pp * nb)) { own in
                 for k in range {
@@ -40,19 +44,14 @@ extension PanelLayout {
                         for b in 0..<nb {
                             scales[t0 * nb + n * b + j] = row.scales[b]
                             for i in 0..<pp { all[pp * t0 * nb + n * (pp * b + i) + j] = own[pp * b + i] }
-                            let block = UnsafeRawPointer(row.codes8 + 256 * b)
-                            let dst = UnsafeMutableRawPointer(codes + t0 * cols + 256 * n * b + 4 * j)
-                            for e in 0..<64 {
-                                let word = block.loadUnaligned(fromByteOffset: 4 * e, as: UInt32.self)
-                                dst.storeBytes(of: word, toByteOffset: 4 * n * e, as: UInt32.self)
-                            }
+                            interleave(row.codes8 + 256 * b, groups: 64, into: codes + t0 * cols + 256 * n * b + 4 * j, tokens: n)
                         }
                     }
                 }
             }
         }
         let tiles = (tokens + tileTokens - 1) / tileTokens
-        if let pool, tiles > 1 { pool.parallelFor(tiles, interleave) } else { interleave(0..<tiles, 0) }
+        if let pool, tiles > 1 { pool.parallelFor(tiles, interleaveTiles) } else { interleaveTiles(0..<tiles, 0) }
         gemm(base, rows: rows, cols: cols, tokens: tokens, y: y, pool: pool, blockElements: 256, blockBytes: blockBytes,
              tokensPerTile: tileTokens, blocksPerChunk: 8, tile: { panel, t, n, out, blocks in
             let b0 = blocks.lowerBound

@@ -37,12 +37,12 @@ protocol WidePanel16Block: PanelStored where Activations == ActivationsQ8_K {
     /// The type's AVX-512 VNNI tile in `KernelsVNNI` (`nil`: the AVX2 tile everywhere), which
     /// must compute the AVX2 tile's integers and float steps exactly, with the pairs that
     /// ``WidePanel16/groupSumPairs(_:blocks:into:)`` writes.
-    static var vnniTile: ((UnsafeRawPointer, Int, VNNIKTokens, UnsafeMutablePointer<Float>, Int, Bool) -> Void)? { get }
+    static var vnniTile: PanelLayout.VNNIKTile? { get }
 }
 
 extension WidePanel16Block {
     static var wideCodes: Bool { false }
-    static var vnniTile: ((UnsafeRawPointer, Int, VNNIKTokens, UnsafeMutablePointer<Float>, Int, Bool) -> Void)? { nil }
+    static var vnniTile: PanelLayout.VNNIKTile? { nil }
 
     /// Writes row `r`'s two low code bits of every sub-block into its vector at
     /// ``lowBitsAt(_:)``: bits `2j…2j+1` of byte `b` are those of element `16s + 4j + b`.
@@ -289,7 +289,7 @@ extension BlockQ2_K: WidePanel16Block {
     static var blockBytes: Int { 84 }
     @inline(__always) static func lowBitsAt(_ s: Int) -> Int { 160 + 32 * s }
     static var codeBytes: Range<Int> { 16..<80 }
-    static var vnniTile: ((UnsafeRawPointer, Int, VNNIKTokens, UnsafeMutablePointer<Float>, Int, Bool) -> Void)? {
+    static var vnniTile: PanelLayout.VNNIKTile? {
         { VNNIKTiles.q2KTile($0, blocks: $1, $2, y: $3, ldy: $4, continuing: $5) }
     }
 
@@ -364,7 +364,7 @@ extension BlockQ3_K: WidePanel16Block {
     @inline(__always) static func restAt(_ h: Int) -> Int { 112 + 96 * h }
     @inline(__always) static func lowBitsAt(_ s: Int) -> Int { restAt(s / 2) + 32 + 32 * (s % 2) }
     static var codeBytes: Range<Int> { 0..<96 }
-    static var vnniTile: ((UnsafeRawPointer, Int, VNNIKTokens, UnsafeMutablePointer<Float>, Int, Bool) -> Void)? {
+    static var vnniTile: PanelLayout.VNNIKTile? {
         { VNNIKTiles.q3KTile($0, blocks: $1, $2, y: $3, ldy: $4, continuing: $5) }
     }
 
@@ -485,7 +485,7 @@ extension BlockQ6_K: WidePanel16Block {
     @inline(__always) static func vectorAt(_ s: Int, _ k: Int) -> Int { lowBitsAt(s) + 32 * k }
     static var codeBytes: Range<Int> { 0..<192 }
     static var wideCodes: Bool { true }
-    static var vnniTile: ((UnsafeRawPointer, Int, VNNIKTokens, UnsafeMutablePointer<Float>, Int, Bool) -> Void)? {
+    static var vnniTile: PanelLayout.VNNIKTile? {
         { VNNIKTiles.q6KTile($0, blocks: $1, $2, y: $3, ldy: $4, continuing: $5) }
     }
 
