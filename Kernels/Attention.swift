@@ -142,23 +142,47 @@ public enum Attention {
         return (a0.sum(), a1.sum(), a2.sum(), a3.sum())
     }
 
-    /// Scores `row[first ..< positions]` to probabilities in place: `exp(s − max)` summed in
-    /// position order, then each times `1 / sum`. The maximum is taken in a pass of its own
-    /// (the same value in any order; with a NaN score every probability is NaN either way).
+    /// Scores `row[first ..< positions]` to probabilities in place: `exp(s − max)` (as
+    /// ``Exponential/exp8(_:)``), summed in position order, then each times `1 / sum`. The
+    /// maximum is taken in a pass of its own (the same value in any order; with a NaN score
+    /// every probability is NaN either way).
     @inline(__always)
     static func softmax(_ row: UnsafeMutablePointer<Float>, _ first: Int, _ positions: Int) {
-        var m8 = SIMD8<Float>(repeating: -.infinity), i = first
+        exponentiate(row, first, positions)
+        var sum: Float = 0
+        for p in first..<positions { sum += row[p] }
+        normalize(row, first, positions, by: sum)
+    }
+
+    /// `row[p] = exp(row[p] − max)` over `first ..< positions`, eight at a time. One pass
+    /// takes the maximum and the minimum; when every `row[p] − max` lies inside (−88, 0]
+    /// (the usual case) the vector exponential runs without per-vector checks, otherwise
+    /// each element goes through ``Exponential/expRef(_:)``. Either way the same bits.
+    @inline(__always)
+    static func exponentiate(_ row: UnsafeMutablePointer<Float>, _ first: Int, _ positions: Int) {
+        var hi8 = SIMD8<Float>(repeating: -.infinity), lo8 = SIMD8<Float>(repeating: .infinity), i = first
         while i + 8 <= positions {
-            m8 = pointwiseMax(m8, load8(row + i))
+            let x = load8(row + i)
+            hi8 = vmax(hi8, x)
+            lo8 = vmin(lo8, x)
             i += 8
         }
-        var m = m8.max()
-        while i < positions { m = max(m, row[i]); i += 1 }
-        var sum: Float = 0
-        for p in first..<positions {
-            row[p] = expf(row[p] - m)
-            sum += row[p]
+        var m = hmax(hi8), lo = hmin(lo8)
+        while i < positions { m = max(m, row[i]); lo = min(lo, row[i]); i += 1 }
+        i = first
+        if lo - m > -88 {
+            let mv = SIMD8<Float>(repeating: m)
+            while i + 8 <= positions {
+                store8(Exponential.exp8Normal(load8(row + i) - mv), row + i)
+                i += 8
+            }
         }
+        while i < positions { row[i] = Exponential.expRef(row[i] - m); i += 1 }
+    }
+
+    /// `row[p] *= 1 / sum` over `first ..< positions`.
+    @inline(__always)
+    static func normalize(_ row: UnsafeMutablePointer<Float>, _ first: Int, _ positions: Int, by sum: Float) {
         let inv = 1 / sum
         for p in first..<positions { row[p] *= inv }
     }

@@ -81,6 +81,20 @@ func vabs(_ v: SIMD8<Float>) -> SIMD8<Float> {
 }
 
 @inline(__always)
+func vmin(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+    var r = SIMD8<Float>()
+    for i in 0..<8 { r[i] = a[i] < b[i] ? a[i] : b[i] }
+    return r
+}
+
+@inline(__always)
+func hmin(_ v: SIMD8<Float>) -> Float {
+    var m = v[0]
+    for i in 1..<8 where v[i] < m { m = v[i] }
+    return m
+}
+
+@inline(__always)
 func hmax(_ v: SIMD8<Float>) -> Float {
     var m = v[0]
     for i in 1..<8 where v[i] > m { m = v[i] }
@@ -205,4 +219,21 @@ func storeScaled(_ q: SIMD16<Int16>, _ f: Float, minus m: Float, _ y: UnsafeMuta
     let fv = SIMD8<Float>(repeating: f), mv = SIMD8<Float>(repeating: m)
     store8(fv * a - mv, y)
     store8(fv * b - mv, y + 8)
+}
+
+/// `SIMD8(r0.sum(), r1.sum(), …, r7.sum())` bit for bit: each lane of the result is its
+/// row's lanes added in lane order, `((r[0] + r[1]) + r[2]) + … + r[7]`, exactly as the
+/// stdlib's `sum()` adds them. On x86 the eight rows are transposed (24 shuffles) and the
+/// columns added as vectors in that order, instead of eight serial scalar chains of seven
+/// adds and extracts each.
+@inline(__always)
+func laneSums(
+    _ r0: SIMD8<Float>, _ r1: SIMD8<Float>, _ r2: SIMD8<Float>, _ r3: SIMD8<Float>,
+    _ r4: SIMD8<Float>, _ r5: SIMD8<Float>, _ r6: SIMD8<Float>, _ r7: SIMD8<Float>
+) -> SIMD8<Float> {
+    #if arch(x86_64)
+    AVX2.laneSums(r0, r1, r2, r3, r4, r5, r6, r7)
+    #else
+    SIMD8(r0.sum(), r1.sum(), r2.sum(), r3.sum(), r4.sum(), r5.sum(), r6.sum(), r7.sum())
+    #endif
 }

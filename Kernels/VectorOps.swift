@@ -43,14 +43,25 @@ public enum VectorOps {
         for i in x.indices { x[i] *= inv }
     }
 
-    /// SwiGLU: `gate[i] = silu(gate[i]) · up[i]`, in place in `gate`.
+    /// SwiGLU: `gate[i] = silu(gate[i]) · up[i] = gate[i] / (1 + e^−gate[i]) · up[i]`, in
+    /// place in `gate`; eight at a time with ``Exponential/exp8(_:)``, each element by the
+    /// same operations as ``swiGLURef(_:_:)``.
     public static func swiGLU(gate: UnsafeMutableBufferPointer<Float>, up: UnsafeBufferPointer<Float>) {
         precondition(gate.count == up.count, "swiGLU: shape mismatch")
-        for i in gate.indices {
-            let g = gate[i]
-            gate[i] = g / (1 + expf(-g)) * up[i]
+        guard let g = gate.baseAddress, let u = up.baseAddress else { return }
+        let n = gate.count, one = SIMD8<Float>(repeating: 1)
+        var i = 0
+        while i + 8 <= n {
+            let x = load8(g + i)
+            store8(x / (one + Exponential.exp8(-x)) * load8(u + i), g + i)
+            i += 8
         }
+        while i < n { g[i] = swiGLURef(g[i], u[i]); i += 1 }
     }
+
+    /// One element of ``swiGLU(gate:up:)``: `g / (1 + e^−g) · u`.
+    @inline(__always)
+    public static func swiGLURef(_ g: Float, _ u: Float) -> Float { g / (1 + Exponential.expRef(-g)) * u }
 
     /// GeGLU with the tanh approximation of GELU (ggml's `ggml_gelu`, Hugging Face's
     /// `gelu_pytorch_tanh`): `gate[i] = gelu(gate[i]) · up[i]`, in place in `gate`, where

@@ -18,7 +18,7 @@ struct Options {
 
     static let usage = """
         usage: kernel-bench [--threads 1,2] [--shapes 1b,110m,15m,7b] [--types q4_0,q8_0,...]
-                            [--modes gemv,gemm] [--tokens 64] [--reps N] [--quick] [--hot]
+                            [--modes gemv,gemm,attention] [--tokens 64] [--reps N] [--quick] [--hot]
                             [--json FILE] [--rooflines] [--isa avx2,avx512vnni]
 
         Times LinearWeights GEMV (decode, 1 token) and GEMM (prefill, --tokens rows) per weight
@@ -30,7 +30,9 @@ struct Options {
         mean of its two neighbouring reads (this VM's bandwidth drifts within minutes); %BW0 is
         against the roofline measured once at the start. --isa times every configuration on each
         listed instruction set back to back (same weights, same process; LOWBIT_ISA caps a whole
-        run instead). Build with -c release.
+        run instead). --modes attention times one layer's causal prefill attention of --tokens
+        tokens (every token and key/value group over the pool, f32 FMA multiply-adds against
+        the FMA roofline). Build with -c release.
 
         examples:
           swift run -c release kernel-bench --quick
@@ -62,9 +64,11 @@ struct Options {
                 guard let v = value() else { return .failure(.init("--types needs a list")) }
                 o.types = v.split(separator: ",").map { $0.lowercased() }
             case "--modes":
-                guard let v = value() else { return .failure(.init("--modes needs gemv, gemm or both")) }
+                guard let v = value() else { return .failure(.init("--modes needs gemv, gemm or attention")) }
                 let m = v.split(separator: ",").map(String.init)
-                guard m.allSatisfy({ $0 == "gemv" || $0 == "gemm" }) else { return .failure(.init("--modes takes gemv,gemm")) }
+                guard m.allSatisfy({ ["gemv", "gemm", "attention"].contains($0) }) else {
+                    return .failure(.init("--modes takes gemv,gemm,attention"))
+                }
                 o.modes = m
             case "--tokens":
                 guard let v = value(), let t = Int(v), t >= 2 else { return .failure(.init("--tokens needs an integer ≥ 2")) }

@@ -47,16 +47,33 @@ if options.rooflinesOnly {
     exit(0)
 }
 
+if options.modes.contains("attention") {
+    print("attention prefill, one layer (multiply-adds Σ_t (t+1)·heads·(keyDim+valueDim)):")
+    print("model           heads kv  hd tokens T    ms/layer   GFLOP/s  %FMA")
+    for key in options.shapeKeys {
+        let (model, settings) = AttentionBench.shape(for: key)!
+        let bench = AttentionBench(model: model, settings: settings, tokens: options.tokens)
+        for t in options.threads {
+            let seconds = bench.time(pool: pools[t]!, reps: options.reps)
+            let gflops = 2 * Double(bench.multiplyAdds) / seconds / 1e9
+            print(String(format: "%-15@ %5d %2d %3d %6d %d %11.3f %9.1f %5.0f", model as NSString, settings.heads,
+                         settings.kvHeads, settings.keyDim, options.tokens, t, seconds * 1e3, gflops,
+                         100 * gflops / rooflines[t]!.fmaGFlops))
+        }
+    }
+}
+
 var results: [BenchResult] = []
 // The adjacent read passes (DRAM runs only): as large as the copies a GEMV cycles through.
 let reader = options.hot ? nil : ReadProbe(bytes: MatrixBench.coldBytes)
-for key in options.shapeKeys {
+let matrixModes = options.modes.filter { $0 != "attention" }
+for key in options.shapeKeys where !matrixModes.isEmpty {
     for shape in ModelShapes.shapes(for: key)! {
         for type in types {
             log("\(shape.model) \(shape.name) \(shape.rows)x\(shape.cols) \(type)…")
             let bench = MatrixBench(shape: shape, type: type, hot: options.hot)
             let scalarPerRow = bench.scalarGemvSecondsPerRow()
-            for mode in options.modes {
+            for mode in matrixModes {
                 let tokens = mode == "gemv" ? 1 : options.tokens
                 for t in options.threads {
                     for isa in options.isas.isEmpty ? [InstructionSet.current] : options.isas {
@@ -74,7 +91,7 @@ for key in options.shapeKeys {
     }
 }
 
-print(BenchResult.table(results, rooflines: rooflines))
+if !results.isEmpty { print(BenchResult.table(results, rooflines: rooflines)) }
 print("fork/join: " + options.threads.map { String(format: "%dT %.2f µs", $0, forkJoin[$0]!) }.joined(separator: "; "))
 if let path = options.json {
     do {

@@ -80,7 +80,7 @@ public enum RowKernels {
         pool.parallelFor(rows) { range, _ in
             for i in (range.lowerBound * width)..<(range.upperBound * width) {
                 let g = gate[i]
-                let sig = 1 / (1 + expf(-g))
+                let sig = 1 / (1 + Exponential.expRef(-g))
                 let silu = g * sig
                 dg.value[i] = dh[i] * up[i] * (sig * (1 + g * (1 - sig)))
                 du.value[i] = dh[i] * silu
