@@ -33,10 +33,16 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
     /// that way (`lowbit.quantization.activation_scheme = llm.int8`), else `nil`.
     let int8Threshold: Float?
 
+    /// Row width of the forward pass's `up` scratch: the up projection (`2 · ffn` when it
+    /// holds [gate; up]), or a stacked q/k/v product when that is wider.
+    let upWidth: Int
+
     /// Builds the model from `weights`, checking every tensor's presence, shape and type.
     ///
+    /// - Parameter stackProjections: Multiply same-typed q/k/v and gate/up matrices as one
+    ///   matrix each (``TensorBinder/stacked(_:)``); the results are bit for bit the same.
     /// - Throws: ``ModelError`` naming the source and the tensor or key at fault.
-    public init(weights: ModelWeights) throws(ModelError) {
+    public init(weights: ModelWeights, stackProjections: Bool = true) throws(ModelError) {
         let c = try ModelConfig(weights: weights)
         guard let arch = c.family else { throw .unsupportedArchitecture(file: weights.source, architecture: c.architecture) }
         config = c
@@ -51,8 +57,13 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
         var factors: [Float] = []
         if let name = factorNames.first(where: { bind[$0] != nil }) { factors = try bind.vector(name, c.ropeDims / 2) }
         var layers: [TransformerLayer] = []
-        for l in 0..<c.layers { layers.append(try bind.layer(l, config: c, architecture: arch, ropeFactors: factors)) }
+        for l in 0..<c.layers {
+            layers.append(try bind.layer(l, config: c, architecture: arch, ropeFactors: factors, stack: stackProjections))
+        }
         self.layers = layers
+        let stackedQKV = layers.contains { if case .stacked = $0.qkv { true } else { false } }
+        upWidth = max(layers.contains { $0.wGate == nil } ? 2 * c.ffnDim : c.ffnDim,
+                      stackedQKV ? c.qDim + c.kvDim + c.vDim : 0)
         outputNorm = try bind.vector("output_norm.weight", c.dim)
         if arch.head == .outputOrTied, bind["output.weight"] != nil {
             output = try bind.linear("output.weight", cols: c.dim, rows: c.vocabSize)
@@ -181,10 +192,8 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
         let positions = zip(starts, counts).map { $0 + $1 }.max() ?? 0
 
         let pool = pool ?? ThreadPool(threads: 1)
-        let fusedUp = architecture.feedForward == .fusedSwiGLU
         let s = first.cache.scratch(ForwardScratch.Widths(
-            dim: c.dim, q: c.qDim, k: c.kvDim, v: c.vDim, att: c.heads * c.valueDim, ffn: c.ffnDim,
-            up: fusedUp ? 2 * c.ffnDim : c.ffnDim))
+            dim: c.dim, q: c.qDim, k: c.kvDim, v: c.vDim, att: c.heads * c.valueDim, ffn: c.ffnDim, up: upWidth))
         // Each attention work item scores one key/value group: its heads' rows of `positions`.
         let scoreRow = c.heads / c.kvHeads * positions
         s.reserve(tokens: T, positions: scoreRow, threads: pool.threadCount)
@@ -194,7 +203,6 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
         let x = rows(s.x, c.dim), xn = rows(s.xn, c.dim), proj = rows(s.proj, c.dim)
         let q = rows(s.q, c.qDim), k = rows(s.k, c.kvDim), v = rows(s.v, c.vDim)
         let att = rows(s.att, c.heads * c.valueDim), gate = rows(s.gate, c.ffnDim)
-        let up = rows(s.up, fusedUp ? 2 * c.ffnDim : c.ffnDim)
         let tokens = live.flatMap(\.tokens)
 
         for (t, tok) in tokens.enumerated() {
@@ -207,9 +215,17 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
             rmsNormRows(x, weight: layer.attnNorm, into: xn, pool: pool)
             quantizeInput(xn, width: c.dim)
             watch?.observe(.attention, rows: UnsafeBufferPointer(xn), width: c.dim)
-            project(layer.wq, layer.bq, xn, into: q, runs: runs, pool: pool)
-            project(layer.wk, layer.bk, xn, into: k, runs: runs, pool: pool)
-            project(layer.wv, layer.bv, xn, into: v, runs: runs, pool: pool)
+            switch layer.qkv {
+            case let .separate(wq, wk, wv):
+                project(wq, layer.bq, xn, into: q, runs: runs, pool: pool)
+                project(wk, layer.bk, xn, into: k, runs: runs, pool: pool)
+                project(wv, layer.bv, xn, into: v, runs: runs, pool: pool)
+            case let .stacked(w):
+                // One product into the (not yet used) up scratch, then each row split.
+                let out = rows(s.up, w.rows)
+                project(w, nil, xn, into: out, runs: runs, pool: pool)
+                split(out, width: w.rows, into: [(q, c.qDim, layer.bq), (k, c.kvDim, layer.bk), (v, c.vDim, layer.bv)], tokens: T)
+            }
             if let qn = layer.qNorm, let kn = layer.kNorm {
                 rmsNormRows(q, weight: qn, into: q, pool: pool)
                 rmsNormRows(k, weight: kn, into: k, pool: pool)
@@ -230,9 +246,10 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
             rmsNormRows(x, weight: layer.ffnNorm, into: xn, pool: pool)
             quantizeInput(xn, width: c.dim)
             watch?.observe(.feedForward, rows: UnsafeBufferPointer(xn), width: c.dim)
+            let up = rows(s.up, layer.wUp.rows)
             if let wGate = layer.wGate { project(wGate, layer.bGate, xn, into: gate, runs: runs, pool: pool) }
             project(layer.wUp, layer.bUp, xn, into: up, runs: runs, pool: pool)
-            activate(gate: gate, up: up, tokens: T, pool: pool)
+            activate(gate: gate, up: up, stacked: layer.wGate == nil, tokens: T, pool: pool)
             quantizeInput(gate, width: c.ffnDim)
             watch?.observe(.feedForwardDown, rows: UnsafeBufferPointer(gate), width: c.ffnDim)
             project(layer.wDown, layer.bDown, gate, into: proj, runs: runs, pool: pool)
@@ -257,11 +274,14 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
             }
             let all = head(UnsafeBufferPointer(rebasing: xn[0..<(live.count * c.dim)]),
                            runs: [Run(rows: 0..<live.count, single: true)], pool: pool)
-            outputs = (0..<live.count).map { Array(all[($0 * vocab)..<(($0 + 1) * vocab)]) }
+            outputs = live.count == 1 ? [all] : (0..<live.count).map { Array(all[($0 * vocab)..<(($0 + 1) * vocab)]) }
         case .all:
             rmsNormRows(x, weight: outputNorm, into: xn, pool: pool)
             let all = head(UnsafeBufferPointer(xn), runs: runs, pool: pool)
-            outputs = (0..<live.count).map { Array(all[(offsets[$0] * vocab)..<((offsets[$0] + counts[$0]) * vocab)]) }
+            // One sequence owns every row: hand the buffer over rather than copy it (a
+            // 250-token PrivLeak text's logits are 32 MB).
+            outputs = live.count == 1
+                ? [all] : (0..<live.count).map { Array(all[(offsets[$0] * vocab)..<((offsets[$0] + counts[$0]) * vocab)]) }
         }
         // Back in the order of `batch`, with [] for empty sequences.
         var next = 0
@@ -332,12 +352,33 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
         }
     }
 
-    /// The gated activation into `gate`: `act(gate) · up`, or for a fused projection
-    /// `silu(up[:, :ffn]) · up[:, ffn:]`; slices of 512 elements split over the pool.
-    private func activate(gate: UnsafeMutableBufferPointer<Float>, up: UnsafeMutableBufferPointer<Float>, tokens T: Int, pool: ThreadPool) {
+    /// Rows of `out` (`[tokens, width]`) cut into consecutive column ranges, each copied
+    /// into its buffer's rows and given its bias: a stacked projection's parts.
+    private func split(
+        _ out: UnsafeMutableBufferPointer<Float>, width: Int,
+        into parts: [(UnsafeMutableBufferPointer<Float>, Int, [Float]?)], tokens T: Int
+    ) {
+        var column = 0
+        for (dst, n, bias) in parts {
+            for t in 0..<T {
+                (dst.baseAddress! + t * n).update(from: out.baseAddress! + t * width + column, count: n)
+            }
+            if let bias {
+                bias.withUnsafeBufferPointer { VectorOps.addBias($0, toRows: UnsafeMutableBufferPointer(rebasing: dst[0..<(T * n)])) }
+            }
+            column += n
+        }
+    }
+
+    /// The gated activation into `gate`: `act(gate) · up`, or for a fused or stacked
+    /// projection `silu(up[:, :ffn]) · up[:, ffn:]`; slices of 512 elements split over the pool.
+    private func activate(
+        gate: UnsafeMutableBufferPointer<Float>, up: UnsafeMutableBufferPointer<Float>, stacked: Bool, tokens T: Int,
+        pool: ThreadPool
+    ) {
         let ffn = config.ffnDim, kind = architecture.feedForward
         let g = UncheckedBox(gate), u = UncheckedBox(up)
-        if kind == .fusedSwiGLU {
+        if stacked {
             pool.parallelFor(T) { range, _ in
                 for t in range {
                     let out = UnsafeMutableBufferPointer(rebasing: g.value[(t * ffn)..<((t + 1) * ffn)])
